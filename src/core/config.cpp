@@ -1,0 +1,173 @@
+#include "core/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <stdexcept>
+
+#include "core/duration.hpp"
+
+namespace popflow {
+namespace {
+
+using Error = std::optional<std::string>;
+
+template <class Field>
+Setting size_setting(std::string_view key, std::string_view help, Field Config::*field) {
+  return {key, help,
+          [field](Config& c, std::string_view text) -> Error {
+            std::uint64_t v = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc{} || end != text.data() + text.size())
+              return "expected a non-negative whole number, got '" + std::string(text) + "'";
+            c.*field = static_cast<Field>(v);
+            return std::nullopt;
+          },
+          [field](const Config& c) { return std::to_string(c.*field); }};
+}
+
+Setting duration_setting(std::string_view key, std::string_view help,
+                         Config::ms Config::*field) {
+  return {key, help,
+          [field](Config& c, std::string_view text) -> Error {
+            auto d = parse_duration(text);
+            if (!d) return "expected a duration like 500ms, 30s, 5m, got '" + std::string(text) + "'";
+            c.*field = *d;
+            return std::nullopt;
+          },
+          [field](const Config& c) { return std::to_string((c.*field).count()) + "ms"; }};
+}
+
+Setting string_setting(std::string_view key, std::string_view help, std::string Config::*field) {
+  return {key, help,
+          [field](Config& c, std::string_view text) -> Error {
+            c.*field = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& c) { return c.*field; }};
+}
+
+Setting bool_setting(std::string_view key, std::string_view help, bool Config::*field) {
+  return {key, help,
+          [field](Config& c, std::string_view text) -> Error {
+            if (text == "true" || text == "1" || text == "yes" || text == "on") c.*field = true;
+            else if (text == "false" || text == "0" || text == "no" || text == "off") c.*field = false;
+            else return "expected true or false, got '" + std::string(text) + "'";
+            return std::nullopt;
+          },
+          [field](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+Setting list_setting(std::string_view key, std::string_view help,
+                     std::vector<std::string> Config::*field) {
+  return {key, help,
+          [field](Config& c, std::string_view text) -> Error {
+            std::vector<std::string> items;
+            while (!text.empty()) {
+              auto comma = text.find(',');
+              auto item = text.substr(0, comma);
+              if (!item.empty()) items.emplace_back(item);
+              text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+            }
+            c.*field = std::move(items);
+            return std::nullopt;
+          },
+          [field](const Config& c) {
+            std::string out;
+            for (const auto& s : c.*field) out += (out.empty() ? "" : ",") + s;
+            return out;
+          }};
+}
+
+std::string toml_to_text(const toml::node& node) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (auto a = node.as_array()) {
+    std::string out;
+    for (const auto& item : *a) out += (out.empty() ? "" : ",") + toml_to_text(item);
+    return out;
+  }
+  throw std::runtime_error("unsupported value type (use a string, integer, boolean or array)");
+}
+
+void apply(Config& config, std::string_view source, std::string_view key, std::string_view text) {
+  for (const auto& s : settings()) {
+    if (s.key != key) continue;
+    if (auto err = s.assign(config, text))
+      throw std::runtime_error(std::string(source) + ": " + std::string(key) + ": " + *err);
+    return;
+  }
+  throw std::runtime_error(std::string(source) + ": unknown setting '" + std::string(key) + "'");
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      string_setting("data_dir", "directory of the SQLite store and the signing secret", &Config::data_dir),
+      string_setting("http", "HTTP listen address (Connect API, SSE, MQTT over WebSocket)", &Config::http),
+      string_setting("mqtt", "MQTT listen address", &Config::mqtt),
+      size_setting("threads", "event loops; 0 = one per CPU core", &Config::threads),
+      string_setting("log_level", "debug, info, warn, error or off", &Config::log_level),
+      bool_setting("access_log", "log one line per request", &Config::access_log),
+      size_setting("max_connections", "open HTTP connections before new ones are refused", &Config::max_connections),
+      size_setting("max_header_bytes", "request line and headers (431 beyond)", &Config::max_header_bytes),
+      size_setting("max_body_bytes", "request body (413 beyond)", &Config::max_body_bytes),
+      size_setting("max_fields", "fields in one trigger (413 beyond)", &Config::max_fields),
+      size_setting("max_depth", "JSON nesting depth of a trigger body (400 beyond)", &Config::max_depth),
+      size_setting("max_value_bytes", "bytes in one field value (413 beyond)", &Config::max_value_bytes),
+      duration_setting("read_timeout", "time to receive a whole request once it starts", &Config::read_timeout),
+      duration_setting("idle_timeout", "keep-alive connection idle time before it is closed", &Config::idle_timeout),
+      duration_setting("shutdown_timeout", "time to finish in-flight work after SIGTERM", &Config::shutdown_timeout),
+      duration_setting("sse_heartbeat", "interval of the SSE heartbeat comment", &Config::sse_heartbeat),
+      size_setting("sse_queue_limit", "messages queued for one SSE subscriber before drops", &Config::sse_queue_limit),
+      list_setting("cors_origins", "origins allowed by CORS, comma-separated; * for any", &Config::cors_origins),
+      size_setting("token_cache_entries", "verified tokens cached per event loop", &Config::token_cache_entries),
+      duration_setting("revocation_poll", "how often the store is checked for revoked keys", &Config::revocation_poll),
+  };
+  return table;
+}
+
+std::string env_name(std::string_view key) {
+  std::string out = "POPFLOW_";
+  for (char c : key) out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
+std::string flag_name(std::string_view key) {
+  std::string out = "--";
+  for (char c : key) out += c == '_' ? '-' : c;
+  return out;
+}
+
+Config load_config(const ConfigSources& sources) {
+  Config config;
+  if (sources.file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(*sources.file);
+    } catch (const toml::parse_error& e) {
+      throw std::runtime_error("config " + *sources.file + ": " + std::string(e.description()));
+    }
+    for (const auto& [key, node] : table) {
+      std::string text;
+      try {
+        text = toml_to_text(node);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("config " + *sources.file + ": " + std::string(key.str()) + ": " + e.what());
+      }
+      apply(config, "config " + *sources.file, key.str(), text);
+    }
+  }
+  if (sources.getenv) {
+    for (const auto& s : settings()) {
+      const std::string name = env_name(s.key);
+      if (const char* value = sources.getenv(name.c_str())) apply(config, name, s.key, value);
+    }
+  }
+  for (const auto& [key, text] : sources.flags) apply(config, flag_name(key), key, text);
+  return config;
+}
+
+}  // namespace popflow

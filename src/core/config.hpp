@@ -1,0 +1,63 @@
+#pragma once
+// Server configuration. Every setting has one key that names it everywhere:
+//   TOML file:   max_body_bytes = 65536
+//   environment: POPFLOW_MAX_BODY_BYTES=65536
+//   flag:        --max-body-bytes 65536
+// Precedence: flags > environment > config file > defaults. Start-up only; errors throw
+// std::runtime_error naming the source and the key.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace popflow {
+
+struct Config {
+  using ms = std::chrono::milliseconds;
+  std::string data_dir = "./data";
+  std::string http = "0.0.0.0:8080";
+  std::string mqtt = "0.0.0.0:1883";
+  unsigned threads = 0;  // event loops; 0 = one per core
+  std::string log_level = "info";
+  bool access_log = true;
+  std::size_t max_connections = 10'000;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_fields = 64;
+  std::size_t max_depth = 8;
+  std::size_t max_value_bytes = 8 * 1024;
+  ms read_timeout{10'000};
+  ms idle_timeout{60'000};
+  ms shutdown_timeout{10'000};
+  ms sse_heartbeat{15'000};
+  std::size_t sse_queue_limit = 1024;
+  std::vector<std::string> cors_origins{"*"};
+  std::size_t token_cache_entries = 10'000;
+  ms revocation_poll{1'000};
+};
+
+struct Setting {
+  std::string_view key;
+  std::string_view help;
+  // Parses text into the field; returns an error message or nullopt on success.
+  std::function<std::optional<std::string>(Config&, std::string_view)> assign;
+  std::function<std::string(const Config&)> show;
+};
+
+const std::vector<Setting>& settings();
+std::string env_name(std::string_view key);   // "max_body_bytes" -> "POPFLOW_MAX_BODY_BYTES"
+std::string flag_name(std::string_view key);  // "max_body_bytes" -> "--max-body-bytes"
+
+struct ConfigSources {
+  std::optional<std::string> file;                 // TOML
+  std::function<const char*(const char*)> getenv;  // std::getenv in production
+  std::map<std::string, std::string> flags;        // key -> text, only flags given
+};
+
+Config load_config(const ConfigSources& sources);
+
+}  // namespace popflow

@@ -1,0 +1,32 @@
+#pragma once
+// The in-process topic router: the one place publishers and subscribers meet.
+// Thread-safe: publish() takes a shared lock, so publishers on every event loop match in
+// parallel; subscribe()/unsubscribe() take the exclusive lock. Subscribers must
+// unsubscribe_all() before they are destroyed; after it returns, the router will not
+// call them again.
+#include <shared_mutex>
+#include <string_view>
+
+#include "topics/subscription_index.hpp"
+
+namespace popflow {
+
+class Router {
+ public:
+  bool subscribe(std::string_view filter, Subscriber* subscriber,
+                 const SubscriptionOptions& options = {}, std::string_view share_group = {});
+  bool unsubscribe(std::string_view filter, Subscriber* subscriber,
+                   std::string_view share_group = {});
+
+  // Delivers to every subscriber with a matching subscription, once per subscriber
+  // however many of its filters match. Returns how many subscribers accepted it.
+  std::size_t publish(const MessagePtr& message);
+
+  std::size_t subscription_count() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  SubscriptionIndex index_;
+};
+
+}  // namespace popflow
