@@ -1,0 +1,27 @@
+#include "auth/acl.hpp"
+
+#include "topics/topic.hpp"
+
+namespace popflow::auth {
+
+std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter) {
+  if (!is_valid_topic_filter(filter))
+    return "'" + std::string(filter) + "' is not a valid topic filter";
+  const auto first_slash = filter.find('/');
+  const auto channel = filter.substr(0, first_slash);
+  if (first_slash == std::string_view::npos || (channel != "CTI" && channel != "CRM"))
+    return "topic filters must start with CTI/" + client.customer + "/ or CRM/" + client.customer + "/";
+  const auto rest = filter.substr(first_slash + 1);
+  const auto second_slash = rest.find('/');
+  if (rest.substr(0, second_slash) != client.customer)
+    return "this token may only subscribe to customer " + client.customer + "'s topics";
+  if (client.agent) {
+    const auto last = filter.substr(filter.rfind('/') + 1);
+    if (second_slash == std::string_view::npos || last != *client.agent)
+      return "this token is limited to agent " + *client.agent +
+             "; the filter's last level must be exactly that agent";
+  }
+  return std::nullopt;
+}
+
+}  // namespace popflow::auth

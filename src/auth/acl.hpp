@@ -1,0 +1,22 @@
+#pragma once
+// The one place that decides which topic filters a client token may subscribe to.
+// Used by SSE and MQTT alike.
+//
+// A token of customer C may subscribe inside CTI/C/... and CRM/C/... only: the first two
+// levels must be literal ("+/C/#", "CTI/+/1001", "#" are refused). A token limited to
+// agent A may only use filters whose last level is literally A, so neither "#" nor a
+// trailing "+" can widen it to other agents:
+//   allowed for A:  CTI/C/A   CTI/C/+/A   CRM/C/+/A   CTI/C/env-1/A
+//   refused for A:  CTI/C/#   CTI/C/+   CTI/C/B   CTI/D/A
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/claims.hpp"
+
+namespace popflow::auth {
+
+// nullopt when allowed; otherwise the reason, fit for an error message.
+std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter);
+
+}  // namespace popflow::auth
