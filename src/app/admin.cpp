@@ -1,0 +1,81 @@
+#include "app/admin.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <ostream>
+
+#include "core/duration.hpp"
+#include "core/time.hpp"
+#include "store/customer_store.hpp"
+#include "store/secret.hpp"
+
+namespace popflow::app {
+namespace {
+
+std::string prepare_dir(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) throw std::runtime_error("cannot create data dir " + path + ": " + ec.message());
+  return path;
+}
+
+std::string when(const std::optional<std::int64_t>& unix_seconds) {
+  if (!unix_seconds) return "-";
+  return format_iso8601_ms(SystemTime(std::chrono::seconds(*unix_seconds))).substr(0, 19) + "Z";
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view empty) {
+  if (items.empty()) return std::string(empty);
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+}  // namespace
+
+DataDir::DataDir(const std::string& path)
+    : db(prepare_dir(path) + "/popflow.db"), secret(store::load_or_create_secret(path)) {}
+
+void customer_add(DataDir& dir, const std::string& id, const std::string& name,
+                  std::ostream& out) {
+  if (!store::CustomerStore::is_valid_id(id))
+    throw std::runtime_error("invalid customer ID '" + id +
+                             "': use 1 to 64 of A-Z a-z 0-9 . _ -");
+  store::CustomerStore(dir.db).add({id, name, unix_now()});
+  out << id << "\n";
+}
+
+void customer_list(DataDir& dir, std::ostream& out) {
+  for (const auto& customer : store::CustomerStore(dir.db).list()) {
+    out << customer.id;
+    if (!customer.name.empty()) out << "\t" << customer.name;
+    out << "\n";
+  }
+}
+
+void key_list(DataDir& dir, const std::optional<std::string>& customer, std::ostream& out) {
+  constexpr auto kRow = "{:<24} {:<16} {:<12} {:<8} {:<24} {:<8} {:<20} {:<20} {:<20} {}\n";
+  out << fmt::format(kRow, "KEY_ID", "CUSTOMER", "KIND", "SCOPE", "CRM_IDS", "AGENT", "CREATED",
+                     "EXPIRES", "REVOKED", "LABEL");
+  for (const auto& key : store::KeyStore(dir.db).list(customer)) {
+    out << fmt::format(kRow, key.id, key.customer_id, to_string(key.kind), join(key.scope, "-"),
+                       join(key.crm_ids, key.kind == store::KeyKind::api_key ? "any" : "-"),
+                       key.agent_id.value_or("-"), when(key.created_at), when(key.expires_at),
+                       when(key.revoked_at), key.label);
+  }
+}
+
+void key_revoke(DataDir& dir, const std::string& key_id, std::ostream& out) {
+  if (!store::KeyStore(dir.db).revoke(key_id, unix_now()))
+    throw std::runtime_error("unknown key '" + key_id + "': see 'key list'");
+  out << key_id << " revoked\n";
+}
+
+std::chrono::seconds duration_flag(const std::string& flag, const std::string& text) {
+  const auto parsed = parse_duration(text);
+  if (!parsed || parsed->count() <= 0)
+    throw std::runtime_error(flag + ": '" + text + "' is not a duration like 90d, 12h, 30m or 30s");
+  return std::chrono::duration_cast<std::chrono::seconds>(*parsed);
+}
+
+}  // namespace popflow::app

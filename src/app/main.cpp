@@ -1,0 +1,126 @@
+// popflow-connect: the server and its admin commands (CONTRACT "One binary").
+// The one place that wires concrete types together: parses the command line and hands
+// each command its store, secret and configuration.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "app/admin.hpp"
+#include "app/serve.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+
+namespace {
+
+using namespace popflow;
+
+std::string default_data_dir() {
+  const char* env = std::getenv("POPFLOW_DATA_DIR");
+  return env && *env ? env : "./data";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"popflow-connect: real-time trigger hub for contact centers", "popflow-connect"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  std::string data_dir = default_data_dir();
+  auto* data_dir_flag = cli.add_option("--data-dir", data_dir,
+                                       "store and signing secret (env POPFLOW_DATA_DIR)");
+
+  // serve: every setting is also a flag (--max-body-bytes ...); only those given override.
+  auto* serve_cmd = cli.add_subcommand("serve", "run the server");
+  std::string config_file;
+  serve_cmd->add_option("--config", config_file, "TOML config file");
+  std::map<std::string, std::string> flag_values;
+  std::map<std::string, CLI::Option*> flag_options;
+  for (const auto& setting : settings()) {
+    if (setting.key == "data_dir") continue;  // the global --data-dir
+    flag_options[std::string(setting.key)] = serve_cmd->add_option(
+        flag_name(setting.key), flag_values[std::string(setting.key)], std::string(setting.help));
+  }
+
+  auto* customer_cmd = cli.add_subcommand("customer", "manage customers")->require_subcommand(1);
+  std::string customer_id, customer_name;
+  auto* customer_add = customer_cmd->add_subcommand("add", "add a customer");
+  customer_add->add_option("ID", customer_id, "[A-Za-z0-9._-]{1,64}")->required();
+  customer_add->add_option("--name", customer_name, "display name");
+  auto* customer_list = customer_cmd->add_subcommand("list", "list customers");
+
+  auto* key_cmd = cli.add_subcommand("key", "manage API keys")->require_subcommand(1);
+  app::KeyRequest key_request;
+  std::string scope_text = "cti,crm", expires_text, grace_text, key_id;
+  std::optional<std::string> list_customer;
+  auto* key_create = key_cmd->add_subcommand("create", "issue an API key (printed alone)");
+  key_create->add_option("--customer", key_request.customer, "customer ID")->required();
+  key_create->add_option("--scope", scope_text, "cti, crm or cti,crm");
+  key_create->add_option("--crm-id", key_request.crm_ids, "allowed CRM ID (repeatable; default any)");
+  key_create->add_option("--expires", expires_text, "lifetime like 90d, 12h, 30s (default none)");
+  key_create->add_option("--label", key_request.label, "free text shown by key list");
+  auto* key_list = key_cmd->add_subcommand("list", "list keys and tokens");
+  key_list->add_option("--customer", list_customer, "only this customer's");
+  auto* key_revoke = key_cmd->add_subcommand("revoke", "revoke a key or token");
+  key_revoke->add_option("KEY_ID", key_id)->required();
+  auto* key_rotate = key_cmd->add_subcommand("rotate", "replace a key; revoke the old one");
+  key_rotate->add_option("KEY_ID", key_id)->required();
+  key_rotate->add_option("--grace", grace_text, "keep the old key valid this long (default 0)");
+
+  auto* token_cmd = cli.add_subcommand("token", "manage client tokens")->require_subcommand(1);
+  app::KeyRequest token_request;
+  token_request.kind = store::KeyKind::client_token;
+  token_request.scope.clear();
+  std::string token_expires;
+  auto* token_create = token_cmd->add_subcommand("create", "issue a client token (printed alone)");
+  token_create->add_option("--customer", token_request.customer, "customer ID")->required();
+  token_create->add_option("--agent", token_request.agent, "limit to this agent's topics");
+  token_create->add_option("--expires", token_expires, "lifetime like 12h (default none)");
+  token_create->add_option("--label", token_request.label, "free text shown by key list");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  try {
+    if (serve_cmd->parsed()) {
+      ConfigSources sources;
+      if (!config_file.empty()) sources.file = config_file;
+      sources.getenv = [](const char* name) { return std::getenv(name); };
+      for (const auto& [key, option] : flag_options)
+        if (option->count() > 0) sources.flags[key] = flag_values[key];
+      if (data_dir_flag->count() > 0) sources.flags["data_dir"] = data_dir;
+      const auto config = load_config(sources);
+      log::init(config.log_level);
+      return app::serve(config);
+    }
+    app::DataDir dir(data_dir);
+    if (customer_add->parsed()) app::customer_add(dir, customer_id, customer_name, std::cout);
+    if (customer_list->parsed()) app::customer_list(dir, std::cout);
+    if (key_create->parsed()) {
+      key_request.scope.clear();
+      for (auto item : CLI::detail::split(scope_text, ','))
+        if (!item.empty()) key_request.scope.push_back(item);
+      if (!expires_text.empty()) key_request.lifetime = app::duration_flag("--expires", expires_text);
+      std::cout << app::issue(dir.db, dir.secret, key_request) << "\n";
+    }
+    if (key_list->parsed()) app::key_list(dir, list_customer, std::cout);
+    if (key_revoke->parsed()) app::key_revoke(dir, key_id, std::cout);
+    if (key_rotate->parsed()) {
+      const auto grace = grace_text.empty() || grace_text == "0"
+                             ? std::chrono::seconds(0)
+                             : app::duration_flag("--grace", grace_text);
+      std::cout << app::rotate(dir.db, dir.secret, key_id, grace) << "\n";
+    }
+    if (token_create->parsed()) {
+      if (!token_expires.empty()) token_request.lifetime = app::duration_flag("--expires", token_expires);
+      std::cout << app::issue(dir.db, dir.secret, token_request) << "\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "popflow-connect: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,100 @@
+#include "app/serve.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "app/admin.hpp"
+#include "app/key_refresher.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+
+namespace popflow::app {
+namespace {
+
+namespace asio = boost::asio;
+
+// "0.0.0.0:8080", "127.0.0.1:0", "[::]:8080", "localhost:8080", ":8080".
+asio::ip::tcp::endpoint parse_endpoint(asio::io_context& io, const std::string& setting,
+                                       const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    throw std::runtime_error(setting + ": '" + text + "' is not ADDR:PORT");
+  std::string host = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  boost::system::error_code ec;
+  asio::ip::tcp::resolver resolver(io);
+  auto results = resolver.resolve(host, port, asio::ip::tcp::resolver::passive, ec);
+  if (ec || results.empty())
+    throw std::runtime_error(setting + ": cannot resolve '" + text + "': " + ec.message());
+  return results.begin()->endpoint();
+}
+
+std::string to_text(const asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address().to_string();
+  const auto host = endpoint.address().is_v6() ? "[" + address + "]" : address;
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+// Polls until every worker has drained, or the shutdown deadline cuts them off.
+void await_drain(asio::steady_timer& timer, http::Server& server,
+                 std::chrono::steady_clock::time_point deadline, asio::io_context& control) {
+  timer.expires_after(std::chrono::milliseconds(20));
+  timer.async_wait([&, deadline](boost::system::error_code ec) {
+    if (ec) return;
+    if (server.finished() || std::chrono::steady_clock::now() >= deadline) {
+      if (!server.finished()) log::warn("shutdown deadline reached; closing what is left");
+      server.stop();
+      control.stop();
+      return;
+    }
+    await_drain(timer, server, deadline, control);
+  });
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  DataDir dir(config.data_dir);
+  auth::KeyRegistry registry;
+  Router router;
+  http::Metrics metrics;
+  http::ServerState state{config, router, registry, metrics, dir.secret};
+
+  // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
+  asio::io_context control;
+  KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
+  refresher.refresh();
+
+  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  http::Server server(state, threads);
+  const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http));
+  log::info("listening", {{"http", to_text(http_endpoint)},
+                          {"threads", threads},
+                          {"keys", registry.size()},
+                          {"data_dir", config.data_dir}});
+  server.run();
+  refresher.start();
+
+  asio::signal_set signals(control, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(control);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info("shutting down", {{"signal", signal}});
+    state.ready = false;
+    refresher.stop();
+    server.begin_shutdown();
+    await_drain(drain_timer, server, std::chrono::steady_clock::now() + config.shutdown_timeout,
+                control);
+  });
+  control.run();
+  server.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace popflow::app

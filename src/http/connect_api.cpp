@@ -1,0 +1,150 @@
+#include "http/connect_api.hpp"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+
+#include "core/message_id.hpp"
+#include "core/time.hpp"
+#include "http/bearer.hpp"
+#include "http/responses.hpp"
+
+namespace popflow::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+FieldLimits limits_of(const Config& config) {
+  return {config.max_fields, config.max_depth, config.max_value_bytes};
+}
+
+// The media type without parameters, lower-cased: "application/json; charset=utf-8" ->
+// "application/json".
+std::string media_type(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower(type);
+  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower;
+}
+
+// Fields from the query string and, for POST, the body.
+Checked<FieldSet> read_fields(const Request& request, std::string_view query,
+                              const FieldLimits& limits) {
+  FieldSet fields;
+  if (auto added = add_form_fields(query, limits, fields); !added) return added.error();
+  if (request.method() != bhttp::verb::post || request.body().empty()) return fields;
+
+  const auto type = media_type(request[bhttp::field::content_type]);
+  // Some platforms post JSON without a Content-Type; a body that opens like an object
+  // is read as one rather than refused.
+  const bool looks_like_json = type.empty() && request.body().find_first_not_of(" \t\r\n") !=
+                                                   std::string::npos &&
+                               request.body()[request.body().find_first_not_of(" \t\r\n")] == '{';
+  Checked<void> added;
+  if (type == "application/json" || looks_like_json) {
+    added = add_json_fields(request.body(), limits, fields);
+  } else if (type == "application/x-www-form-urlencoded") {
+    added = add_form_fields(request.body(), limits, fields);
+  } else {
+    return Problem{415, "unsupported_media_type",
+                   "Content-Type '" + std::string(request[bhttp::field::content_type]) +
+                       "' is not accepted; send application/json or "
+                       "application/x-www-form-urlencoded",
+                   ""};
+  }
+  if (!added) return added.error();
+  return fields;
+}
+
+// The API key from the "jwt" field or the Authorization header (not both, unless equal).
+Checked<std::string> take_api_key(const Request& request, FieldSet& fields) {
+  auto field = fields.take("jwt");
+  const auto header = bearer_token(request);
+  if (!field.is_null() && !field.is_string())
+    return unauthorized("malformed_key", "field 'jwt' must be a string holding the API key");
+  std::string from_field = field.is_string() ? std::string(field.get_string()) : std::string();
+  if (!from_field.empty() && !header.empty() && from_field != header)
+    return bad_request("duplicate_field",
+                       "the API key was sent in both the 'jwt' field and the Authorization header, "
+                       "with different values; send it once",
+                       "jwt");
+  return from_field.empty() ? std::string(header) : from_field;
+}
+
+std::uint8_t scope_bit(Channel channel) {
+  return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
+}
+
+}  // namespace
+
+Response handle_trigger(const Request& request, std::string_view query, Channel channel,
+                        Worker& worker, RequestInfo& info) {
+  auto& state = worker.state();
+  const auto refuse = [&](const Problem& problem) {
+    info.refusal = problem.code;
+    return make_problem(request, problem);
+  };
+  if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::post) {
+    auto response = refuse({405, "method_not_allowed",
+                            "use POST (JSON or form body) or GET (query string) to send a trigger",
+                            ""});
+    response.set(bhttp::field::allow, "GET, POST, OPTIONS");
+    return response;
+  }
+  if (!state.ready.load(std::memory_order_relaxed))
+    return refuse({503, "shutting_down", "the server is shutting down; retry on another node",
+                   ""});
+
+  auto fields = read_fields(request, query, limits_of(state.config));
+  if (!fields) return refuse(fields.error());
+  auto key = take_api_key(request, *fields);
+  if (!key) return refuse(key.error());
+
+  const auto now = std::chrono::system_clock::now();
+  auto claims = worker.authenticator().authenticate(*key, auth::TokenKind::api_key,
+                                                    unix_seconds(now));
+  if (!claims) {
+    state.metrics.count_auth_failure(claims.error());
+    return refuse(auth::to_problem(claims.error(), "API key"));
+  }
+  const auto& customer = (*claims)->customer;
+  info.customer = customer;
+  if (((*claims)->scope & scope_bit(channel)) == 0) {
+    return refuse(forbidden("scope_denied", "this API key may not send " +
+                                                std::string(to_string(channel)) +
+                                                " triggers; issue a key with that scope"));
+  }
+
+  auto trigger = make_trigger(channel, std::move(*fields));
+  if (!trigger) return refuse(trigger.error());
+  info.agent = trigger->agent_id;
+  info.event = trigger->event;
+  const auto& crm_ids = (*claims)->crm_ids;
+  if (trigger->crm_id && !crm_ids.empty() && std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
+    return refuse(forbidden("crm_id_denied",
+                            "this API key may not send triggers for CRM ID '" + *trigger->crm_id +
+                                "'; use a key issued for it",
+                            "crmId"));
+
+  auto message = std::make_shared<Message>();
+  message->id = next_message_id();
+  message->topic = topic_of(*trigger, customer);
+  message->payload = message_json(*trigger, customer, message->id, format_iso8601_ms(now));
+  message->qos = 1;
+  info.message_id = message->id;
+  const auto delivered = state.router.publish(message);
+  state.metrics.count_published(delivered);
+
+  boost::json::object body{{"status", "ok"},
+                           {"id", message->id},
+                           {"topic", message->topic},
+                           {"delivered", delivered}};
+  if (delivered == 0) {
+    body["warnings"] = boost::json::array{"no client is subscribed to " + message->topic + "; " +
+                                          subscription_hint(*trigger, customer)};
+  }
+  return make_json(request, 200, boost::json::serialize(body));
+}
+
+}  // namespace popflow::http

@@ -1,0 +1,124 @@
+#include "http/dispatch.hpp"
+
+#include <boost/url/parse.hpp>
+#include <strings.h>
+
+#include "core/time.hpp"
+#include "http/connect_api.hpp"
+#include "http/responses.hpp"
+
+namespace popflow::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+constexpr std::string_view kTriggerPrefix = "/api/sendmessage/";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Response method_not_allowed(const Request& request, std::string_view allow, RequestInfo& info) {
+  info.refusal = "method_not_allowed";
+  auto response = make_problem(
+      request, {405, "method_not_allowed",
+                "method " + std::string(request.method_string()) + " is not allowed here; use " +
+                    std::string(allow),
+                ""});
+  response.set(bhttp::field::allow, allow);
+  return response;
+}
+
+Response not_found(const Request& request, std::string_view path, RequestInfo& info) {
+  info.refusal = "not_found";
+  std::string hint = "see the README for the endpoints";
+  if (path.starts_with(kTriggerPrefix))
+    hint = "the channel must be CTI or CRM: /api/sendmessage/CTI or /api/sendmessage/CRM";
+  return make_problem(request, {404, "not_found", "no such endpoint; " + hint, ""});
+}
+
+Outcome operations(const Request& request, std::string_view path, Worker& worker,
+                   RequestInfo& info) {
+  auto& state = worker.state();
+  info.route = path == "/metrics" ? Route::metrics : Route::health;
+  if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head)
+    return method_not_allowed(request, "GET", info);
+  if (path == "/healthz") return make_json(request, 200, R"({"status":"ok"})");
+  if (path == "/readyz") {
+    return state.ready.load() ? make_json(request, 200, R"({"status":"ready"})")
+                              : make_json(request, 503, R"({"status":"shutting_down"})");
+  }
+  return make_text(request, 200, state.metrics.render(), "text/plain; version=0.0.4");
+}
+
+Outcome subscribe(const Request& request, std::string_view query, Worker& worker,
+                  RequestInfo& info) {
+  info.route = Route::subscribe;
+  const auto& origins = worker.state().config.cors_origins;
+  if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
+  if (request.method() != bhttp::verb::get) return method_not_allowed(request, "GET", info);
+  auto accepted = parse_subscribe(request, query, worker, unix_now(), info);
+  if (!accepted) {
+    info.refusal = accepted.error().code;
+    auto response = make_problem(request, accepted.error());
+    apply_cors(request, response, origins);
+    return response;
+  }
+  return std::move(*accepted);
+}
+
+}  // namespace
+
+Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info) {
+  auto target = boost::urls::parse_origin_form(request.target());
+  if (!target) {
+    info.refusal = "malformed_target";
+    return make_problem(request, bad_request("malformed_target",
+                                             "the request target is not a valid URL path"));
+  }
+  std::string_view path = target->encoded_path();
+  const std::string_view query = target->encoded_query();
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics")
+    return operations(request, path, worker, info);
+  if (path == "/api/subscribe") return subscribe(request, query, worker, info);
+  if (!path.starts_with(kTriggerPrefix)) return not_found(request, path, info);
+
+  const auto channel_name = path.substr(kTriggerPrefix.size());
+  Channel channel;
+  if (iequals(channel_name, "CTI")) {
+    channel = Channel::cti;
+    info.route = Route::cti;
+  } else if (iequals(channel_name, "CRM")) {
+    channel = Channel::crm;
+    info.route = Route::crm;
+  } else {
+    return not_found(request, path, info);
+  }
+  const auto& origins = worker.state().config.cors_origins;
+  if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
+  auto response = handle_trigger(request, query, channel, worker, info);
+  apply_cors(request, response, origins);
+  return response;
+}
+
+std::string sse_response_head(const Request& request, const Config& config,
+                              std::string_view request_id) {
+  Response probe{bhttp::status::ok, request.version()};
+  apply_cors(request, probe, config.cors_origins);
+  // No Content-Length and no chunking: the stream's body ends when the connection does,
+  // which every EventSource and curl understand.
+  std::string head =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/event-stream\r\n"
+      "Cache-Control: no-cache\r\n"
+      "Connection: close\r\n"
+      "X-Accel-Buffering: no\r\n";
+  for (const auto& field : probe)
+    head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  head.append("X-Request-Id: ").append(request_id).append("\r\n\r\n");
+  return head;
+}
+
+}  // namespace popflow::http

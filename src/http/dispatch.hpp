@@ -1,0 +1,28 @@
+#pragma once
+// Which handler answers a request: the one routing table of the HTTP port.
+//
+//   /api/sendmessage/{CTI,CRM}  GET, POST, OPTIONS   Connect API triggers
+//   /api/subscribe              GET, OPTIONS         Server-Sent Events
+//   /healthz /readyz /metrics   GET                  operations
+//
+// A successful /api/subscribe is not answered here: the connection becomes an SSE
+// stream, so dispatch() returns the accepted SubscribeRequest for the session to hand
+// its socket over.
+#include <variant>
+
+#include "http/request_info.hpp"
+#include "http/subscribe_request.hpp"
+#include "http/types.hpp"
+#include "http/worker.hpp"
+
+namespace popflow::http {
+
+using Outcome = std::variant<Response, SubscribeRequest>;
+
+Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info);
+
+// The status line and headers that open an SSE stream.
+std::string sse_response_head(const Request& request, const Config& config,
+                              std::string_view request_id);
+
+}  // namespace popflow::http

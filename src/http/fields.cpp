@@ -1,0 +1,103 @@
+#include "http/fields.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <strings.h>
+
+#include "topics/utf8.hpp"
+
+namespace popflow::http {
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Checked<void> check_value_size(const std::string& name, const boost::json::value& value,
+                               const FieldLimits& limits) {
+  if (value.is_string() && value.get_string().size() > limits.max_value_bytes)
+    return too_large("field '" + name + "' is longer than " +
+                         std::to_string(limits.max_value_bytes) + " bytes; shorten it",
+                     name);
+  return {};
+}
+
+}  // namespace
+
+Checked<void> FieldSet::add(std::string name, boost::json::value value,
+                            const FieldLimits& limits) {
+  if (find(name)) {
+    return bad_request("duplicate_field",
+                       "field '" + name +
+                           "' was sent more than once (field names are case-insensitive); "
+                           "send it once",
+                       name);
+  }
+  if (fields_.size() >= limits.max_fields)
+    return too_large("more than " + std::to_string(limits.max_fields) +
+                     " fields were sent; send fewer");
+  if (auto size = check_value_size(name, value, limits); !size) return size;
+  fields_.push_back({std::move(name), std::move(value)});
+  return {};
+}
+
+const Field* FieldSet::find(std::string_view name) const {
+  for (const auto& field : fields_)
+    if (same_name(field.name, name)) return &field;
+  return nullptr;
+}
+
+boost::json::value FieldSet::take(std::string_view name) {
+  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
+    if (!same_name(it->name, name)) continue;
+    auto value = std::move(it->value);
+    fields_.erase(it);
+    return value;
+  }
+  return nullptr;
+}
+
+Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out) {
+  boost::json::parse_options options;
+  options.allow_trailing_commas = true;
+  options.max_depth = limits.max_depth;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(body, ec, {}, options);
+  if (ec == boost::json::error::too_deep)
+    return bad_request("malformed_body", "the JSON body is nested deeper than " +
+                                             std::to_string(limits.max_depth) +
+                                             " levels; flatten the interaction data");
+  if (ec)
+    return bad_request("malformed_body", "the body is not valid JSON (" + ec.message() +
+                                             "); send one JSON object");
+  if (!parsed.is_object())
+    return bad_request("malformed_body", "the body must be a JSON object of fields, like "
+                                         "{\"agentId\": \"1001\", \"event\": \"On Ring\"}");
+  for (auto& member : parsed.get_object()) {
+    if (auto added = out.add(std::string(member.key()), std::move(member.value()), limits); !added)
+      return added;
+  }
+  return {};
+}
+
+Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, FieldSet& out) {
+  auto params = boost::urls::parse_query(text);
+  if (!params)
+    return bad_request("malformed_body",
+                       "the form or query string has a bad %-escape; encode reserved characters "
+                       "as %XX");
+  boost::urls::encoding_opts plus_is_space(/*space_as_plus=*/true);
+  for (const auto& param : *params) {
+    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+    auto name = param.key.decode(plus_is_space);
+    auto value = param.value.decode(plus_is_space);
+    if (!is_valid_utf8(name) || !is_valid_utf8(value))
+      return bad_request("invalid_field", "field '" + name + "' is not valid UTF-8; encode it as UTF-8",
+                         name);
+    if (auto added = out.add(std::move(name), boost::json::string(value), limits); !added)
+      return added;
+  }
+  return {};
+}
+
+}  // namespace popflow::http

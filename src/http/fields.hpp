@@ -1,0 +1,49 @@
+#pragma once
+// The fields of a trigger as the caller sent them: members of a JSON object, pairs of a
+// form body or of a query string. Names are case-insensitive (the seed's own examples
+// mix "agentid" and "agentId"), so the same name twice in different case is refused
+// rather than one silently winning. Values keep their JSON type.
+//
+// No I/O here: bytes in, fields or a Problem out. Runs on the request's event loop.
+#include <boost/json/value.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/problem.hpp"
+
+namespace popflow::http {
+
+struct FieldLimits {
+  std::size_t max_fields = 64;
+  std::size_t max_depth = 8;
+  std::size_t max_value_bytes = 8 * 1024;
+};
+
+struct Field {
+  std::string name;  // as sent
+  boost::json::value value;
+};
+
+class FieldSet {
+ public:
+  // Refuses a name already present in any case (400 duplicate_field) and more than
+  // `limits.max_fields` fields (413).
+  Checked<void> add(std::string name, boost::json::value value, const FieldLimits& limits);
+  // Case-insensitive lookup; nullptr when absent.
+  const Field* find(std::string_view name) const;
+  // Removes and returns the field's value (null when absent).
+  boost::json::value take(std::string_view name);
+
+  const std::vector<Field>& fields() const { return fields_; }
+
+ private:
+  std::vector<Field> fields_;  // a handful of fields: a linear scan beats hashing
+};
+
+// A JSON object; trailing commas allowed (the seed's examples have one).
+Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out);
+// application/x-www-form-urlencoded or a query string; '+' decodes to a space.
+Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, FieldSet& out);
+
+}  // namespace popflow::http

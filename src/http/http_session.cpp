@@ -1,0 +1,165 @@
+#include "http/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "core/log.hpp"
+#include "http/dispatch.hpp"
+#include "http/responses.hpp"
+#include "http/sse_session.hpp"
+
+namespace popflow::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, Worker& worker)
+    : stream_(std::move(socket)), worker_(worker) {
+  worker_.state().metrics.connection_opened(ConnectionKind::http);
+}
+
+HttpSession::~HttpSession() {
+  worker_.remove(registration_);
+  worker_.state().metrics.connection_closed(ConnectionKind::http);
+  // An upgraded connection is still open and counted: the SseSession releases it.
+  if (!upgraded_) worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void HttpSession::start() {
+  registration_ = worker_.add(weak_from_this());
+  boost::system::error_code ignored;
+  stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  wait_for_request();
+}
+
+void HttpSession::drain() {
+  draining_ = true;
+  if (idle_) close();
+}
+
+// Waits up to idle_timeout for the first byte of the next request. Bytes already
+// buffered (a pipelined request) skip the wait.
+void HttpSession::wait_for_request() {
+  idle_ = true;
+  if (buffer_.size() > 0) return read_request();
+  stream_.expires_after(worker_.state().config.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
+                                                     beast::error_code ec, std::size_t n) {
+    if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
+    self->buffer_.commit(n);
+    self->read_request();
+  });
+}
+
+void HttpSession::read_request() {
+  idle_ = false;
+  const auto& config = worker_.state().config;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+  parser_->body_limit(config.max_body_bytes);
+  stream_.expires_after(config.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->on_read(ec);
+                    });
+}
+
+void HttpSession::on_read(beast::error_code ec) {
+  started_ = std::chrono::steady_clock::now();
+  request_id_ = worker_.next_request_id();
+  info_ = {};
+  if (ec) return answer_read_error(ec);
+  handle();
+}
+
+// A request we could not read whole still deserves an answer saying why, when the
+// connection is usable; then it is closed, as the rest of the stream is unparseable.
+void HttpSession::answer_read_error(beast::error_code ec) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof ||
+      ec == bhttp::error::partial_message)
+    return close();
+  Request request;
+  request.version(11);
+  request.keep_alive(false);
+  Problem problem;
+  if (ec == bhttp::error::body_limit) {
+    problem = too_large("the body is larger than " +
+                        std::to_string(worker_.state().config.max_body_bytes) +
+                        " bytes; send less interaction data");
+  } else if (ec == bhttp::error::header_limit) {
+    problem = {431, "headers_too_large",
+               "the request line and headers exceed " +
+                   std::to_string(worker_.state().config.max_header_bytes) + " bytes",
+               ""};
+  } else {
+    problem = bad_request("malformed_request", "the request is not valid HTTP/1.1 (" +
+                                                   ec.message() + ")");
+  }
+  info_.refusal = problem.code;
+  send(make_problem(request, problem));
+}
+
+void HttpSession::handle() {
+  const Request& request = parser_->get();
+  auto outcome = dispatch(request, worker_, info_);
+  if (auto* response = std::get_if<Response>(&outcome)) {
+    if (draining_) response->keep_alive(false);
+    return send(std::move(*response));
+  }
+  // The request opened an event stream: the socket moves to an SseSession for good.
+  auto head = sse_response_head(request, worker_.state().config, request_id_);
+  access_log(200);
+  upgraded_ = true;
+  stream_.expires_never();
+  auto sse = std::make_shared<SseSession>(stream_.release_socket(), worker_,
+                                          std::move(std::get<SubscribeRequest>(outcome)));
+  sse->start(std::move(head));
+}
+
+void HttpSession::send(Response response) {
+  response_ = std::move(response);
+  response_.set(bhttp::field::server, "popflow-connect");
+  response_.set("X-Request-Id", request_id_);
+  access_log(response_.result_int());
+  const bool keep_alive = response_.keep_alive();
+  stream_.expires_after(worker_.state().config.read_timeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       self->on_write(ec, keep_alive);
+                     });
+}
+
+void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
+  if (ec || !keep_alive || draining_) return close();
+  wait_for_request();
+}
+
+void HttpSession::access_log(unsigned status) {
+  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  worker_.state().metrics.count_request(info_.route, status, elapsed);
+  const bool operational = info_.route == Route::health || info_.route == Route::metrics;
+  if (!worker_.state().config.access_log || (operational && status < 400)) return;
+  // Never the target: its query string may hold an API key (GET triggers, ?token=).
+  boost::json::object fields{
+      {"request_id", request_id_},
+      {"route", to_string(info_.route)},
+      {"status", status},
+      {"latency_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()}};
+  if (parser_) fields.emplace("method", parser_->get().method_string());
+  if (!info_.customer.empty()) fields.emplace("customer", info_.customer);
+  if (!info_.agent.empty()) fields.emplace("agent", info_.agent);
+  if (!info_.event.empty()) fields.emplace("event", info_.event);
+  if (!info_.message_id.empty()) fields.emplace("message_id", info_.message_id);
+  if (!info_.refusal.empty()) fields.emplace("code", info_.refusal);
+  log::info("request", fields);
+}
+
+void HttpSession::close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.close();
+}
+
+}  // namespace popflow::http

@@ -1,0 +1,59 @@
+#pragma once
+// One HTTP/1.1 connection: reads requests one after another (keep-alive, pipelining),
+// answers each through dispatch(), and hands its socket to an SseSession when a request
+// opens an event stream.
+//
+// Limits: headers over Config::max_header_bytes get 431, bodies over max_body_bytes 413;
+// a request must arrive whole within read_timeout once its first byte has (slowloris),
+// and an idle keep-alive connection is closed after idle_timeout.
+//
+// Threads: lives on one worker; every handler runs on that worker's thread.
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "http/request_info.hpp"
+#include "http/types.hpp"
+#include "http/worker.hpp"
+
+namespace popflow::http {
+
+class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, Worker& worker);
+  ~HttpSession() override;
+
+  void start();
+  void drain() override;
+
+ private:
+  void wait_for_request();
+  void read_request();
+  void on_read(boost::beast::error_code ec);
+  void answer_read_error(boost::beast::error_code ec);
+  void handle();
+  void send(Response response);
+  void on_write(boost::beast::error_code ec, bool keep_alive);
+  void access_log(unsigned status);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Response response_;
+  Worker& worker_;
+  std::uint64_t registration_ = 0;
+  bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown
+  bool draining_ = false;
+  bool upgraded_ = false;  // the socket now belongs to an SseSession
+
+  // The request being answered, for the access log.
+  std::chrono::steady_clock::time_point started_;
+  std::string request_id_;
+  RequestInfo info_;
+};
+
+}  // namespace popflow::http

@@ -1,0 +1,51 @@
+#pragma once
+// Counters for /metrics, in the Prometheus text format.
+//
+// Threads: every event loop updates them with relaxed atomic adds (a few ns; no lock on
+// the request path); render() reads them from any thread, so a scrape sees each counter
+// exact but not all counters at one instant, which Prometheus tolerates.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "auth/auth_failure.hpp"
+
+namespace popflow::http {
+
+enum class Route { cti, crm, subscribe, health, metrics, mqtt, other };
+inline constexpr std::size_t kRouteCount = 7;
+enum class ConnectionKind { http, sse };
+
+std::string_view to_string(Route route);  // "cti", "subscribe", ...
+
+class Metrics {
+ public:
+  void count_request(Route route, unsigned status, std::chrono::nanoseconds latency);
+  void count_published(std::size_t delivered);
+  void count_auth_failure(auth::AuthFailure reason);
+  void count_sse_dropped() { sse_dropped_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_opened(ConnectionKind kind);
+  void connection_closed(ConnectionKind kind);
+  std::size_t open_connections(ConnectionKind kind) const;
+
+  std::string render() const;
+
+ private:
+  static constexpr std::size_t kStatusCount = 600;
+  // Latency bucket bounds in microseconds; the last bucket is +Inf.
+  static constexpr std::array<unsigned, 12> kBucketsUs{50,   100,  250,   500,   1000,   2500,
+                                                       5000, 10000, 25000, 100000, 250000, 1000000};
+  using Counter = std::atomic<std::uint64_t>;
+
+  std::array<std::array<Counter, kStatusCount>, kRouteCount> requests_{};
+  std::array<Counter, kBucketsUs.size() + 1> trigger_latency_{};
+  Counter trigger_latency_sum_ns_{0};
+  Counter published_{0};
+  Counter delivered_{0};
+  Counter sse_dropped_{0};
+  std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
+  std::array<std::atomic<std::int64_t>, 2> open_{};
+};
+
+}  // namespace popflow::http

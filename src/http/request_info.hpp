@@ -1,0 +1,19 @@
+#pragma once
+// What the access log records about one request. Filled by the handlers; holds no key,
+// token or query string, so it is safe to log whole.
+#include <string>
+
+#include "http/metrics.hpp"
+
+namespace popflow::http {
+
+struct RequestInfo {
+  Route route = Route::other;
+  std::string customer;
+  std::string agent;
+  std::string event;
+  std::string message_id;
+  std::string refusal;  // the error code, when refused
+};
+
+}  // namespace popflow::http

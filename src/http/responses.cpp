@@ -1,0 +1,51 @@
+#include "http/responses.hpp"
+
+#include <algorithm>
+#include <boost/beast/http/field.hpp>
+
+namespace popflow::http {
+
+namespace bhttp = boost::beast::http;
+
+Response make_text(const Request& request, unsigned status, std::string body,
+                   std::string_view content_type) {
+  Response response{static_cast<bhttp::status>(status), request.version()};
+  response.set(bhttp::field::content_type, content_type);
+  response.set(bhttp::field::cache_control, "no-store");
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response make_json(const Request& request, unsigned status, std::string body) {
+  return make_text(request, status, std::move(body), "application/json");
+}
+
+Response make_problem(const Request& request, const Problem& problem) {
+  return make_json(request, static_cast<unsigned>(problem.status), problem.to_json());
+}
+
+void apply_cors(const Request& request, Response& response,
+                const std::vector<std::string>& allowed_origins) {
+  if (std::ranges::find(allowed_origins, "*") != allowed_origins.end()) {
+    response.set(bhttp::field::access_control_allow_origin, "*");
+    return;
+  }
+  const auto origin = request[bhttp::field::origin];
+  response.set(bhttp::field::vary, "Origin");
+  if (!origin.empty() && std::ranges::find(allowed_origins, origin) != allowed_origins.end())
+    response.set(bhttp::field::access_control_allow_origin, origin);
+}
+
+Response make_preflight(const Request& request, const std::vector<std::string>& allowed_origins) {
+  Response response{bhttp::status::no_content, request.version()};
+  response.keep_alive(request.keep_alive());
+  apply_cors(request, response, allowed_origins);
+  response.set(bhttp::field::access_control_allow_methods, "GET, POST, OPTIONS");
+  response.set(bhttp::field::access_control_allow_headers, "Content-Type, Authorization");
+  response.set(bhttp::field::access_control_max_age, "600");
+  return response;
+}
+
+}  // namespace popflow::http

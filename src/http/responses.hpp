@@ -1,0 +1,23 @@
+#pragma once
+// Building the JSON responses and the CORS headers the Connect API answers with.
+#include <string>
+#include <vector>
+
+#include "core/problem.hpp"
+#include "http/types.hpp"
+
+namespace popflow::http {
+
+Response make_json(const Request& request, unsigned status, std::string body);
+Response make_text(const Request& request, unsigned status, std::string body,
+                   std::string_view content_type = "text/plain; charset=utf-8");
+Response make_problem(const Request& request, const Problem& problem);
+
+// CRM triggers come from buttons on CRM pages: let the configured origins read our
+// answers ("*" by default: the API key, not the origin, authenticates).
+void apply_cors(const Request& request, Response& response,
+                const std::vector<std::string>& allowed_origins);
+// The answer to a CORS preflight (OPTIONS): 204 with the methods and headers we accept.
+Response make_preflight(const Request& request, const std::vector<std::string>& allowed_origins);
+
+}  // namespace popflow::http

@@ -1,0 +1,38 @@
+#pragma once
+// The HTTP side of the server: one Worker (event loop + thread) per configured thread,
+// each with its own Listener on the shared port.
+//
+// Shutdown is in two steps so in-flight requests finish: begin_shutdown() stops
+// accepting and asks every connection to close after its current request; each worker's
+// thread ends when its loop runs out of work. stop() cuts whatever is left.
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "http/listener.hpp"
+#include "http/worker.hpp"
+
+namespace popflow::http {
+
+class Server {
+ public:
+  Server(ServerState& state, unsigned threads);
+  ~Server();
+
+  // Binds every worker's listener; returns the bound endpoint (port 0 picks one).
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  void run();  // starts one thread per worker
+  void begin_shutdown();
+  bool finished() const;  // every worker thread has returned
+  void stop();
+  void join();
+
+ private:
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
+  std::vector<std::jthread> threads_;
+  std::atomic<unsigned> running_{0};
+};
+
+}  // namespace popflow::http

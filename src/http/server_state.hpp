@@ -1,0 +1,27 @@
+#pragma once
+// What every event loop shares: configuration, the topic router, the key registry and
+// the metrics. All of it is either immutable after start-up or thread-safe itself.
+#include <atomic>
+#include <string>
+
+#include "auth/key_registry.hpp"
+#include "core/config.hpp"
+#include "http/metrics.hpp"
+#include "topics/router.hpp"
+
+namespace popflow::http {
+
+struct ServerState {
+  const Config& config;
+  Router& router;
+  const auth::KeyRegistry& keys;
+  Metrics& metrics;
+  std::string secret;  // HS256 signing secret; never logged
+
+  // False once shutdown begins: /readyz answers 503 and triggers are refused with 503.
+  std::atomic<bool> ready{true};
+  // Open client connections of every kind, against Config::max_connections.
+  std::atomic<std::size_t> connections{0};
+};
+
+}  // namespace popflow::http

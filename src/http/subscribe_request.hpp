@@ -1,0 +1,28 @@
+#pragma once
+// GET /api/subscribe?topic=FILTER[&topic=FILTER...] (CONTRACT "Subscribing"): which
+// client token, which filters, and whether the ACL allows them. A '+' in the query is the
+// MQTT wildcard here, not a space: "?topic=CTI/acme/+/1001" means what it says.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/problem.hpp"
+#include "http/request_info.hpp"
+#include "http/types.hpp"
+#include "http/worker.hpp"
+
+namespace popflow::http {
+
+inline constexpr std::size_t kMaxSseFilters = 16;
+
+struct SubscribeRequest {
+  auth::ClaimsPtr claims;
+  std::vector<std::string> filters;
+};
+
+// 401 for a missing or refused token, 400 for missing or invalid filters, 403 for filters
+// outside what the token may read.
+Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
+                                          Worker& worker, std::int64_t now, RequestInfo& info);
+
+}  // namespace popflow::http

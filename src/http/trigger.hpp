@@ -1,0 +1,45 @@
+#pragma once
+// A Connect API trigger (CONTRACT "The Connect API"): which agent, which event, and the
+// interaction data, validated and turned into the topic and the message subscribers get.
+//
+// No I/O and no authentication here: the handler authenticates first, then calls
+// make_trigger() on the remaining fields. Runs on the request's event loop.
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/problem.hpp"
+#include "http/fields.hpp"
+
+namespace popflow::http {
+
+enum class Channel { cti, crm };
+
+std::string_view to_string(Channel channel);  // "CTI", "CRM"
+
+struct Trigger {
+  Channel channel = Channel::cti;
+  std::string agent_id;
+  std::string event;
+  std::optional<std::string> cti_id;  // CTI only
+  std::optional<std::string> crm_id;  // CRM only, required there
+  boost::json::object data;           // every other field, as sent
+};
+
+// Takes agentId, event, ctiId/crmId out of `fields` and keeps the rest as data. The API
+// key field ("jwt") must already have been taken out. Numeric agent ids become their
+// decimal text (telephony platforms send 1001 as often as "1001").
+Checked<Trigger> make_trigger(Channel channel, FieldSet fields);
+
+// CTI/<customer>/<agent>, CTI/<customer>/<ctiId>/<agent> or CRM/<customer>/<crmId>/<agent>.
+std::string topic_of(const Trigger& trigger, std::string_view customer);
+
+// The message delivered on the topic (CONTRACT "The message delivered on the topic").
+std::string message_json(const Trigger& trigger, std::string_view customer, std::string_view id,
+                         std::string_view received_at);
+
+// What an agent's client app should subscribe to, for the warning when nobody received it.
+std::string subscription_hint(const Trigger& trigger, std::string_view customer);
+
+}  // namespace popflow::http

@@ -1,0 +1,27 @@
+#include "http/worker.hpp"
+
+#include <fmt/format.h>
+
+namespace popflow::http {
+
+Worker::Worker(unsigned index, ServerState& state)
+    : index_(index),
+      state_(state),
+      authenticator_(state.secret, state.keys, state.config.token_cache_entries) {}
+
+std::string Worker::next_request_id() { return fmt::format("{:x}-{:x}", index_, ++next_id_); }
+
+std::uint64_t Worker::add(std::weak_ptr<Drainable> connection) {
+  const auto id = ++next_id_;
+  connections_.emplace(id, std::move(connection));
+  return id;
+}
+
+void Worker::drain_all() {
+  // drain() may close a connection, whose destructor calls remove(): iterate a copy.
+  auto snapshot = connections_;
+  for (auto& [id, weak] : snapshot)
+    if (auto connection = weak.lock()) connection->drain();
+}
+
+}  // namespace popflow::http

@@ -1,0 +1,48 @@
+#pragma once
+// One event loop and what belongs to it alone. A connection lives its whole life on the
+// worker that accepted it, so nothing here needs a lock (see docs/threading.md).
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "auth/authenticator.hpp"
+#include "http/server_state.hpp"
+
+namespace popflow::http {
+
+// A connection the worker can ask to wind down at shutdown.
+class Drainable {
+ public:
+  virtual ~Drainable() = default;
+  // Finish the request in flight, if any, then close. Called on the worker's thread.
+  virtual void drain() = 0;
+};
+
+class Worker {
+ public:
+  Worker(unsigned index, ServerState& state);
+
+  boost::asio::io_context& io() { return io_; }
+  ServerState& state() { return state_; }
+  auth::Authenticator& authenticator() { return authenticator_; }
+  unsigned index() const { return index_; }
+
+  // "<worker>-<counter>" in hex: unique per process without any shared counter.
+  std::string next_request_id();
+
+  // Connections register while open so drain_all() can reach them.
+  std::uint64_t add(std::weak_ptr<Drainable> connection);
+  void remove(std::uint64_t id) { connections_.erase(id); }
+  void drain_all();
+
+ private:
+  unsigned index_;
+  ServerState& state_;
+  boost::asio::io_context io_{1};  // one thread runs it: Asio may skip its own locking
+  auth::Authenticator authenticator_;
+  std::uint64_t next_id_ = 0;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Drainable>> connections_;
+};
+
+}  // namespace popflow::http
