@@ -80,8 +80,14 @@ int main(int argc, char** argv) {
 
   try {
     cli.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line, as for every other error (CLI11 would add a second).
+    std::cerr << "popflow-connect: " << e.what() << " (see --help)\n";
+    return e.get_exit_code() ? e.get_exit_code() : 2;
   }
 
   try {

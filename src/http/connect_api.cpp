@@ -92,10 +92,6 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     response.set(bhttp::field::allow, "GET, POST, OPTIONS");
     return response;
   }
-  if (!state.ready.load(std::memory_order_relaxed))
-    return refuse({503, "shutting_down", "the server is shutting down; retry on another node",
-                   ""});
-
   auto fields = read_fields(request, query, limits_of(state.config));
   if (!fields) return refuse(fields.error());
   auto key = take_api_key(request, *fields);

@@ -1,6 +1,5 @@
 #include "http/dispatch.hpp"
 
-#include <boost/url/parse.hpp>
 #include <strings.h>
 
 #include "core/time.hpp"
@@ -70,14 +69,18 @@ Outcome subscribe(const Request& request, std::string_view query, Worker& worker
 }  // namespace
 
 Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info) {
-  auto target = boost::urls::parse_origin_form(request.target());
-  if (!target) {
+  const std::string_view target = request.target();
+  if (!target.starts_with('/')) {
     info.refusal = "malformed_target";
     return make_problem(request, bad_request("malformed_target",
-                                             "the request target is not a valid URL path"));
+                                             "the request target must be a path like "
+                                             "/api/sendmessage/CTI"));
   }
-  std::string_view path = target->encoded_path();
-  const std::string_view query = target->encoded_query();
+  // Split by hand: the query is parsed leniently later (see http/query.hpp).
+  const auto question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
 
   if (path == "/healthz" || path == "/readyz" || path == "/metrics")

@@ -1,9 +1,9 @@
 #include "http/fields.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/url/parse_query.hpp>
 #include <strings.h>
 
+#include "http/query.hpp"
 #include "topics/utf8.hpp"
 
 namespace popflow::http {
@@ -36,7 +36,9 @@ Checked<void> FieldSet::add(std::string name, boost::json::value value,
   if (fields_.size() >= limits.max_fields)
     return too_large("more than " + std::to_string(limits.max_fields) +
                      " fields were sent; send fewer");
-  if (auto size = check_value_size(name, value, limits); !size) return size;
+  // The API key has its own bound (auth::kMaxTokenBytes), whatever max_value_bytes says.
+  if (!same_name(name, "jwt"))
+    if (auto size = check_value_size(name, value, limits); !size) return size;
   fields_.push_back({std::move(name), std::move(value)});
   return {};
 }
@@ -81,7 +83,8 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
 }
 
 Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, FieldSet& out) {
-  auto params = boost::urls::parse_query(text);
+  std::string escaped;
+  auto params = parse_lenient_query(text, escaped);
   if (!params)
     return bad_request("malformed_body",
                        "the form or query string has a bad %-escape; encode reserved characters "

@@ -18,7 +18,7 @@ struct ServerState {
   Metrics& metrics;
   std::string secret;  // HS256 signing secret; never logged
 
-  // False once shutdown begins: /readyz answers 503 and triggers are refused with 503.
+  // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};
   // Open client connections of every kind, against Config::max_connections.
   std::atomic<std::size_t> connections{0};

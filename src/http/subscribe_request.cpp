@@ -1,16 +1,16 @@
 #include "http/subscribe_request.hpp"
 
-#include <boost/url/parse_query.hpp>
-
 #include "auth/acl.hpp"
 #include "http/bearer.hpp"
+#include "http/query.hpp"
 #include "topics/topic.hpp"
 
 namespace popflow::http {
 
 Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
                                           Worker& worker, std::int64_t now, RequestInfo& info) {
-  auto params = boost::urls::parse_query(query);
+  std::string escaped;
+  auto params = parse_lenient_query(query, escaped);
   if (!params)
     return bad_request("malformed_query", "the query string has a bad %-escape; encode '#' as %23");
   SubscribeRequest subscribe;
