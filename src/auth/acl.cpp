@@ -17,7 +17,9 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
     return "this token may only subscribe to customer " + client.customer + "'s topics";
   if (client.agent) {
     const auto last = filter.substr(filter.rfind('/') + 1);
-    if (second_slash == std::string_view::npos || last != *client.agent)
+    // A wildcard is never "literally the agent", even if the token's agent id is "+" or "#".
+    const bool wildcard = last == "+" || last == "#";
+    if (second_slash == std::string_view::npos || last != *client.agent || wildcard)
       return "this token is limited to agent " + *client.agent +
              "; the filter's last level must be exactly that agent";
   }

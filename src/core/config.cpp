@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <limits>
 #include <stdexcept>
 
 #include "core/duration.hpp"
@@ -20,6 +21,10 @@ Setting size_setting(std::string_view key, std::string_view help, Field Config::
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
             if (ec != std::errc{} || end != text.data() + text.size())
               return "expected a non-negative whole number, got '" + std::string(text) + "'";
+            // `threads` is narrower than what from_chars accepts; refuse rather than wrap.
+            if (v > std::numeric_limits<Field>::max())
+              return "expected at most " + std::to_string(std::numeric_limits<Field>::max()) +
+                     ", got '" + std::string(text) + "'";
             c.*field = static_cast<Field>(v);
             return std::nullopt;
           },

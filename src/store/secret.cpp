@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "store/database.hpp"
@@ -24,8 +25,9 @@ std::string load_or_create_secret(const std::string& data_dir) {
   if (::access(path.c_str(), F_OK) != 0) {
     // Written in full to a private file, then linked into place: link() fails if another
     // process got there first, so every process ends up reading the same complete secret.
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // mkostemp: a name unique to this call (threads of one process included), O_EXCL, mode 0600.
+    std::string tmp = path + ".tmp.XXXXXX";
+    int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
     if (fd < 0) throw StoreError("cannot create " + tmp + ": " + errno_text());
     unsigned char bytes[kSecretBytes];
     const bool written = RAND_bytes(bytes, sizeof bytes) == 1 &&
@@ -49,7 +51,7 @@ std::string load_or_create_secret(const std::string& data_dir) {
   std::string secret(kSecretBytes, '\0');
   const auto n = ::read(fd, secret.data(), secret.size());
   ::close(fd);
-  if (n != static_cast<ssize_t>(kSecretBytes))
+  if (n != static_cast<ssize_t>(kSecretBytes) || st.st_size != static_cast<off_t>(kSecretBytes))
     throw StoreError(path + " is not a " + std::to_string(kSecretBytes) + "-byte secret");
   return secret;
 }
