@@ -63,7 +63,8 @@ int serve(const Config& config) {
   auth::KeyRegistry registry;
   Router router;
   http::Metrics metrics;
-  http::ServerState state{config, router, registry, metrics, dir.secret};
+  http::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
+  http::ServerState state{config, router, registry, metrics, rate_limiter, dir.secret};
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;

@@ -130,6 +130,8 @@ const std::vector<Setting>& settings() {
       list_setting("cors_origins", "origins allowed by CORS, comma-separated; * for any", &Config::cors_origins),
       size_setting("token_cache_entries", "verified tokens cached per event loop", &Config::token_cache_entries),
       duration_setting("revocation_poll", "how often the store is checked for revoked keys", &Config::revocation_poll),
+      size_setting("rate_limit", "triggers per second per API key (429 beyond); 0 = unlimited", &Config::rate_limit),
+      size_setting("rate_burst", "triggers one API key may send at once above its rate", &Config::rate_burst),
   };
   return table;
 }

@@ -106,6 +106,15 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   }
   const auto& customer = (*claims)->customer;
   info.customer = customer;
+  if (auto wait = state.rate_limiter.acquire((*claims)->key_id)) {
+    const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
+    auto response = refuse({429, "rate_limited",
+                            "this API key sent more than " + std::to_string(state.config.rate_limit) +
+                                " triggers per second; retry after " + std::to_string(seconds) + " s",
+                            ""});
+    response.set(bhttp::field::retry_after, std::to_string(seconds));
+    return response;
+  }
   if (((*claims)->scope & scope_bit(channel)) == 0) {
     return refuse(forbidden("scope_denied", "this API key may not send " +
                                                 std::string(to_string(channel)) +

@@ -7,6 +7,7 @@
 #include "auth/key_registry.hpp"
 #include "core/config.hpp"
 #include "http/metrics.hpp"
+#include "http/rate_limiter.hpp"
 #include "topics/router.hpp"
 
 namespace popflow::http {
@@ -16,6 +17,7 @@ struct ServerState {
   Router& router;
   const auth::KeyRegistry& keys;
   Metrics& metrics;
+  RateLimiter& rate_limiter;
   std::string secret;  // HS256 signing secret; never logged
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).

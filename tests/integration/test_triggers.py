@@ -281,5 +281,22 @@ class Limits(ServerTest):
         self.assertEqual(r.status, 200, r)
 
 
+class RateLimit(ServerTest):
+    extra_args = ("--rate-limit", "5", "--rate-burst", "5")
+
+    def test_over_the_rate_gets_429_with_retry_after_and_other_keys_are_unaffected(self):
+        statuses = [self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "1", "event": "e"})
+                    for _ in range(8)]
+        self.assertEqual([r.status for r in statuses[:5]], [200] * 5)
+        limited = statuses[-1]
+        self.assertEqual(limited.status, 429)
+        self.assertEqual(limited.json()["code"], "rate_limited")
+        self.assertGreaterEqual(int(limited.headers["retry-after"]), 1)
+        other = self.server.api_key("acme")
+        self.server.wait_for_key(other)
+        r = self.server.post_json("/api/sendmessage/CTI", {"jwt": other, "agentId": "1", "event": "e"})
+        self.assertEqual(r.status, 200)
+
+
 if __name__ == "__main__":
     unittest.main()
