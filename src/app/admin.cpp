@@ -1,7 +1,7 @@
 #include "app/admin.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
+#include <filesystem>
 #include <ostream>
 
 #include "core/duration.hpp"
@@ -36,11 +36,9 @@ std::string join(const std::vector<std::string>& items, std::string_view empty) 
 DataDir::DataDir(const std::string& path)
     : db(prepare_dir(path) + "/popflow.db"), secret(store::load_or_create_secret(path)) {}
 
-void customer_add(DataDir& dir, const std::string& id, const std::string& name,
-                  std::ostream& out) {
+void customer_add(DataDir& dir, const std::string& id, const std::string& name, std::ostream& out) {
   if (!store::CustomerStore::is_valid_id(id))
-    throw std::runtime_error("invalid customer ID '" + id +
-                             "': use 1 to 64 of A-Z a-z 0-9 . _ -");
+    throw std::runtime_error("invalid customer ID '" + id + "': use 1 to 64 of A-Z a-z 0-9 . _ -");
   store::CustomerStore(dir.db).add({id, name, unix_now()});
   out << id << "\n";
 }

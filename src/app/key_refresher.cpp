@@ -17,7 +17,9 @@ void KeyRefresher::refresh() {
   log::debug("keys loaded", {{"keys", registry_.size()}});
 }
 
-void KeyRefresher::start() { schedule(); }
+void KeyRefresher::start() {
+  schedule();
+}
 
 void KeyRefresher::schedule() {
   timer_.expires_after(interval_);

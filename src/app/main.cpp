@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.fallthrough();
   std::string data_dir = default_data_dir();
-  auto* data_dir_flag = cli.add_option("--data-dir", data_dir,
-                                       "store and signing secret (env POPFLOW_DATA_DIR)");
+  auto* data_dir_flag =
+      cli.add_option("--data-dir", data_dir, "store and signing secret (env POPFLOW_DATA_DIR)");
 
   // serve: every setting is also a flag (--max-body-bytes ...); only those given override.
   auto* serve_cmd = cli.add_subcommand("serve", "run the server");
@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   auto* key_create = key_cmd->add_subcommand("create", "issue an API key (printed alone)");
   key_create->add_option("--customer", key_request.customer, "customer ID")->required();
   key_create->add_option("--scope", scope_text, "cti, crm or cti,crm");
-  key_create->add_option("--crm-id", key_request.crm_ids, "allowed CRM ID (repeatable; default any)");
+  key_create->add_option("--crm-id", key_request.crm_ids,
+                         "allowed CRM ID (repeatable; default any)");
   key_create->add_option("--expires", expires_text, "lifetime like 90d, 12h, 30s (default none)");
   key_create->add_option("--label", key_request.label, "free text shown by key list");
   auto* key_list = key_cmd->add_subcommand("list", "list keys and tokens");
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
       key_request.scope.clear();
       for (auto item : CLI::detail::split(scope_text, ','))
         if (!item.empty()) key_request.scope.push_back(item);
-      if (!expires_text.empty()) key_request.lifetime = app::duration_flag("--expires", expires_text);
+      if (!expires_text.empty())
+        key_request.lifetime = app::duration_flag("--expires", expires_text);
       std::cout << app::issue(dir.db, dir.secret, key_request) << "\n";
     }
     if (key_list->parsed()) app::key_list(dir, list_customer, std::cout);
@@ -121,7 +123,8 @@ int main(int argc, char** argv) {
       std::cout << app::rotate(dir.db, dir.secret, key_id, grace) << "\n";
     }
     if (token_create->parsed()) {
-      if (!token_expires.empty()) token_request.lifetime = app::duration_flag("--expires", token_expires);
+      if (!token_expires.empty())
+        token_request.lifetime = app::duration_flag("--expires", token_expires);
       std::cout << app::issue(dir.db, dir.secret, token_request) << "\n";
     }
     return 0;

@@ -71,7 +71,8 @@ int serve(const Config& config) {
   KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
   refresher.refresh();
 
-  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::Server server(state, threads);
   const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http));
   log::info("listening", {{"http", to_text(http_endpoint)},

@@ -10,7 +10,8 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
   const auto first_slash = filter.find('/');
   const auto channel = filter.substr(0, first_slash);
   if (first_slash == std::string_view::npos || (channel != "CTI" && channel != "CRM"))
-    return "topic filters must start with CTI/" + client.customer + "/ or CRM/" + client.customer + "/";
+    return "topic filters must start with CTI/" + client.customer + "/ or CRM/" + client.customer +
+           "/";
   const auto rest = filter.substr(first_slash + 1);
   const auto second_slash = rest.find('/');
   if (rest.substr(0, second_slash) != client.customer)

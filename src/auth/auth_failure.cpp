@@ -6,14 +6,22 @@ namespace popflow::auth {
 
 std::string_view label(AuthFailure reason) {
   switch (reason) {
-    case AuthFailure::missing: return "missing_key";
-    case AuthFailure::malformed: return "malformed_key";
-    case AuthFailure::bad_signature: return "bad_signature";
-    case AuthFailure::expired: return "expired_key";
-    case AuthFailure::not_yet_valid: return "key_not_yet_valid";
-    case AuthFailure::unknown_key: return "unknown_key";
-    case AuthFailure::revoked: return "revoked_key";
-    case AuthFailure::wrong_kind: return "wrong_key_kind";
+    case AuthFailure::missing:
+      return "missing_key";
+    case AuthFailure::malformed:
+      return "malformed_key";
+    case AuthFailure::bad_signature:
+      return "bad_signature";
+    case AuthFailure::expired:
+      return "expired_key";
+    case AuthFailure::not_yet_valid:
+      return "key_not_yet_valid";
+    case AuthFailure::unknown_key:
+      return "unknown_key";
+    case AuthFailure::revoked:
+      return "revoked_key";
+    case AuthFailure::wrong_kind:
+      return "wrong_key_kind";
   }
   return "unknown";
 }
@@ -23,13 +31,16 @@ Problem to_problem(AuthFailure reason, std::string_view credential) {
   std::string message;
   switch (reason) {
     case AuthFailure::missing:
-      message = "no " + what + " was sent; pass it in the 'jwt' field or as 'Authorization: Bearer <key>'";
+      message = "no " + what +
+                " was sent; pass it in the 'jwt' field or as 'Authorization: Bearer <key>'";
       break;
     case AuthFailure::malformed:
-      message = "the " + what + " is not a well-formed JWT (header.payload.signature); copy it again in full";
+      message = "the " + what +
+                " is not a well-formed JWT (header.payload.signature); copy it again in full";
       break;
     case AuthFailure::bad_signature:
-      message = "the " + what + " was not signed by this server (bad signature or algorithm); issue a new one";
+      message = "the " + what +
+                " was not signed by this server (bad signature or algorithm); issue a new one";
       break;
     case AuthFailure::expired:
       message = "the " + what + " has expired; issue a new one";
@@ -44,8 +55,9 @@ Problem to_problem(AuthFailure reason, std::string_view credential) {
       message = "the " + what + " has been revoked; use its replacement";
       break;
     case AuthFailure::wrong_kind:
-      message = what == "API key" ? "this is a client token, for subscribers; triggers need an API key"
-                                  : "this is an API key, for triggers; subscribers need a client token";
+      message = what == "API key"
+                    ? "this is a client token, for subscribers; triggers need an API key"
+                    : "this is an API key, for triggers; subscribers need a client token";
       break;
   }
   return unauthorized(std::string(label(reason)), std::move(message));

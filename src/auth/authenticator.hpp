@@ -29,7 +29,8 @@ class Authenticator {
   boost::system::result<ClaimsPtr, AuthFailure> authenticate(std::string_view token,
                                                              TokenKind expected, std::int64_t now);
   // Re-checks claims held by a long-lived subscriber (expiry, revocation).
-  boost::system::result<void, AuthFailure> still_valid(const Claims& claims, std::int64_t now) const;
+  boost::system::result<void, AuthFailure> still_valid(const Claims& claims,
+                                                       std::int64_t now) const;
 
   std::size_t cache_size() const { return cache_.size(); }
 

@@ -50,7 +50,8 @@ std::optional<std::int64_t> int_member(const json::object& o, std::string_view k
   return it->value().get_int64();
 }
 
-bool string_list_member(const json::object& o, std::string_view key, std::vector<std::string>& out) {
+bool string_list_member(const json::object& o, std::string_view key,
+                        std::vector<std::string>& out) {
   auto it = o.find(key);
   if (it == o.end()) return true;
   if (!it->value().is_array()) return false;
@@ -79,8 +80,8 @@ std::string sign(const Claims& c, std::string_view secret) {
   if (c.agent) payload["agt"] = *c.agent;
   if (c.expires_at) payload["exp"] = *c.expires_at;
   if (c.not_before) payload["nbf"] = *c.not_before;
-  std::string token = base64url_encode(json::serialize(header)) + "." +
-                      base64url_encode(json::serialize(payload));
+  std::string token =
+      base64url_encode(json::serialize(header)) + "." + base64url_encode(json::serialize(payload));
   token += "." + base64url_encode(hmac_sha256(secret, token));
   return token;
 }
@@ -119,17 +120,22 @@ boost::system::result<Claims, AuthFailure> verify(std::string_view token, std::s
     return AuthFailure::malformed;
   c.customer = *customer;
   c.issued_at = *issued;
-  if (*kind == "api") c.kind = TokenKind::api_key;
-  else if (*kind == "client") c.kind = TokenKind::client_token;
-  else return AuthFailure::malformed;
+  if (*kind == "api")
+    c.kind = TokenKind::api_key;
+  else if (*kind == "client")
+    c.kind = TokenKind::client_token;
+  else
+    return AuthFailure::malformed;
 
   std::vector<std::string> scope;
   if (!string_list_member(*payload, "scp", scope) ||
       !string_list_member(*payload, "crm", c.crm_ids))
     return AuthFailure::malformed;
   for (const auto& s : scope) {
-    if (s == "cti") c.scope |= kScopeCti;
-    else if (s == "crm") c.scope |= kScopeCrm;
+    if (s == "cti")
+      c.scope |= kScopeCti;
+    else if (s == "crm")
+      c.scope |= kScopeCrm;
   }
   c.agent = string_member(*payload, "agt");
   if (payload->contains("exp") && !(c.expires_at = int_member(*payload, "exp")))

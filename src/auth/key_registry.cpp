@@ -21,6 +21,8 @@ std::optional<KeyState> KeyRegistry::find(const std::string& key_id) const {
   return it->second;
 }
 
-std::size_t KeyRegistry::size() const { return table_.load()->size(); }
+std::size_t KeyRegistry::size() const {
+  return table_.load()->size();
+}
 
 }  // namespace popflow::auth

@@ -31,12 +31,12 @@ Setting size_setting(std::string_view key, std::string_view help, Field Config::
           [field](const Config& c) { return std::to_string(c.*field); }};
 }
 
-Setting duration_setting(std::string_view key, std::string_view help,
-                         Config::ms Config::*field) {
+Setting duration_setting(std::string_view key, std::string_view help, Config::ms Config::*field) {
   return {key, help,
           [field](Config& c, std::string_view text) -> Error {
             auto d = parse_duration(text);
-            if (!d) return "expected a duration like 500ms, 30s, 5m, got '" + std::string(text) + "'";
+            if (!d)
+              return "expected a duration like 500ms, 30s, 5m, got '" + std::string(text) + "'";
             c.*field = *d;
             return std::nullopt;
           },
@@ -55,9 +55,12 @@ Setting string_setting(std::string_view key, std::string_view help, std::string 
 Setting bool_setting(std::string_view key, std::string_view help, bool Config::*field) {
   return {key, help,
           [field](Config& c, std::string_view text) -> Error {
-            if (text == "true" || text == "1" || text == "yes" || text == "on") c.*field = true;
-            else if (text == "false" || text == "0" || text == "no" || text == "off") c.*field = false;
-            else return "expected true or false, got '" + std::string(text) + "'";
+            if (text == "true" || text == "1" || text == "yes" || text == "on")
+              c.*field = true;
+            else if (text == "false" || text == "0" || text == "no" || text == "off")
+              c.*field = false;
+            else
+              return "expected true or false, got '" + std::string(text) + "'";
             return std::nullopt;
           },
           [field](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
@@ -110,28 +113,44 @@ void apply(Config& config, std::string_view source, std::string_view key, std::s
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
-      string_setting("data_dir", "directory of the SQLite store and the signing secret", &Config::data_dir),
-      string_setting("http", "HTTP listen address (Connect API, SSE, MQTT over WebSocket)", &Config::http),
+      string_setting("data_dir", "directory of the SQLite store and the signing secret",
+                     &Config::data_dir),
+      string_setting("http", "HTTP listen address (Connect API, SSE, MQTT over WebSocket)",
+                     &Config::http),
       string_setting("mqtt", "MQTT listen address", &Config::mqtt),
       size_setting("threads", "event loops; 0 = one per CPU core", &Config::threads),
       string_setting("log_level", "debug, info, warn, error or off", &Config::log_level),
       bool_setting("access_log", "log one line per request", &Config::access_log),
-      size_setting("max_connections", "open HTTP connections before new ones are refused", &Config::max_connections),
-      size_setting("max_header_bytes", "request line and headers (431 beyond)", &Config::max_header_bytes),
+      size_setting("max_connections", "open HTTP connections before new ones are refused",
+                   &Config::max_connections),
+      size_setting("max_header_bytes", "request line and headers (431 beyond)",
+                   &Config::max_header_bytes),
       size_setting("max_body_bytes", "request body (413 beyond)", &Config::max_body_bytes),
       size_setting("max_fields", "fields in one trigger (413 beyond)", &Config::max_fields),
-      size_setting("max_depth", "JSON nesting depth of a trigger body (400 beyond)", &Config::max_depth),
-      size_setting("max_value_bytes", "bytes in one field value (413 beyond)", &Config::max_value_bytes),
-      duration_setting("read_timeout", "time to receive a whole request once it starts", &Config::read_timeout),
-      duration_setting("idle_timeout", "keep-alive connection idle time before it is closed", &Config::idle_timeout),
-      duration_setting("shutdown_timeout", "time to finish in-flight work after SIGTERM", &Config::shutdown_timeout),
-      duration_setting("sse_heartbeat", "interval of the SSE heartbeat comment", &Config::sse_heartbeat),
-      size_setting("sse_queue_limit", "messages queued for one SSE subscriber before drops", &Config::sse_queue_limit),
-      list_setting("cors_origins", "origins allowed by CORS, comma-separated; * for any", &Config::cors_origins),
-      size_setting("token_cache_entries", "verified tokens cached per event loop", &Config::token_cache_entries),
-      duration_setting("revocation_poll", "how often the store is checked for revoked keys", &Config::revocation_poll),
-      size_setting("rate_limit", "triggers per second per API key (429 beyond); 0 = unlimited", &Config::rate_limit),
-      size_setting("rate_burst", "triggers one API key may send at once above its rate", &Config::rate_burst),
+      size_setting("max_depth", "JSON nesting depth of a trigger body (400 beyond)",
+                   &Config::max_depth),
+      size_setting("max_value_bytes", "bytes in one field value (413 beyond)",
+                   &Config::max_value_bytes),
+      duration_setting("read_timeout", "time to receive a whole request once it starts",
+                       &Config::read_timeout),
+      duration_setting("idle_timeout", "keep-alive connection idle time before it is closed",
+                       &Config::idle_timeout),
+      duration_setting("shutdown_timeout", "time to finish in-flight work after SIGTERM",
+                       &Config::shutdown_timeout),
+      duration_setting("sse_heartbeat", "interval of the SSE heartbeat comment",
+                       &Config::sse_heartbeat),
+      size_setting("sse_queue_limit", "messages queued for one SSE subscriber before drops",
+                   &Config::sse_queue_limit),
+      list_setting("cors_origins", "origins allowed by CORS, comma-separated; * for any",
+                   &Config::cors_origins),
+      size_setting("token_cache_entries", "verified tokens cached per event loop",
+                   &Config::token_cache_entries),
+      duration_setting("revocation_poll", "how often the store is checked for revoked keys",
+                       &Config::revocation_poll),
+      size_setting("rate_limit", "triggers per second per API key (429 beyond); 0 = unlimited",
+                   &Config::rate_limit),
+      size_setting("rate_burst", "triggers one API key may send at once above its rate",
+                   &Config::rate_burst),
   };
   return table;
 }
@@ -162,7 +181,8 @@ Config load_config(const ConfigSources& sources) {
       try {
         text = toml_to_text(node);
       } catch (const std::exception& e) {
-        throw std::runtime_error("config " + *sources.file + ": " + std::string(key.str()) + ": " + e.what());
+        throw std::runtime_error("config " + *sources.file + ": " + std::string(key.str()) + ": " +
+                                 e.what());
       }
       apply(config, "config " + *sources.file, key.str(), text);
     }

@@ -37,8 +37,8 @@ std::string next_message_id() {
   const unsigned seq = static_cast<unsigned>(stamp & 0xfff);
   const std::uint64_t tail = random_tail();
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-7%03x-%04x-%012llx",
-                static_cast<unsigned>(ms >> 16), static_cast<unsigned>(ms & 0xffff), seq,
+  std::snprintf(buf, sizeof buf, "%08x-%04x-7%03x-%04x-%012llx", static_cast<unsigned>(ms >> 16),
+                static_cast<unsigned>(ms & 0xffff), seq,
                 static_cast<unsigned>(0x8000 | ((tail >> 48) & 0x3fff)),
                 static_cast<unsigned long long>(tail & 0xffffffffffffULL));
   return buf;

@@ -22,6 +22,8 @@ std::int64_t unix_seconds(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-std::int64_t unix_now() { return unix_seconds(std::chrono::system_clock::now()); }
+std::int64_t unix_now() {
+  return unix_seconds(std::chrono::system_clock::now());
+}
 
 }  // namespace popflow

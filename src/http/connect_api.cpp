@@ -38,8 +38,8 @@ Checked<FieldSet> read_fields(const Request& request, std::string_view query,
   const auto type = media_type(request[bhttp::field::content_type]);
   // Some platforms post JSON without a Content-Type; a body that opens like an object
   // is read as one rather than refused.
-  const bool looks_like_json = type.empty() && request.body().find_first_not_of(" \t\r\n") !=
-                                                   std::string::npos &&
+  const bool looks_like_json = type.empty() &&
+                               request.body().find_first_not_of(" \t\r\n") != std::string::npos &&
                                request.body()[request.body().find_first_not_of(" \t\r\n")] == '{';
   Checked<void> added;
   if (type == "application/json" || looks_like_json) {
@@ -86,9 +86,9 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     return make_problem(request, problem);
   };
   if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::post) {
-    auto response = refuse({405, "method_not_allowed",
-                            "use POST (JSON or form body) or GET (query string) to send a trigger",
-                            ""});
+    auto response =
+        refuse({405, "method_not_allowed",
+                "use POST (JSON or form body) or GET (query string) to send a trigger", ""});
     response.set(bhttp::field::allow, "GET, POST, OPTIONS");
     return response;
   }
@@ -98,8 +98,8 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   if (!key) return refuse(key.error());
 
   const auto now = std::chrono::system_clock::now();
-  auto claims = worker.authenticator().authenticate(*key, auth::TokenKind::api_key,
-                                                    unix_seconds(now));
+  auto claims =
+      worker.authenticator().authenticate(*key, auth::TokenKind::api_key, unix_seconds(now));
   if (!claims) {
     state.metrics.count_auth_failure(claims.error());
     return refuse(auth::to_problem(claims.error(), "API key"));
@@ -108,10 +108,11 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   info.customer = customer;
   if (auto wait = state.rate_limiter.acquire((*claims)->key_id)) {
     const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
-    auto response = refuse({429, "rate_limited",
-                            "this API key sent more than " + std::to_string(state.config.rate_limit) +
-                                " triggers per second; retry after " + std::to_string(seconds) + " s",
-                            ""});
+    auto response =
+        refuse({429, "rate_limited",
+                "this API key sent more than " + std::to_string(state.config.rate_limit) +
+                    " triggers per second; retry after " + std::to_string(seconds) + " s",
+                ""});
     response.set(bhttp::field::retry_after, std::to_string(seconds));
     return response;
   }
@@ -126,7 +127,8 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   info.agent = trigger->agent_id;
   info.event = trigger->event;
   const auto& crm_ids = (*claims)->crm_ids;
-  if (trigger->crm_id && !crm_ids.empty() && std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
+  if (trigger->crm_id && !crm_ids.empty() &&
+      std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
     return refuse(forbidden("crm_id_denied",
                             "this API key may not send triggers for CRM ID '" + *trigger->crm_id +
                                 "'; use a key issued for it",
@@ -141,10 +143,8 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   const auto delivered = state.router.publish(message);
   state.metrics.count_published(delivered);
 
-  boost::json::object body{{"status", "ok"},
-                           {"id", message->id},
-                           {"topic", message->topic},
-                           {"delivered", delivered}};
+  boost::json::object body{
+      {"status", "ok"}, {"id", message->id}, {"topic", message->topic}, {"delivered", delivered}};
   if (delivered == 0) {
     body["warnings"] = boost::json::array{"no client is subscribed to " + message->topic + "; " +
                                           subscription_hint(*trigger, customer)};

@@ -19,11 +19,10 @@ bool iequals(std::string_view a, std::string_view b) {
 
 Response method_not_allowed(const Request& request, std::string_view allow, RequestInfo& info) {
   info.refusal = "method_not_allowed";
-  auto response = make_problem(
-      request, {405, "method_not_allowed",
-                "method " + std::string(request.method_string()) + " is not allowed here; use " +
-                    std::string(allow),
-                ""});
+  auto response = make_problem(request, {405, "method_not_allowed",
+                                         "method " + std::string(request.method_string()) +
+                                             " is not allowed here; use " + std::string(allow),
+                                         ""});
   response.set(bhttp::field::allow, allow);
   return response;
 }

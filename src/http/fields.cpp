@@ -1,7 +1,7 @@
 #include "http/fields.hpp"
 
-#include <boost/json/parse.hpp>
 #include <strings.h>
+#include <boost/json/parse.hpp>
 
 #include "http/query.hpp"
 #include "topics/utf8.hpp"
@@ -24,8 +24,7 @@ Checked<void> check_value_size(const std::string& name, const boost::json::value
 
 }  // namespace
 
-Checked<void> FieldSet::add(std::string name, boost::json::value value,
-                            const FieldLimits& limits) {
+Checked<void> FieldSet::add(std::string name, boost::json::value value, const FieldLimits& limits) {
   if (find(name)) {
     return bad_request("duplicate_field",
                        "field '" + name +
@@ -70,11 +69,12 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
                                              std::to_string(limits.max_depth) +
                                              " levels; flatten the interaction data");
   if (ec)
-    return bad_request("malformed_body", "the body is not valid JSON (" + ec.message() +
-                                             "); send one JSON object");
+    return bad_request("malformed_body",
+                       "the body is not valid JSON (" + ec.message() + "); send one JSON object");
   if (!parsed.is_object())
-    return bad_request("malformed_body", "the body must be a JSON object of fields, like "
-                                         "{\"agentId\": \"1001\", \"event\": \"On Ring\"}");
+    return bad_request("malformed_body",
+                       "the body must be a JSON object of fields, like "
+                       "{\"agentId\": \"1001\", \"event\": \"On Ring\"}");
   for (auto& member : parsed.get_object()) {
     if (auto added = out.add(std::string(member.key()), std::move(member.value()), limits); !added)
       return added;
@@ -95,8 +95,8 @@ Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, 
     auto name = param.key.decode(plus_is_space);
     auto value = param.value.decode(plus_is_space);
     if (!is_valid_utf8(name) || !is_valid_utf8(value))
-      return bad_request("invalid_field", "field '" + name + "' is not valid UTF-8; encode it as UTF-8",
-                         name);
+      return bad_request("invalid_field",
+                         "field '" + name + "' is not valid UTF-8; encode it as UTF-8", name);
     if (auto added = out.add(std::move(name), boost::json::string(value), limits); !added)
       return added;
   }

@@ -44,12 +44,12 @@ void HttpSession::wait_for_request() {
   idle_ = true;
   if (buffer_.size() > 0) return read_request();
   stream_.expires_after(worker_.state().config.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                     beast::error_code ec, std::size_t n) {
-    if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
-    self->buffer_.commit(n);
-    self->read_request();
-  });
+  stream_.async_read_some(
+      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
+        self->buffer_.commit(n);
+        self->read_request();
+      });
 }
 
 void HttpSession::read_request() {
@@ -59,10 +59,9 @@ void HttpSession::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
   parser_->body_limit(config.max_body_bytes);
   stream_.expires_after(config.read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->on_read(ec);
-                    });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void HttpSession::on_read(beast::error_code ec) {
@@ -94,8 +93,8 @@ void HttpSession::answer_read_error(beast::error_code ec) {
                    std::to_string(worker_.state().config.max_header_bytes) + " bytes",
                ""};
   } else {
-    problem = bad_request("malformed_request", "the request is not valid HTTP/1.1 (" +
-                                                   ec.message() + ")");
+    problem = bad_request("malformed_request",
+                          "the request is not valid HTTP/1.1 (" + ec.message() + ")");
   }
   info_.refusal = problem.code;
   send(make_problem(request, problem));

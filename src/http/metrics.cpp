@@ -12,15 +12,16 @@ std::uint64_t load(const std::atomic<std::uint64_t>& counter) {
   return counter.load(std::memory_order_relaxed);
 }
 
-void header(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out.append("# HELP ").append(name).append(" ").append(help).append("\n");
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
 }  // namespace
 
-std::string_view to_string(Route route) { return kRouteNames[static_cast<std::size_t>(route)]; }
+std::string_view to_string(Route route) {
+  return kRouteNames[static_cast<std::size_t>(route)];
+}
 
 void Metrics::count_request(Route route, unsigned status, std::chrono::nanoseconds latency) {
   requests_[static_cast<std::size_t>(route)][status < kStatusCount ? status : 0].fetch_add(

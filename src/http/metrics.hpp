@@ -34,7 +34,7 @@ class Metrics {
  private:
   static constexpr std::size_t kStatusCount = 600;
   // Latency bucket bounds in microseconds; the last bucket is +Inf.
-  static constexpr std::array<unsigned, 12> kBucketsUs{50,   100,  250,   500,   1000,   2500,
+  static constexpr std::array<unsigned, 12> kBucketsUs{50,   100,   250,   500,    1000,   2500,
                                                        5000, 10000, 25000, 100000, 250000, 1000000};
   using Counter = std::atomic<std::uint64_t>;
 

@@ -15,7 +15,7 @@ bool allowed_in_query(unsigned char c) {
 }  // namespace
 
 boost::system::result<boost::urls::params_encoded_view> parse_lenient_query(std::string_view text,
-                                                                           std::string& storage) {
+                                                                            std::string& storage) {
   constexpr std::string_view kHex = "0123456789ABCDEF";
   storage.clear();
   storage.reserve(text.size());

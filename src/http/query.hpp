@@ -11,6 +11,6 @@ namespace popflow::http {
 
 // `storage` holds the escaped text the returned view points into.
 boost::system::result<boost::urls::params_encoded_view> parse_lenient_query(std::string_view text,
-                                                                           std::string& storage);
+                                                                            std::string& storage);
 
 }  // namespace popflow::http

@@ -49,7 +49,9 @@ void Server::begin_shutdown() {
   }
 }
 
-bool Server::finished() const { return running_.load() == 0; }
+bool Server::finished() const {
+  return running_.load() == 0;
+}
 
 void Server::stop() {
   for (auto& worker : workers_) worker->io().stop();

@@ -50,8 +50,8 @@ class SseSession : public Subscriber,
   bool subscribed_ = false;
   bool closed_ = false;
   bool writing_ = false;
-  std::string out_;          // bytes being written
-  std::string next_;         // bytes to write once out_ is done
+  std::string out_;   // bytes being written
+  std::string next_;  // bytes to write once out_ is done
   std::chrono::steady_clock::time_point last_write_;
   std::array<char, 512> discard_{};
 

@@ -34,15 +34,16 @@ Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_vi
   }
   info.customer = (*claims)->customer;
   if (subscribe.filters.empty())
-    return bad_request("missing_field",
-                       "add ?topic=FILTER, e.g. ?topic=CTI/" + (*claims)->customer +
-                           "/1001 (encode '#' as %23)",
-                       "topic");
+    return bad_request(
+        "missing_field",
+        "add ?topic=FILTER, e.g. ?topic=CTI/" + (*claims)->customer + "/1001 (encode '#' as %23)",
+        "topic");
   for (const auto& filter : subscribe.filters) {
     if (!is_valid_topic_filter(filter))
       return bad_request("invalid_field",
-                         "'" + filter + "' is not a valid MQTT topic filter ('+' and '#' must fill "
-                                        "a whole level, '#' only last)",
+                         "'" + filter +
+                             "' is not a valid MQTT topic filter ('+' and '#' must fill "
+                             "a whole level, '#' only last)",
                          "topic");
     if (auto denial = auth::subscribe_denial(**claims, filter))
       return forbidden("topic_denied", *denial, "topic");

@@ -54,7 +54,9 @@ Checked<std::optional<std::string>> take_topic_level(FieldSet& fields, std::stri
 
 }  // namespace
 
-std::string_view to_string(Channel channel) { return channel == Channel::cti ? "CTI" : "CRM"; }
+std::string_view to_string(Channel channel) {
+  return channel == Channel::cti ? "CTI" : "CRM";
+}
 
 Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
   Trigger trigger;

@@ -9,7 +9,9 @@ Worker::Worker(unsigned index, ServerState& state)
       state_(state),
       authenticator_(state.secret, state.keys, state.config.token_cache_entries) {}
 
-std::string Worker::next_request_id() { return fmt::format("{:x}-{:x}", index_, ++next_id_); }
+std::string Worker::next_request_id() {
+  return fmt::format("{:x}-{:x}", index_, ++next_id_);
+}
 
 std::uint64_t Worker::add(std::weak_ptr<Drainable> connection) {
   const auto id = ++next_id_;

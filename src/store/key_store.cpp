@@ -83,7 +83,9 @@ std::vector<KeyRecord> KeyStore::list(const std::optional<std::string>& customer
 
 bool KeyStore::revoke(const std::string& id, std::int64_t at) {
   if (!find(id)) return false;
-  db_.prepare("UPDATE keys SET revoked_at = ?2 WHERE id = ?1 AND (revoked_at IS NULL OR revoked_at > ?2)")
+  db_.prepare(
+         "UPDATE keys SET revoked_at = ?2 WHERE id = ?1 AND (revoked_at IS NULL OR revoked_at > "
+         "?2)")
       .bind(1, id)
       .bind(2, at)
       .run();

@@ -15,8 +15,8 @@ struct KeyRecord {
   std::string id;
   std::string customer_id;
   KeyKind kind = KeyKind::api_key;
-  std::vector<std::string> scope;    // "cti", "crm" (API keys)
-  std::vector<std::string> crm_ids;  // empty = any CRM ID
+  std::vector<std::string> scope;       // "cti", "crm" (API keys)
+  std::vector<std::string> crm_ids;     // empty = any CRM ID
   std::optional<std::string> agent_id;  // client tokens limited to one agent
   std::string label;
   std::int64_t created_at = 0;

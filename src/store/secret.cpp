@@ -16,7 +16,9 @@ namespace {
 
 constexpr std::size_t kSecretBytes = 32;
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 }  // namespace
 

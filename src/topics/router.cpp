@@ -32,7 +32,8 @@ std::size_t Router::publish(const MessagePtr& message) {
   for (auto it = matches.begin(); it != matches.end();) {
     options.clear();
     auto* subscriber = it->subscriber;
-    for (; it != matches.end() && it->subscriber == subscriber; ++it) options.push_back(it->options);
+    for (; it != matches.end() && it->subscriber == subscriber; ++it)
+      options.push_back(it->options);
     if (subscriber->deliver(message, options)) ++accepted;
   }
   return accepted;

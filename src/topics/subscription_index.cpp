@@ -28,8 +28,9 @@ bool SubscriptionIndex::add(std::string_view filter, Subscriber* subscriber,
     node = child.get();
     filter = rest;
   }
-  auto& entries = share_group.empty() ? node->entries
-                                      : node->groups.try_emplace(std::string(share_group)).first->second.members;
+  auto& entries = share_group.empty()
+                      ? node->entries
+                      : node->groups.try_emplace(std::string(share_group)).first->second.members;
   auto it = std::find_if(entries.begin(), entries.end(),
                          [&](const Entry& e) { return e.subscriber == subscriber; });
   if (it != entries.end()) {
@@ -91,7 +92,8 @@ void SubscriptionIndex::match_levels(const Node& node, std::string_view topic, b
   // MQTT 4.7.2: a wildcard in the first level of a filter never matches a $-topic.
   const bool wildcards = !(first && dollar);
   if (wildcards) {
-    if (auto hash = node.children.find("#"); hash != node.children.end()) collect(*hash->second, out);
+    if (auto hash = node.children.find("#"); hash != node.children.end())
+      collect(*hash->second, out);
   }
   std::string_view rest;
   bool last = false;
@@ -100,7 +102,8 @@ void SubscriptionIndex::match_levels(const Node& node, std::string_view topic, b
     if (last) {
       collect(child, out);
       // "a/#" matches "a" too.
-      if (auto hash = child.children.find("#"); hash != child.children.end()) collect(*hash->second, out);
+      if (auto hash = child.children.find("#"); hash != child.children.end())
+        collect(*hash->second, out);
     } else {
       match_levels(child, rest, false, dollar, out);
     }

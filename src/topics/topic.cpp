@@ -5,7 +5,9 @@
 namespace popflow {
 namespace {
 
-bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+bool has_nul(std::string_view s) {
+  return s.find('\0') != std::string_view::npos;
+}
 
 // Calls fn(level) for each '/'-separated level; stops early when fn returns false.
 template <class Fn>

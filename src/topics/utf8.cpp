@@ -15,18 +15,22 @@ bool is_valid_utf8(std::string_view text) {
     }
     int extra;
     std::uint32_t cp;
-    if ((c & 0xe0) == 0xc0) extra = 1, cp = c & 0x1f;
-    else if ((c & 0xf0) == 0xe0) extra = 2, cp = c & 0x0f;
-    else if ((c & 0xf8) == 0xf0) extra = 3, cp = c & 0x07;
-    else return false;
+    if ((c & 0xe0) == 0xc0)
+      extra = 1, cp = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0)
+      extra = 2, cp = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0)
+      extra = 3, cp = c & 0x07;
+    else
+      return false;
     if (end - p <= extra) return false;
     for (int i = 1; i <= extra; ++i) {
       if ((p[i] & 0xc0) != 0x80) return false;
       cp = (cp << 6) | (p[i] & 0x3f);
     }
     constexpr std::uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra]) return false;          // overlong
-    if (cp >= 0xd800 && cp <= 0xdfff) return false;       // surrogate
+    if (cp < kMinForLength[extra]) return false;     // overlong
+    if (cp >= 0xd800 && cp <= 0xdfff) return false;  // surrogate
     if (cp > 0x10ffff) return false;
     p += extra + 1;
   }

@@ -1,7 +1,7 @@
 #include "http/trigger.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace popflow::http {
 namespace {
@@ -19,14 +19,15 @@ Problem problem_of(Channel channel, std::string_view json) {
 }
 
 TEST(Trigger, CtiWithoutCtiIdGoesToTheAgentTopic) {
-  auto trigger = make_trigger(Channel::cti, fields_of(R"({"agentid": "1001", "event": "On Ring"})"));
+  auto trigger =
+      make_trigger(Channel::cti, fields_of(R"({"agentid": "1001", "event": "On Ring"})"));
   ASSERT_TRUE(trigger);
   EXPECT_EQ(topic_of(*trigger, "acme"), "CTI/acme/1001");
 }
 
 TEST(Trigger, CtiIdAddsALevel) {
-  auto trigger =
-      make_trigger(Channel::cti, fields_of(R"({"agentId": "1001", "CTIID": "env-1", "event": "e"})"));
+  auto trigger = make_trigger(Channel::cti,
+                              fields_of(R"({"agentId": "1001", "CTIID": "env-1", "event": "e"})"));
   ASSERT_TRUE(trigger);
   EXPECT_EQ(topic_of(*trigger, "acme"), "CTI/acme/env-1/1001");
 }
@@ -35,8 +36,8 @@ TEST(Trigger, CrmNeedsCrmId) {
   auto problem = problem_of(Channel::crm, R"({"agentId": "1", "event": "e"})");
   EXPECT_EQ(problem.code, "missing_field");
   EXPECT_EQ(problem.field, "crmId");
-  auto trigger =
-      make_trigger(Channel::crm, fields_of(R"({"agentId": "1", "crmid": "h.example", "event": "e"})"));
+  auto trigger = make_trigger(Channel::crm,
+                              fields_of(R"({"agentId": "1", "crmid": "h.example", "event": "e"})"));
   ASSERT_TRUE(trigger);
   EXPECT_EQ(topic_of(*trigger, "acme"), "CRM/acme/h.example/1");
 }
@@ -51,7 +52,8 @@ TEST(Trigger, NumericAgentIdBecomesDecimalText) {
 
 TEST(Trigger, RefusesValuesThatWouldBreakTheTopic) {
   for (auto agent : {R"("a/b")", R"("+")", R"("#")", R"("")", R"("a\u0001")"}) {
-    auto problem = problem_of(Channel::cti, std::string(R"({"event": "e", "agentId": )") + agent + "}");
+    auto problem =
+        problem_of(Channel::cti, std::string(R"({"event": "e", "agentId": )") + agent + "}");
     EXPECT_EQ(problem.code, "invalid_field") << agent;
     EXPECT_EQ(problem.field, "agentId") << agent;
   }
@@ -67,10 +69,12 @@ TEST(Trigger, EveryOtherFieldIsDataWithItsType) {
 }
 
 TEST(Trigger, MessageHasTheContractShape) {
-  auto trigger =
-      make_trigger(Channel::cti, fields_of(R"({"agentId": "1001", "ctiId": "env-1", "event": "On Ring", "ani": "555"})"));
+  auto trigger = make_trigger(
+      Channel::cti,
+      fields_of(R"({"agentId": "1001", "ctiId": "env-1", "event": "On Ring", "ani": "555"})"));
   ASSERT_TRUE(trigger);
-  auto message = boost::json::parse(message_json(*trigger, "acme", "id-1", "2026-11-24T22:50:00.123Z"));
+  auto message =
+      boost::json::parse(message_json(*trigger, "acme", "id-1", "2026-11-24T22:50:00.123Z"));
   EXPECT_EQ(message, boost::json::parse(R"({"id": "id-1", "channel": "CTI", "customerId": "acme",
       "agentId": "1001", "event": "On Ring", "ctiId": "env-1",
       "receivedAt": "2026-11-24T22:50:00.123Z", "data": {"ani": "555"}})"));
