@@ -36,10 +36,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--config", config_file, "TOML config file");
   std::map<std::string, std::string> flag_values;
   std::map<std::string, CLI::Option*> flag_options;
+  const Config defaults;
   for (const auto& setting : settings()) {
     if (setting.key == "data_dir") continue;  // the global --data-dir
-    flag_options[std::string(setting.key)] = serve_cmd->add_option(
-        flag_name(setting.key), flag_values[std::string(setting.key)], std::string(setting.help));
+    const std::string key(setting.key);
+    const auto help = std::string(setting.help) + " [" + setting.show(defaults) + "; env " +
+                      env_name(setting.key) + "]";
+    flag_options[key] = serve_cmd->add_option(flag_name(setting.key), flag_values[key], help);
   }
 
   auto* customer_cmd = cli.add_subcommand("customer", "manage customers")->require_subcommand(1);
