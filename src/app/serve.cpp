@@ -8,7 +8,8 @@
 #include "app/admin.hpp"
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
-#include "http/server.hpp"
+#include "http/http_session.hpp"
+#include "net/server.hpp"
 
 namespace popflow::app {
 namespace {
@@ -41,7 +42,7 @@ std::string to_text(const asio::ip::tcp::endpoint& endpoint) {
 }
 
 // Polls until every worker has drained, or the shutdown deadline cuts them off.
-void await_drain(asio::steady_timer& timer, http::Server& server,
+void await_drain(asio::steady_timer& timer, net::Server& server,
                  std::chrono::steady_clock::time_point deadline, asio::io_context& control) {
   timer.expires_after(std::chrono::milliseconds(20));
   timer.async_wait([&, deadline](boost::system::error_code ec) {
@@ -62,9 +63,9 @@ int serve(const Config& config) {
   DataDir dir(config.data_dir);
   auth::KeyRegistry registry;
   Router router;
-  http::Metrics metrics;
-  http::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
-  http::ServerState state{config, router, registry, metrics, rate_limiter, dir.secret};
+  net::Metrics metrics;
+  net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
+  net::ServerState state{config, router, registry, metrics, rate_limiter, dir.secret};
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;
@@ -73,8 +74,9 @@ int serve(const Config& config) {
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  http::Server server(state, threads);
-  const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http));
+  net::Server server(state, threads);
+  const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http),
+                                           http::accept_http, http::http_busy_response());
   log::info("listening", {{"http", to_text(http_endpoint)},
                           {"threads", threads},
                           {"keys", registry.size()},

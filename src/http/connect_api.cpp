@@ -79,7 +79,7 @@ std::uint8_t scope_bit(Channel channel) {
 }  // namespace
 
 Response handle_trigger(const Request& request, std::string_view query, Channel channel,
-                        Worker& worker, RequestInfo& info) {
+                        net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) {
     info.refusal = problem.code;

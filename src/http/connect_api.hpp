@@ -11,11 +11,11 @@
 #include "http/request_info.hpp"
 #include "http/trigger.hpp"
 #include "http/types.hpp"
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
 namespace popflow::http {
 
 Response handle_trigger(const Request& request, std::string_view query, Channel channel,
-                        Worker& worker, RequestInfo& info);
+                        net::Worker& worker, RequestInfo& info);
 
 }  // namespace popflow::http

@@ -35,10 +35,10 @@ Response not_found(const Request& request, std::string_view path, RequestInfo& i
   return make_problem(request, {404, "not_found", "no such endpoint; " + hint, ""});
 }
 
-Outcome operations(const Request& request, std::string_view path, Worker& worker,
+Outcome operations(const Request& request, std::string_view path, net::Worker& worker,
                    RequestInfo& info) {
   auto& state = worker.state();
-  info.route = path == "/metrics" ? Route::metrics : Route::health;
+  info.route = path == "/metrics" ? net::Route::metrics : net::Route::health;
   if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head)
     return method_not_allowed(request, "GET", info);
   if (path == "/healthz") return make_json(request, 200, R"({"status":"ok"})");
@@ -49,9 +49,9 @@ Outcome operations(const Request& request, std::string_view path, Worker& worker
   return make_text(request, 200, state.metrics.render(), "text/plain; version=0.0.4");
 }
 
-Outcome subscribe(const Request& request, std::string_view query, Worker& worker,
+Outcome subscribe(const Request& request, std::string_view query, net::Worker& worker,
                   RequestInfo& info) {
-  info.route = Route::subscribe;
+  info.route = net::Route::subscribe;
   const auto& origins = worker.state().config.cors_origins;
   if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
   if (request.method() != bhttp::verb::get) return method_not_allowed(request, "GET", info);
@@ -67,7 +67,7 @@ Outcome subscribe(const Request& request, std::string_view query, Worker& worker
 
 }  // namespace
 
-Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info) {
+Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info) {
   const std::string_view target = request.target();
   if (!target.starts_with('/')) {
     info.refusal = "malformed_target";
@@ -91,10 +91,10 @@ Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info) {
   Channel channel;
   if (iequals(channel_name, "CTI")) {
     channel = Channel::cti;
-    info.route = Route::cti;
+    info.route = net::Route::cti;
   } else if (iequals(channel_name, "CRM")) {
     channel = Channel::crm;
-    info.route = Route::crm;
+    info.route = net::Route::crm;
   } else {
     return not_found(request, path, info);
   }

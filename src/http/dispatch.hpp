@@ -13,13 +13,13 @@
 #include "http/request_info.hpp"
 #include "http/subscribe_request.hpp"
 #include "http/types.hpp"
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
 namespace popflow::http {
 
 using Outcome = std::variant<Response, SubscribeRequest>;
 
-Outcome dispatch(const Request& request, Worker& worker, RequestInfo& info);
+Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info);
 
 // The status line and headers that open an SSE stream.
 std::string sse_response_head(const Request& request, const Config& config,

@@ -14,14 +14,29 @@ namespace popflow::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, Worker& worker)
+void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker) {
+  std::make_shared<HttpSession>(std::move(socket), worker)->start();
+}
+
+std::string_view http_busy_response() {
+  static const std::string kBusy = [] {
+    const std::string body = R"({"status":"error","code":"too_many_connections",)"
+                             R"("message":"the server is at its connection limit; retry shortly"})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Connection: close\r\nRetry-After: 1\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return kBusy;
+}
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, net::Worker& worker)
     : stream_(std::move(socket)), worker_(worker) {
-  worker_.state().metrics.connection_opened(ConnectionKind::http);
+  worker_.state().metrics.connection_opened(net::ConnectionKind::http);
 }
 
 HttpSession::~HttpSession() {
   worker_.remove(registration_);
-  worker_.state().metrics.connection_closed(ConnectionKind::http);
+  worker_.state().metrics.connection_closed(net::ConnectionKind::http);
   // An upgraded connection is still open and counted: the SseSession releases it.
   if (!upgraded_) worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -138,7 +153,7 @@ void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
 void HttpSession::access_log(unsigned status) {
   const auto elapsed = std::chrono::steady_clock::now() - started_;
   worker_.state().metrics.count_request(info_.route, status, elapsed);
-  const bool operational = info_.route == Route::health || info_.route == Route::metrics;
+  const bool operational = info_.route == net::Route::health || info_.route == net::Route::metrics;
   if (!worker_.state().config.access_log || (operational && status < 400)) return;
   // Never the target: its query string may hold an API key (GET triggers, ?token=).
   boost::json::object fields{

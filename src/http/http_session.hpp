@@ -17,13 +17,18 @@
 
 #include "http/request_info.hpp"
 #include "http/types.hpp"
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
 namespace popflow::http {
 
-class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {
+// The net::Listener hooks for the HTTP port: start a session on an accepted socket, and the
+// answer a connection gets when the server is at Config::max_connections.
+void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker);
+std::string_view http_busy_response();
+
+class HttpSession : public net::Drainable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, Worker& worker);
+  HttpSession(boost::asio::ip::tcp::socket socket, net::Worker& worker);
   ~HttpSession() override;
 
   void start();
@@ -44,7 +49,7 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;
-  Worker& worker_;
+  net::Worker& worker_;
   std::uint64_t registration_ = 0;
   bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown
   bool draining_ = false;

@@ -3,12 +3,12 @@
 // token or query string, so it is safe to log whole.
 #include <string>
 
-#include "http/metrics.hpp"
+#include "net/metrics.hpp"
 
 namespace popflow::http {
 
 struct RequestInfo {
-  Route route = Route::other;
+  net::Route route = net::Route::other;
   std::string customer;
   std::string agent;
   std::string event;

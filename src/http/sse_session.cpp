@@ -10,18 +10,18 @@ namespace popflow::http {
 
 namespace asio = boost::asio;
 
-SseSession::SseSession(asio::ip::tcp::socket socket, Worker& worker, SubscribeRequest request)
+SseSession::SseSession(asio::ip::tcp::socket socket, net::Worker& worker, SubscribeRequest request)
     : socket_(std::move(socket)),
       worker_(worker),
       request_(std::move(request)),
       timer_(worker.io()) {
-  worker_.state().metrics.connection_opened(ConnectionKind::sse);
+  worker_.state().metrics.connection_opened(net::ConnectionKind::sse);
 }
 
 SseSession::~SseSession() {
   unsubscribe();
   worker_.remove(registration_);
-  worker_.state().metrics.connection_closed(ConnectionKind::sse);
+  worker_.state().metrics.connection_closed(net::ConnectionKind::sse);
   worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
 }
 

@@ -17,16 +17,16 @@
 #include <string>
 
 #include "http/subscribe_request.hpp"
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 #include "topics/subscriber.hpp"
 
 namespace popflow::http {
 
 class SseSession : public Subscriber,
-                   public Drainable,
+                   public net::Drainable,
                    public std::enable_shared_from_this<SseSession> {
  public:
-  SseSession(boost::asio::ip::tcp::socket socket, Worker& worker, SubscribeRequest request);
+  SseSession(boost::asio::ip::tcp::socket socket, net::Worker& worker, SubscribeRequest request);
   ~SseSession() override;
 
   // Writes `response_head` (status line and headers), then subscribes.
@@ -43,7 +43,7 @@ class SseSession : public Subscriber,
   void unsubscribe();
 
   boost::asio::ip::tcp::socket socket_;
-  Worker& worker_;
+  net::Worker& worker_;
   SubscribeRequest request_;
   boost::asio::steady_timer timer_;
   std::uint64_t registration_ = 0;

@@ -8,7 +8,8 @@
 namespace popflow::http {
 
 Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
-                                          Worker& worker, std::int64_t now, RequestInfo& info) {
+                                          net::Worker& worker, std::int64_t now,
+                                          RequestInfo& info) {
   std::string escaped;
   auto params = parse_lenient_query(query, escaped);
   if (!params)

@@ -9,7 +9,7 @@
 #include "core/problem.hpp"
 #include "http/request_info.hpp"
 #include "http/types.hpp"
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
 namespace popflow::http {
 
@@ -23,6 +23,6 @@ struct SubscribeRequest {
 // 401 for a missing or refused token, 400 for missing or invalid filters, 403 for filters
 // outside what the token may read.
 Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
-                                          Worker& worker, std::int64_t now, RequestInfo& info);
+                                          net::Worker& worker, std::int64_t now, RequestInfo& info);
 
 }  // namespace popflow::http

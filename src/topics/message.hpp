@@ -7,8 +7,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace popflow {
+
+// MQTT 5.0 application properties, carried from publisher to subscribers unchanged.
+struct MessageProperties {
+  std::optional<std::uint8_t> payload_format;
+  std::optional<std::string> content_type;
+  std::optional<std::string> response_topic;
+  std::optional<std::string> correlation_data;
+  std::vector<std::pair<std::string, std::string>> user_properties;
+};
 
 struct Message {
   std::string topic;
@@ -18,6 +29,7 @@ struct Message {
   bool retain = false;
   std::optional<std::chrono::steady_clock::time_point> expires_at;
   std::uint64_t origin = 0;  // publishing session, for MQTT no-local; 0 = not a session
+  std::shared_ptr<const MessageProperties> properties;  // null when there are none
 };
 
 using MessagePtr = std::shared_ptr<const Message>;

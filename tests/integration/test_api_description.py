@@ -115,7 +115,8 @@ def source_codes():
     assert {"bad_request", "unauthorized", "forbidden", "too_large"} <= helpers.keys(), helpers
 
     pairs = set()
-    files = sorted(glob.glob(os.path.join(SRC, "http", "*.cpp"))) + [os.path.join(SRC, "auth", "auth_failure.cpp")]
+    files = (sorted(glob.glob(os.path.join(SRC, "http", "*.cpp"))) + sorted(glob.glob(os.path.join(SRC, "net", "*.cpp")))
+             + [os.path.join(SRC, "auth", "auth_failure.cpp")])
     for path in files:
         text = read(path)
         for name, (status, fixed) in helpers.items():
@@ -135,7 +136,7 @@ def source_codes():
             pairs.add((int(status.group(1)), m.group(1)))
         # Auth failures: unauthorized(label(reason)) with the labels of auth_failure.cpp.
         if re.search(r"unauthorized\(std::string\(label\(", text):
-            for m in re.finditer(r"case AuthFailure::\w+: return \"(\w+)\";", text):
+            for m in re.finditer(r"case AuthFailure::\w+:\s*return \"(\w+)\";", text):
                 pairs.add((helpers["unauthorized"][0], m.group(1)))
     return pairs
 

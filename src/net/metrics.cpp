@@ -1,8 +1,8 @@
-#include "http/metrics.hpp"
+#include "net/metrics.hpp"
 
 #include <fmt/format.h>
 
-namespace popflow::http {
+namespace popflow::net {
 namespace {
 
 constexpr std::array<std::string_view, kRouteCount> kRouteNames{
@@ -99,4 +99,4 @@ std::string Metrics::render() const {
   return out;
 }
 
-}  // namespace popflow::http
+}  // namespace popflow::net

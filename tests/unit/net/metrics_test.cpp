@@ -1,8 +1,8 @@
-#include "http/metrics.hpp"
+#include "net/metrics.hpp"
 
 #include <gtest/gtest.h>
 
-namespace popflow::http {
+namespace popflow::net {
 namespace {
 
 bool has_line(const std::string& text, const std::string& line) {
@@ -30,4 +30,4 @@ TEST(Metrics, RendersCountersInPrometheusText) {
 }
 
 }  // namespace
-}  // namespace popflow::http
+}  // namespace popflow::net

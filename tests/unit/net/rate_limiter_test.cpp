@@ -1,8 +1,8 @@
-#include "http/rate_limiter.hpp"
+#include "net/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
-namespace popflow::http {
+namespace popflow::net {
 namespace {
 
 using namespace std::chrono_literals;
@@ -42,4 +42,4 @@ TEST(RateLimiter, ZeroRateMeansUnlimited) {
 }
 
 }  // namespace
-}  // namespace popflow::http
+}  // namespace popflow::net

@@ -3,18 +3,24 @@
 // port (SO_REUSEPORT), so the kernel spreads new connections across event loops and no
 // accepted socket ever changes thread.
 //
-// Over Config::max_connections, a new connection gets a 503 and is closed at once.
+// Over Config::max_connections, a new connection is refused at once: `refusal` (e.g. an
+// HTTP 503) is written to it and it is closed.
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
+
+// Takes an accepted socket and starts the protocol's session on it (on the worker's thread).
+using AcceptHandler = std::function<void(boost::asio::ip::tcp::socket, Worker&)>;
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds now (throws on failure: start-up only).
-  Listener(Worker& worker, const boost::asio::ip::tcp::endpoint& endpoint);
+  Listener(Worker& worker, const boost::asio::ip::tcp::endpoint& endpoint, AcceptHandler on_accept,
+           std::string_view refusal);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void start() { accept(); }
@@ -26,6 +32,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   Worker& worker_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  AcceptHandler on_accept_;
+  std::string_view refusal_;
 };
 
-}  // namespace popflow::http
+}  // namespace popflow::net

@@ -11,7 +11,7 @@
 
 #include "auth/auth_failure.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
 
 enum class Route { cti, crm, subscribe, health, metrics, mqtt, other };
 inline constexpr std::size_t kRouteCount = 7;
@@ -48,4 +48,4 @@ class Metrics {
   std::array<std::atomic<std::int64_t>, 2> open_{};
 };
 
-}  // namespace popflow::http
+}  // namespace popflow::net

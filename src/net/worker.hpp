@@ -7,9 +7,9 @@
 #include <unordered_map>
 
 #include "auth/authenticator.hpp"
-#include "http/server_state.hpp"
+#include "net/server_state.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
 
 // A connection the worker can ask to wind down at shutdown.
 class Drainable {
@@ -45,4 +45,4 @@ class Worker {
   std::unordered_map<std::uint64_t, std::weak_ptr<Drainable>> connections_;
 };
 
-}  // namespace popflow::http
+}  // namespace popflow::net

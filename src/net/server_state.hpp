@@ -6,11 +6,11 @@
 
 #include "auth/key_registry.hpp"
 #include "core/config.hpp"
-#include "http/metrics.hpp"
-#include "http/rate_limiter.hpp"
+#include "net/metrics.hpp"
+#include "net/rate_limiter.hpp"
 #include "topics/router.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
 
 struct ServerState {
   const Config& config;
@@ -26,4 +26,4 @@ struct ServerState {
   std::atomic<std::size_t> connections{0};
 };
 
-}  // namespace popflow::http
+}  // namespace popflow::net

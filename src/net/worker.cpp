@@ -1,8 +1,8 @@
-#include "http/worker.hpp"
+#include "net/worker.hpp"
 
 #include <fmt/format.h>
 
-namespace popflow::http {
+namespace popflow::net {
 
 Worker::Worker(unsigned index, ServerState& state)
     : index_(index),
@@ -26,4 +26,4 @@ void Worker::drain_all() {
     if (auto connection = weak.lock()) connection->drain();
 }
 
-}  // namespace popflow::http
+}  // namespace popflow::net

@@ -1,10 +1,10 @@
-#include "http/server.hpp"
+#include "net/server.hpp"
 
 #include <boost/asio/post.hpp>
 
 #include "core/log.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
 
 Server::Server(ServerState& state, unsigned threads) {
   for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(i, state));
@@ -15,18 +15,21 @@ Server::~Server() {
   join();
 }
 
-boost::asio::ip::tcp::endpoint Server::listen(const boost::asio::ip::tcp::endpoint& endpoint) {
+boost::asio::ip::tcp::endpoint Server::listen(const boost::asio::ip::tcp::endpoint& endpoint,
+                                              const AcceptHandler& on_accept,
+                                              std::string_view refusal) {
   auto bound = endpoint;
   for (auto& worker : workers_) {
     // The first listener resolves port 0; the others join it on the same port.
-    listeners_.push_back(std::make_shared<Listener>(*worker, bound));
-    bound = listeners_.back()->local_endpoint();
+    auto listener = std::make_shared<Listener>(*worker, bound, on_accept, refusal);
+    bound = listener->local_endpoint();
+    listeners_.emplace_back(worker->index(), std::move(listener));
   }
   return bound;
 }
 
 void Server::run() {
-  for (auto& listener : listeners_) listener->start();
+  for (auto& [index, listener] : listeners_) listener->start();
   running_ = static_cast<unsigned>(workers_.size());
   for (auto& worker : workers_) {
     threads_.emplace_back([this, &worker = *worker] {
@@ -43,7 +46,8 @@ void Server::run() {
 void Server::begin_shutdown() {
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     boost::asio::post(workers_[i]->io(), [this, i] {
-      if (i < listeners_.size()) listeners_[i]->stop();
+      for (auto& [index, listener] : listeners_)
+        if (index == i) listener->stop();
       workers_[i]->drain_all();
     });
   }
@@ -63,4 +67,4 @@ void Server::join() {
   threads_.clear();
 }
 
-}  // namespace popflow::http
+}  // namespace popflow::net

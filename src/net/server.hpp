@@ -10,29 +10,33 @@
 #include <thread>
 #include <vector>
 
-#include "http/listener.hpp"
-#include "http/worker.hpp"
+#include "net/listener.hpp"
+#include "net/worker.hpp"
 
-namespace popflow::http {
+namespace popflow::net {
 
 class Server {
  public:
   Server(ServerState& state, unsigned threads);
   ~Server();
 
-  // Binds every worker's listener; returns the bound endpoint (port 0 picks one).
-  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Binds a listener on every worker; returns the bound endpoint (port 0 picks one).
+  // Call before run(); one call per protocol port.
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint,
+                                        const AcceptHandler& on_accept, std::string_view refusal);
   void run();  // starts one thread per worker
   void begin_shutdown();
+  Worker& worker(std::size_t index) { return *workers_[index]; }
+  std::size_t size() const { return workers_.size(); }
   bool finished() const;  // every worker thread has returned
   void stop();
   void join();
 
  private:
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::shared_ptr<Listener>> listeners_;
+  std::vector<std::pair<unsigned, std::shared_ptr<Listener>>> listeners_;  // worker index
   std::vector<std::jthread> threads_;
   std::atomic<unsigned> running_{0};
 };
 
-}  // namespace popflow::http
+}  // namespace popflow::net
