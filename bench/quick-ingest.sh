@@ -12,7 +12,7 @@ trap 'kill $(jobs -p) 2>/dev/null; sleep 0.3; rm -rf "$work"' EXIT
 
 "$bin" --data-dir "$work/data" customer add bench >/dev/null
 key=$("$bin" --data-dir "$work/data" key create --customer bench)
-"$bin" serve --data-dir "$work/data" --http 127.0.0.1:18480 --access-log false --rate-limit 0 \
+"$bin" serve --data-dir "$work/data" --http 127.0.0.1:18480 --access-log=false --rate-limit 0 \
   --log-level warn &
 mkdir -p "$work/nginx"
 cat >"$work/nginx.conf" <<CONF

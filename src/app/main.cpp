@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   std::string config_file;
   serve_cmd->add_option("--config", config_file, "TOML config file");
   std::map<std::string, std::string> flag_values;
+  std::map<std::string, bool> switch_values;  // boolean settings: --access-log[=false]
   std::map<std::string, CLI::Option*> flag_options;
   const Config defaults;
   for (const auto& setting : settings()) {
@@ -42,7 +43,10 @@ int main(int argc, char** argv) {
     const std::string key(setting.key);
     const auto help = std::string(setting.help) + " [" + setting.show(defaults) + "; env " +
                       env_name(setting.key) + "]";
-    flag_options[key] = serve_cmd->add_option(flag_name(setting.key), flag_values[key], help);
+    const bool is_switch = setting.show(defaults) == "true" || setting.show(defaults) == "false";
+    flag_options[key] = is_switch
+                            ? serve_cmd->add_flag(flag_name(setting.key), switch_values[key], help)
+                            : serve_cmd->add_option(flag_name(setting.key), flag_values[key], help);
   }
 
   auto* customer_cmd = cli.add_subcommand("customer", "manage customers")->require_subcommand(1);
@@ -100,7 +104,9 @@ int main(int argc, char** argv) {
       if (!config_file.empty()) sources.file = config_file;
       sources.getenv = [](const char* name) { return std::getenv(name); };
       for (const auto& [key, option] : flag_options)
-        if (option->count() > 0) sources.flags[key] = flag_values[key];
+        if (option->count() > 0)
+          sources.flags[key] = switch_values.contains(key) ? (switch_values[key] ? "true" : "false")
+                                                           : flag_values[key];
       if (data_dir_flag->count() > 0) sources.flags["data_dir"] = data_dir;
       const auto config = load_config(sources);
       log::init(config.log_level);

@@ -9,6 +9,7 @@
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
 #include "http/http_session.hpp"
+#include "net/mqtt_connection.hpp"
 #include "net/server.hpp"
 
 namespace popflow::app {
@@ -65,7 +66,8 @@ int serve(const Config& config) {
   Router router;
   net::Metrics metrics;
   net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
-  net::ServerState state{config, router, registry, metrics, rate_limiter, dir.secret};
+  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued});
+  net::ServerState state{config, router, registry, metrics, rate_limiter, broker, dir.secret};
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;
@@ -77,12 +79,28 @@ int serve(const Config& config) {
   net::Server server(state, threads);
   const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http),
                                            http::accept_http, http::http_busy_response());
+  // Over the connection limit an MQTT client is just closed: a CONNACK refusal would need
+  // its protocol version, which it has not sent yet.
+  const auto mqtt_endpoint =
+      server.listen(parse_endpoint(control, "mqtt", config.mqtt), net::accept_mqtt, {});
   log::info("listening", {{"http", to_text(http_endpoint)},
+                          {"mqtt", to_text(mqtt_endpoint)},
                           {"threads", threads},
                           {"keys", registry.size()},
                           {"data_dir", config.data_dir}});
   server.run();
   refresher.start();
+  // Session expiry and delayed wills, once a second.
+  asio::steady_timer sweeper(control);
+  std::function<void()> sweep = [&] {
+    sweeper.expires_after(std::chrono::seconds(1));
+    sweeper.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      broker.sweep(broker::Clock::now());
+      sweep();
+    });
+  };
+  sweep();
 
   asio::signal_set signals(control, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(control);
@@ -91,6 +109,7 @@ int serve(const Config& config) {
     log::info("shutting down", {{"signal", signal}});
     state.ready = false;
     refresher.stop();
+    sweeper.cancel();
     server.begin_shutdown();
     await_drain(drain_timer, server, std::chrono::steady_clock::now() + config.shutdown_timeout,
                 control);

@@ -27,4 +27,25 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
   return std::nullopt;
 }
 
+namespace {
+
+bool first_level_is_tenant(std::string_view text) {
+  const auto first = text.substr(0, text.find('/'));
+  return first == "CTI" || first == "CRM";
+}
+
+}  // namespace
+
+std::optional<std::string> anonymous_subscribe_denial(std::string_view filter) {
+  if (first_level_is_tenant(filter))
+    return "CTI/ and CRM/ topics need a client token; connect with one as the password";
+  return std::nullopt;
+}
+
+std::optional<std::string> publish_denial(std::string_view topic) {
+  if (first_level_is_tenant(topic))
+    return "CTI/ and CRM/ topics are published by Connect API triggers only";
+  return std::nullopt;
+}
+
 }  // namespace popflow::auth

@@ -19,4 +19,12 @@ namespace popflow::auth {
 // nullopt when allowed; otherwise the reason, fit for an error message.
 std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter);
 
+// Anonymous MQTT clients (--mqtt-allow-anonymous) may use every topic outside CTI/ and CRM/:
+// a filter whose first level is literally CTI or CRM is refused; wildcard filters are
+// allowed, and the broker never delivers tenant topics to anonymous sessions.
+std::optional<std::string> anonymous_subscribe_denial(std::string_view filter);
+
+// CTI/... and CRM/... carry triggers only: no MQTT client may publish there.
+std::optional<std::string> publish_denial(std::string_view topic);
+
 }  // namespace popflow::auth

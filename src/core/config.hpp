@@ -41,6 +41,14 @@ struct Config {
   // Triggers per second per API key (token bucket; 0 = unlimited) and the burst above it.
   std::size_t rate_limit = 1'000;
   std::size_t rate_burst = 2'000;
+  // MQTT broker (issue #3).
+  bool mqtt_allow_anonymous = false;
+  std::size_t mqtt_max_packet_bytes = 1024 * 1024;
+  std::size_t mqtt_max_inflight = 100;
+  std::size_t mqtt_max_queued = 1000;
+  std::size_t mqtt_max_unsent_bytes = 4 * 1024 * 1024;
+  std::size_t mqtt_topic_alias_maximum = 10;
+  ms trigger_expiry{60'000};
 };
 
 struct Setting {

@@ -28,6 +28,11 @@ std::string media_type(std::string_view content_type) {
   return lower;
 }
 
+bool opens_an_object(std::string_view body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '{';
+}
+
 // Fields from the query string and, for POST, the body.
 Checked<FieldSet> read_fields(const Request& request, std::string_view query,
                               const FieldLimits& limits) {
@@ -36,11 +41,10 @@ Checked<FieldSet> read_fields(const Request& request, std::string_view query,
   if (request.method() != bhttp::verb::post || request.body().empty()) return fields;
 
   const auto type = media_type(request[bhttp::field::content_type]);
-  // Some platforms post JSON without a Content-Type; a body that opens like an object
-  // is read as one rather than refused.
-  const bool looks_like_json = type.empty() &&
-                               request.body().find_first_not_of(" \t\r\n") != std::string::npos &&
-                               request.body()[request.body().find_first_not_of(" \t\r\n")] == '{';
+  // Platforms post JSON without a Content-Type, and `curl -d '{...}'` labels it a form: a
+  // body that opens like a JSON object is read as one (no form field name starts with '{').
+  const bool looks_like_json = (type.empty() || type == "application/x-www-form-urlencoded") &&
+                               opens_an_object(request.body());
   Checked<void> added;
   if (type == "application/json" || looks_like_json) {
     added = add_json_fields(request.body(), limits, fields);
@@ -138,9 +142,12 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   message->id = next_message_id();
   message->topic = topic_of(*trigger, customer);
   message->payload = message_json(*trigger, customer, message->id, format_iso8601_ms(now));
+  // QoS 1 with an expiry: an agent whose app briefly lost its connection still gets the pop
+  // on reconnect, but never a stale one.
   message->qos = 1;
+  message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
   info.message_id = message->id;
-  const auto delivered = state.router.publish(message);
+  const auto delivered = state.broker.publish(message);
   state.metrics.count_published(delivered);
 
   boost::json::object body{

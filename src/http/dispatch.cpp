@@ -46,7 +46,11 @@ Outcome operations(const Request& request, std::string_view path, net::Worker& w
     return state.ready.load() ? make_json(request, 200, R"({"status":"ready"})")
                               : make_json(request, 503, R"({"status":"shutting_down"})");
   }
-  return make_text(request, 200, state.metrics.render(), "text/plain; version=0.0.4");
+  return make_text(
+      request, 200,
+      state.metrics.render() +
+          state.broker.render_metrics(state.metrics.open_connections(net::ConnectionKind::mqtt)),
+      "text/plain; version=0.0.4");
 }
 
 Outcome subscribe(const Request& request, std::string_view query, net::Worker& worker,

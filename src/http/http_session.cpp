@@ -4,15 +4,28 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <boost/beast/websocket/rfc6455.hpp>
+
 #include "core/log.hpp"
 #include "http/dispatch.hpp"
 #include "http/responses.hpp"
 #include "http/sse_session.hpp"
+#include "net/websocket_upgrade.hpp"
 
 namespace popflow::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+
+namespace {
+
+bool is_mqtt_upgrade(const Request& request) {
+  const auto target = request.target();
+  return boost::beast::websocket::is_upgrade(request) &&
+         target.substr(0, target.find('?')) == "/mqtt";
+}
+
+}  // namespace
 
 void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker) {
   std::make_shared<HttpSession>(std::move(socket), worker)->start();
@@ -117,6 +130,14 @@ void HttpSession::answer_read_error(beast::error_code ec) {
 
 void HttpSession::handle() {
   const Request& request = parser_->get();
+  if (is_mqtt_upgrade(request)) {
+    // MQTT over WebSocket: the socket and the upgrade request move to the broker side.
+    info_.route = net::Route::mqtt;
+    access_log(101);
+    upgraded_ = true;
+    stream_.expires_never();
+    return net::accept_mqtt_websocket(stream_.release_socket(), parser_->release(), worker_);
+  }
   auto outcome = dispatch(request, worker_, info_);
   if (auto* response = std::get_if<Response>(&outcome)) {
     if (draining_) response->keep_alive(false);

@@ -96,6 +96,7 @@ std::string Metrics::render() const {
   header(out, "popflow_open_connections", "gauge", "Open client connections by kind.");
   out += fmt::format("popflow_open_connections{{kind=\"http\"}} {}\n", open_[0].load());
   out += fmt::format("popflow_open_connections{{kind=\"sse\"}} {}\n", open_[1].load());
+  out += fmt::format("popflow_open_connections{{kind=\"mqtt\"}} {}\n", open_[2].load());
   return out;
 }
 

@@ -15,7 +15,7 @@ namespace popflow::net {
 
 enum class Route { cti, crm, subscribe, health, metrics, mqtt, other };
 inline constexpr std::size_t kRouteCount = 7;
-enum class ConnectionKind { http, sse };
+enum class ConnectionKind { http, sse, mqtt };
 
 std::string_view to_string(Route route);  // "cti", "subscribe", ...
 
@@ -45,7 +45,7 @@ class Metrics {
   Counter delivered_{0};
   Counter sse_dropped_{0};
   std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
-  std::array<std::atomic<std::int64_t>, 2> open_{};
+  std::array<std::atomic<std::int64_t>, 3> open_{};
 };
 
 }  // namespace popflow::net

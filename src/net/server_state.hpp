@@ -5,6 +5,7 @@
 #include <string>
 
 #include "auth/key_registry.hpp"
+#include "broker/broker.hpp"
 #include "core/config.hpp"
 #include "net/metrics.hpp"
 #include "net/rate_limiter.hpp"
@@ -18,6 +19,7 @@ struct ServerState {
   const auth::KeyRegistry& keys;
   Metrics& metrics;
   RateLimiter& rate_limiter;
+  broker::Broker& broker;
   std::string secret;  // HS256 signing secret; never logged
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).

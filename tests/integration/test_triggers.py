@@ -120,6 +120,15 @@ class TriggerFormats(ServerTest):
                                 {"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 200, r)
 
+    def test_json_sent_as_curl_default_form_type_is_read_as_json(self):
+        body = json.dumps({"agentId": "1001", "jwt": self.key, "event": "On Ring"})
+        r = self.server.request("POST", "/api/sendmessage/CTI", body,
+                                {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 200, r)
+        out = subprocess.run(["curl", "-s", self.server.base_url + "/api/sendmessage/CTI", "-d", body],
+                             capture_output=True, text=True, timeout=10)
+        self.assertEqual(json.loads(out.stdout)["status"], "ok", out.stdout)
+
     def test_bearer_header_instead_of_jwt_field(self):
         r = self.server.post_json("/api/sendmessage/CTI", {"agentId": "1001", "event": "On Ring"},
                                   headers={"Authorization": "Bearer " + self.key})

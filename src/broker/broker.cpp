@@ -1,0 +1,140 @@
+#include "broker/broker.hpp"
+
+#include <algorithm>
+
+namespace popflow::broker {
+namespace {
+
+constexpr std::uint8_t kSessionTakenOver = 0x8E;
+
+}  // namespace
+
+Broker::Broker(Router& router, SessionLimits limits) : router_(router), limits_(limits) {}
+
+Broker::Attached Broker::attach(const std::string& client_id, const Identity& identity,
+                                bool clean_start, std::optional<std::chrono::seconds> expiry,
+                                SessionLink* link) {
+  const auto key = identity.namespace_key() + '\x1f' + client_id;
+  std::shared_ptr<Session> session;
+  std::shared_ptr<Session> discarded;
+  bool present = false;
+  {
+    std::lock_guard lock(mutex_);
+    // Back before the will delay ran out: the will is not sent.
+    std::erase_if(wills_, [&](const PendingWill& w) { return w.session_key == key; });
+    if (auto it = sessions_.find(key); it != sessions_.end()) {
+      session = it->second;
+      session->kick(kSessionTakenOver);
+      if (clean_start) {
+        discarded = std::move(session);
+        sessions_.erase(it);
+      } else {
+        present = true;
+      }
+    }
+    if (!session) {
+      session = std::make_shared<Session>(key, identity, ++next_session_id_, limits_, stats_);
+      sessions_.emplace(key, session);
+    }
+  }
+  if (discarded) end_session(*discarded);
+  session->set_expiry(expiry);
+  session->attach(link);
+  return {session, present};
+}
+
+void Broker::detach(const std::shared_ptr<Session>& session, SessionLink* link,
+                    std::optional<Will> will) {
+  const bool ours = session->detach(link);
+  const auto now = Clock::now();
+  std::vector<MessagePtr> to_publish;
+  bool ended = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!ours) {
+      // Taken over: the session goes on, so only an undelayed will is sent.
+      if (will && will->delay.count() == 0) to_publish.push_back(will->message);
+    } else {
+      const auto expiry = session->expiry();
+      ended = expiry && expiry->count() == 0;
+      if (ended) {
+        auto it = sessions_.find(session->key());
+        if (it != sessions_.end() && it->second == session) sessions_.erase(it);
+      }
+      if (will && (ended || will->delay.count() == 0)) {
+        to_publish.push_back(will->message);
+      } else if (will) {
+        const auto wait = expiry ? std::min(will->delay, *expiry) : will->delay;
+        wills_.push_back({session->key(), *will, now + wait});
+      }
+    }
+  }
+  if (ended) end_session(*session);
+  for (const auto& message : to_publish) publish(message);
+}
+
+bool Broker::subscribe(Session& session, const std::string& full_filter,
+                       const SubscriptionRecord& record) {
+  const bool existed = session.add_subscription(full_filter, record);
+  router_.subscribe(record.filter, &session, record.options, record.group);
+  const auto handling = record.options.retain_handling;
+  if (record.group.empty() && (handling == 0 || (handling == 1 && !existed))) {
+    for (const auto& message : retained_.matching(record.filter, Clock::now()))
+      session.deliver_retained(message, record.options);
+  }
+  return existed;
+}
+
+bool Broker::unsubscribe(Session& session, const std::string& full_filter) {
+  auto record = session.remove_subscription(full_filter);
+  if (!record) return false;
+  router_.unsubscribe(record->filter, &session, record->group);
+  return true;
+}
+
+std::size_t Broker::publish(const MessagePtr& message) {
+  if (message->retain) retained_.update(message);
+  return router_.publish(message);
+}
+
+void Broker::sweep(Clock::time_point now) {
+  std::vector<MessagePtr> to_publish;
+  std::vector<std::shared_ptr<Session>> ended;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(wills_, [&](const PendingWill& w) {
+      if (w.due > now) return false;
+      to_publish.push_back(w.will.message);
+      return true;
+    });
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      auto& session = it->second;
+      const auto expiry = session->expiry();
+      if (!session->link() && expiry && now - session->detached_at() >= *expiry) {
+        ended.push_back(std::move(session));
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& session : ended) end_session(*session);
+  for (const auto& message : to_publish) publish(message);
+}
+
+void Broker::end_session(Session& session) {
+  for (const auto& [filter, record] : session.take_subscriptions())
+    router_.unsubscribe(record.filter, &session, record.group);
+}
+
+std::size_t Broker::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+std::string Broker::render_metrics(std::size_t connections) const {
+  return stats_.render(session_count(), connections, router_.subscription_count(),
+                       retained_.size());
+}
+
+}  // namespace popflow::broker

@@ -1,0 +1,83 @@
+#pragma once
+// The MQTT broker's shared state: sessions by client id, retained messages, and wills
+// waiting out their delay. Connections (src/net/mqtt_connection) call it; it never does I/O.
+//
+// Client ids are scoped by customer: two customers' "agent-1001" are different sessions,
+// so one tenant can never take over another's session.
+//
+// Threads: any. `mutex_` guards the session table and the delayed wills; sessions and the
+// retained store lock themselves. Publishing never happens under `mutex_`.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/retained_store.hpp"
+#include "broker/session.hpp"
+#include "topics/router.hpp"
+
+namespace popflow::broker {
+
+struct Will {
+  MessagePtr message;
+  std::chrono::seconds delay{0};
+};
+
+class Broker {
+ public:
+  Broker(Router& router, SessionLimits limits);
+
+  struct Attached {
+    std::shared_ptr<Session> session;
+    bool present = false;  // an existing session was resumed
+  };
+  // CONNECT accepted: resumes or creates the session and attaches `link`. A connection
+  // already attached to it is kicked (session taken over); clean_start discards the old
+  // session. `expiry` nullopt = never.
+  Attached attach(const std::string& client_id, const Identity& identity, bool clean_start,
+                  std::optional<std::chrono::seconds> expiry, SessionLink* link);
+  // The connection ended. Its will is published now, when the session ends, or after its
+  // delay, unless the session is resumed first (MQTT 5.0 section 3.1.3.2.2).
+  void detach(const std::shared_ptr<Session>& session, SessionLink* link, std::optional<Will> will);
+
+  // Returns true if the filter was already subscribed. Sends matching retained messages
+  // per the options' retain handling (never for shared subscriptions).
+  bool subscribe(Session& session, const std::string& full_filter,
+                 const SubscriptionRecord& record);
+  bool unsubscribe(Session& session, const std::string& full_filter);
+
+  // Fan-out through the router; keeps the retained store. Returns sessions reached.
+  std::size_t publish(const MessagePtr& message);
+
+  // Ends expired sessions and publishes wills whose delay has passed. Call about once a
+  // second from one thread.
+  void sweep(Clock::time_point now);
+
+  Stats& stats() { return stats_; }
+  std::string render_metrics(std::size_t connections) const;
+  std::size_t session_count() const;
+
+ private:
+  struct PendingWill {
+    std::string session_key;
+    Will will;
+    Clock::time_point due;
+  };
+  void end_session(Session& session);  // unsubscribes everything
+
+  Router& router_;
+  SessionLimits limits_;
+  Stats stats_;
+  RetainedStore retained_;
+  std::atomic<std::uint64_t> next_session_id_{0};
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::vector<PendingWill> wills_;
+};
+
+}  // namespace popflow::broker

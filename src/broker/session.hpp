@@ -1,0 +1,109 @@
+#pragma once
+// An MQTT session: the state that outlives a network connection (MQTT 5.0 section 4.1):
+// subscriptions, messages queued while offline or beyond the in-flight window, QoS 1/2
+// messages sent and not yet acknowledged, and QoS 2 packet ids received and not released.
+//
+// Threads: deliver() runs on any publisher's thread; the rest on the thread of whichever
+// connection is attached. One mutex guards it all: a session is touched by one connection
+// and, briefly, by publishers, so it is never contended for long.
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "broker/delivery.hpp"
+#include "broker/identity.hpp"
+#include "broker/stats.hpp"
+#include "topics/subscriber.hpp"
+
+namespace popflow::broker {
+
+using Clock = std::chrono::steady_clock;
+
+// What a session needs from the connection attached to it. Both calls come from any thread
+// with the session's lock held: they must only post to the connection's own loop.
+class SessionLink {
+ public:
+  virtual ~SessionLink() = default;
+  virtual void wake() = 0;                          // deliveries are waiting: flush soon
+  virtual void kick(std::uint8_t reason_code) = 0;  // close, e.g. session taken over (0x8E)
+};
+
+struct SessionLimits {
+  std::size_t max_queued = 1000;  // messages waiting per session; beyond, new ones are dropped
+};
+
+struct SubscriptionRecord {
+  std::string group;   // $share group, empty when not shared
+  std::string filter;  // without the $share/<group>/ prefix
+  SubscriptionOptions options;
+};
+
+class Session : public Subscriber {
+ public:
+  Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits, Stats& stats);
+
+  const std::string& key() const { return key_; }
+  const Identity& identity() const { return identity_; }
+  std::uint64_t id() const { return id_; }  // Message::origin of what it publishes
+
+  bool deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) override;
+  void deliver_retained(const MessagePtr& message, const SubscriptionOptions& options);
+
+  // --- connection side ---
+  void attach(SessionLink* link);
+  bool detach(SessionLink* link);  // false when another link has taken over
+  SessionLink* link();
+  // Asks the attached connection, if any, to close with `reason_code` (under the lock, so
+  // the connection cannot be detaching and destroyed meanwhile).
+  void kick(std::uint8_t reason_code);
+  std::optional<std::chrono::seconds> expiry();  // nullopt = never
+  void set_expiry(std::optional<std::chrono::seconds> expiry);
+  Clock::time_point detached_at();
+
+  // What to write now: after attach, every unacknowledged message again (DUP) and PUBRELs;
+  // then queued messages while fewer than `window` QoS 1/2 messages are in flight.
+  std::vector<Delivery> take_sendable(std::size_t window, Clock::time_point now);
+  bool complete(std::uint16_t packet_id);      // PUBACK, PUBCOMP, or a refusing PUBREC
+  bool release(std::uint16_t packet_id);       // PUBREC: the caller answers with PUBREL
+  bool receive_qos2(std::uint16_t packet_id);  // true the first time (then publish it)
+  bool release_qos2(std::uint16_t packet_id);  // PUBREL from the client
+  std::size_t incoming_qos2();
+  std::size_t queued();
+
+  // Returns true when the filter was already subscribed.
+  bool add_subscription(const std::string& full_filter, const SubscriptionRecord& record);
+  std::optional<SubscriptionRecord> remove_subscription(const std::string& full_filter);
+  std::map<std::string, SubscriptionRecord> take_subscriptions();
+
+ private:
+  struct InFlight {
+    Delivery delivery;
+    bool released = false;  // QoS 2: PUBREC received, PUBREL sent, waiting for PUBCOMP
+  };
+  bool enqueue(Delivery delivery);
+  std::uint16_t allocate_packet_id();
+
+  const std::string key_;
+  const Identity identity_;
+  const std::uint64_t id_;
+  const SessionLimits limits_;
+  Stats& stats_;
+
+  std::mutex mutex_;
+  SessionLink* link_ = nullptr;
+  bool resend_ = false;
+  std::optional<std::chrono::seconds> expiry_;
+  Clock::time_point detached_at_;
+  std::deque<Delivery> queue_;
+  std::vector<InFlight> in_flight_;  // in send order; the window is small, scans are cheap
+  std::uint16_t next_packet_id_ = 0;
+  std::set<std::uint16_t> incoming_qos2_;
+  std::map<std::string, SubscriptionRecord> subscriptions_;
+};
+
+}  // namespace popflow::broker

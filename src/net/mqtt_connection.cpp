@@ -1,0 +1,225 @@
+#include "net/mqtt_connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <cstring>
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "mqtt/codec.hpp"
+#include "mqtt/error.hpp"
+#include "net/tcp_transport.hpp"
+
+namespace popflow::net {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+void accept_mqtt(asio::ip::tcp::socket socket, Worker& worker) {
+  std::make_shared<MqttConnection>(std::make_unique<TcpTransport>(std::move(socket)), worker)
+      ->start();
+}
+
+MqttConnection::MqttConnection(std::unique_ptr<Transport> transport, Worker& worker)
+    : transport_(std::move(transport)), worker_(worker), timer_(worker.io()) {
+  worker_.state().metrics.connection_opened(ConnectionKind::mqtt);
+}
+
+MqttConnection::~MqttConnection() {
+  close("destroyed");  // a no-op unless the loop was stopped under it
+  worker_.remove(registration_);
+  worker_.state().metrics.connection_closed(ConnectionKind::mqtt);
+  worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void MqttConnection::start() {
+  registration_ = worker_.add(weak_from_this());
+  opened_at_ = last_packet_at_ = std::chrono::steady_clock::now();
+  limits_.max_packet_size = worker_.state().config.mqtt_max_packet_bytes;
+  read();
+  tick();
+}
+
+void MqttConnection::read() {
+  // Grow the buffer only as far as the packet being read needs; split_frame refuses a
+  // packet over the limit from its fixed header, so this never exceeds max packet size.
+  if (in_.size() - in_used_ < 4096) in_.resize(std::max(in_.size() * 2, in_used_ + 4096));
+  transport_->read_some(asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
+                        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                          self->on_read(ec, n);
+                        });
+}
+
+void MqttConnection::on_read(boost::system::error_code ec, std::size_t n) {
+  if (state_ == State::closed) return;
+  if (ec) return close(ec == asio::error::eof ? "closed by client" : ec.message());
+  in_used_ += n;
+  last_packet_at_ = std::chrono::steady_clock::now();
+  std::size_t offset = 0;
+  while (state_ != State::closed) {
+    auto frame = mqtt::split_frame({in_.data() + offset, in_used_ - offset}, limits_);
+    if (!frame) return disconnect(mqtt::reason_code(frame.error()), frame.error().message());
+    if (!*frame) break;
+    handle_frame(**frame);
+    offset += (*frame)->size;
+  }
+  if (state_ == State::closed) return;
+  std::memmove(in_.data(), in_.data() + offset, in_used_ - offset);
+  in_used_ -= offset;
+  if (in_.size() > 65536 && in_used_ < 4096) in_.resize(4096);  // give back a big packet's room
+  read();
+}
+
+void MqttConnection::handle_frame(const mqtt::Frame& frame) {
+  if (state_ == State::awaiting_connect) {
+    // The first packet must be CONNECT [MQTT-3.1.0-1].
+    if (frame.type() != mqtt::PacketType::connect) return close("first packet was not CONNECT");
+    auto packet = mqtt::decode(mqtt::ProtocolVersion::v311, frame);
+    if (!packet) {
+      version_ = mqtt::connect_reply_version(frame);
+      const auto reason = mqtt::reason_code(packet.error());
+      if (reason == mqtt::ReasonCode::unsupported_protocol_version)
+        return refuse_connect(reason, packet.error().message());
+      return close("malformed CONNECT: " + packet.error().message());
+    }
+    return handle_connect(std::get<mqtt::Connect>(*packet));
+  }
+  auto packet = mqtt::decode(version_, frame);
+  if (!packet) return disconnect(mqtt::reason_code(packet.error()), packet.error().message());
+  std::visit(
+      [this](auto& p) {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, mqtt::Publish>)
+          handle_publish(p);
+        else if constexpr (std::is_same_v<T, mqtt::Ack>)
+          handle_ack(p);
+        else if constexpr (std::is_same_v<T, mqtt::Subscribe>)
+          handle_subscribe(p);
+        else if constexpr (std::is_same_v<T, mqtt::Unsubscribe>)
+          handle_unsubscribe(p);
+        else if constexpr (std::is_same_v<T, mqtt::Pingreq>)
+          send(mqtt::Pingresp{});
+        else if constexpr (std::is_same_v<T, mqtt::Disconnect>)
+          handle_disconnect(p);
+        else if constexpr (std::is_same_v<T, mqtt::Auth>)
+          disconnect(mqtt::ReasonCode::bad_authentication_method, "AUTH is not supported");
+        else  // CONNECT again, or a packet only a server sends
+          disconnect(mqtt::ReasonCode::protocol_error,
+                     std::string(mqtt::name(mqtt::packet_type(p))) + " from a client");
+      },
+      *packet);
+}
+
+void MqttConnection::send(const mqtt::Packet& packet) {
+  if (state_ == State::closed) return;
+  if (auto encoded = mqtt::encode(version_, packet, out_); !encoded) {
+    log::error("mqtt encode failed",
+               {{"client_id", client_id_}, {"error", encoded.error().message()}});
+    return;
+  }
+  start_write();
+}
+
+void MqttConnection::start_write() {
+  if (writing_now_ || state_ == State::closed) return;
+  if (out_.empty()) {
+    if (close_when_written_) close("done");
+    return;
+  }
+  // A client that reads slower than it is sent to is cut off rather than buffered forever.
+  if (out_.size() > worker_.state().config.mqtt_max_unsent_bytes) {
+    worker_.state().broker.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    return close("slow consumer: unsent bytes over mqtt_max_unsent_bytes");
+  }
+  writing_.swap(out_);
+  out_.clear();
+  writing_now_ = true;
+  transport_->write(asio::buffer(writing_),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->writing_now_ = false;
+                      if (ec) return self->close("write: " + ec.message());
+                      self->writing_.clear();
+                      self->start_write();
+                    });
+}
+
+void MqttConnection::wake() {
+  // Called with the session's lock held, from any thread: one post per burst of deliveries.
+  if (wake_posted_.exchange(true)) return;
+  if (auto self = weak_from_this().lock()) {
+    asio::post(worker_.io(), [self = std::move(self)] {
+      self->wake_posted_ = false;
+      self->flush();
+    });
+  }
+}
+
+void MqttConnection::kick(std::uint8_t reason_code) {
+  if (auto self = weak_from_this().lock()) {
+    asio::post(worker_.io(), [self = std::move(self), reason_code] {
+      self->disconnect(static_cast<mqtt::ReasonCode>(reason_code), "session taken over");
+    });
+  }
+}
+
+void MqttConnection::drain() {
+  disconnect(mqtt::ReasonCode::server_shutting_down, "server shutting down");
+}
+
+void MqttConnection::tick() {
+  timer_.expires_after(1s);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->state_ == State::closed) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto& config = self->worker_.state().config;
+    if (self->state_ == State::awaiting_connect && now - self->opened_at_ > config.read_timeout)
+      return self->close("no CONNECT within read_timeout");
+    // One and a half keep-alive periods without a packet [MQTT-3.1.2-24].
+    if (self->keep_alive_ > 0 &&
+        now - self->last_packet_at_ > std::chrono::milliseconds(self->keep_alive_ * 1500))
+      return self->disconnect(mqtt::ReasonCode::keep_alive_timeout, "keep-alive timeout");
+    if (self->identity_.claims) {
+      auto valid = self->worker_.authenticator().still_valid(*self->identity_.claims, unix_now());
+      if (!valid)
+        return self->disconnect(mqtt::ReasonCode::not_authorized,
+                                "client token " + std::string(auth::label(valid.error())));
+    }
+    self->tick();
+  });
+}
+
+void MqttConnection::disconnect(mqtt::ReasonCode reason, std::string_view why) {
+  if (state_ == State::closed) return;
+  if (version_ == mqtt::ProtocolVersion::v5 && state_ == State::connected) {
+    mqtt::Disconnect packet{.reason_code = reason, .properties = {}};
+    packet.properties.reason_string = std::string(why);
+    send(packet);
+    close_after_write();
+    log::info("mqtt disconnect",
+              {{"client_id", client_id_}, {"reason", static_cast<int>(reason)}, {"why", why}});
+    return;
+  }
+  close(why);
+}
+
+void MqttConnection::close_after_write() {
+  close_when_written_ = true;
+  // Stop reading: nothing the client sends now changes anything.
+  start_write();
+}
+
+void MqttConnection::close(std::string_view why) {
+  if (state_ == State::closed) return;
+  const bool was_connected = state_ == State::connected;
+  state_ = State::closed;
+  timer_.cancel();
+  transport_->close();
+  if (session_) {
+    worker_.state().broker.detach(session_, this, std::move(will_));
+    session_.reset();
+  }
+  if (was_connected)
+    log::info("mqtt closed",
+              {{"client_id", client_id_}, {"transport", transport_->name()}, {"why", why}});
+}
+
+}  // namespace popflow::net

@@ -1,0 +1,99 @@
+#pragma once
+// One MQTT client connection over any Transport: reads frames, runs the protocol for both
+// 3.1.1 and 5.0, and writes what its session has to send. The session (broker::Session)
+// outlives it; the connection attaches to it after CONNECT and detaches when it closes.
+//
+// The packet handlers are split by kind and direction, Mosquitto style:
+//   mqtt_connection.cpp   lifecycle, reading, writing, keep-alive and token checks
+//   mqtt_connect.cpp      CONNECT -> CONNACK, DISCONNECT
+//   mqtt_publish.cpp      PUBLISH from the client, the QoS acks, and sending PUBLISH out
+//   mqtt_subscribe.cpp    SUBSCRIBE/SUBACK, UNSUBSCRIBE/UNSUBACK
+//
+// Threads: lives on one worker; wake() and kick() come from any thread (SessionLink) and
+// only post to it.
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "broker/broker.hpp"
+#include "mqtt/frame.hpp"
+#include "mqtt/packet.hpp"
+#include "net/transport.hpp"
+#include "net/worker.hpp"
+
+namespace popflow::net {
+
+class MqttConnection : public broker::SessionLink,
+                       public Drainable,
+                       public std::enable_shared_from_this<MqttConnection> {
+ public:
+  MqttConnection(std::unique_ptr<Transport> transport, Worker& worker);
+  ~MqttConnection() override;
+
+  void start();
+  void wake() override;
+  void kick(std::uint8_t reason_code) override;
+  void drain() override;  // server shutting down (5.0: DISCONNECT 0x8B)
+
+ private:
+  enum class State { awaiting_connect, connected, closed };
+
+  // mqtt_connection.cpp
+  void read();
+  void on_read(boost::system::error_code ec, std::size_t n);
+  void handle_frame(const mqtt::Frame& frame);
+  void send(const mqtt::Packet& packet);
+  void start_write();
+  void tick();
+  void disconnect(mqtt::ReasonCode reason, std::string_view why);  // 5.0 DISCONNECT, close
+  void close_after_write();
+  void close(std::string_view why);
+  // mqtt_connect.cpp
+  void handle_connect(mqtt::Connect& connect);
+  void refuse_connect(mqtt::ReasonCode reason, std::string_view why);
+  void handle_disconnect(const mqtt::Disconnect& packet);
+  // mqtt_publish.cpp
+  void handle_publish(mqtt::Publish& packet);
+  void handle_ack(const mqtt::Ack& ack);
+  void flush();
+  // mqtt_subscribe.cpp
+  void handle_subscribe(const mqtt::Subscribe& packet);
+  void handle_unsubscribe(const mqtt::Unsubscribe& packet);
+
+  std::unique_ptr<Transport> transport_;
+  Worker& worker_;
+  State state_ = State::awaiting_connect;
+  std::uint64_t registration_ = 0;
+  boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point opened_at_;
+  std::chrono::steady_clock::time_point last_packet_at_;
+
+  std::vector<std::uint8_t> in_;  // read buffer; in_used_ bytes are valid
+  std::size_t in_used_ = 0;
+  std::vector<std::uint8_t> out_;      // encoded, not yet handed to the transport
+  std::vector<std::uint8_t> writing_;  // with the transport now
+  bool writing_now_ = false;
+  bool close_when_written_ = false;
+  std::atomic<bool> wake_posted_{false};
+
+  // Negotiated at CONNECT.
+  mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::v311;
+  mqtt::FrameLimits limits_;
+  std::string client_id_;
+  broker::Identity identity_;
+  std::shared_ptr<broker::Session> session_;
+  std::optional<broker::Will> will_;
+  bool session_expiry_was_zero_ = false;
+  std::uint16_t keep_alive_ = 0;                  // seconds; 0 = none
+  std::size_t window_ = 0;                        // QoS 1/2 in flight to the client
+  std::optional<std::uint32_t> peer_max_packet_;  // the client's Maximum Packet Size
+  std::vector<std::string> topic_aliases_;        // client -> server, index = alias
+};
+
+// net::Listener hook for the MQTT port.
+void accept_mqtt(boost::asio::ip::tcp::socket socket, Worker& worker);
+
+}  // namespace popflow::net

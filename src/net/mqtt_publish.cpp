@@ -1,0 +1,179 @@
+// PUBLISH in both directions and its acknowledgements (MQTT 5.0 sections 3.3 to 3.7, 4.3).
+//
+// Incoming QoS 2 uses "method A" of section 4.3.3: the message is published on the first
+// PUBLISH and only its packet id is remembered until PUBREL, so a resent PUBLISH is not
+// published twice.
+#include "auth/acl.hpp"
+#include "core/log.hpp"
+#include "mqtt/codec.hpp"
+#include "net/mqtt_connection.hpp"
+
+namespace popflow::net {
+namespace {
+
+using mqtt::ReasonCode;
+
+MessagePtr to_message(mqtt::Publish& packet, std::uint64_t origin) {
+  auto message = std::make_shared<Message>();
+  message->topic = std::move(packet.topic);
+  message->payload = std::move(packet.payload);
+  message->qos = packet.qos;
+  message->retain = packet.retain;
+  message->origin = origin;
+  auto& p = packet.properties;
+  if (p.message_expiry_interval)
+    message->expires_at =
+        std::chrono::steady_clock::now() + std::chrono::seconds(*p.message_expiry_interval);
+  if (p.payload_format_indicator || p.content_type || p.response_topic || p.correlation_data ||
+      !p.user_properties.empty()) {
+    auto properties = std::make_shared<MessageProperties>();
+    properties->payload_format = p.payload_format_indicator;
+    properties->content_type = std::move(p.content_type);
+    properties->response_topic = std::move(p.response_topic);
+    properties->correlation_data = std::move(p.correlation_data);
+    for (auto& up : p.user_properties)
+      properties->user_properties.emplace_back(std::move(up.name), std::move(up.value));
+    message->properties = std::move(properties);
+  }
+  return message;
+}
+
+mqtt::Properties outgoing_properties(const broker::Delivery& delivery,
+                                     std::chrono::steady_clock::time_point now) {
+  mqtt::Properties p;
+  const auto& message = *delivery.message;
+  if (message.expires_at) {
+    // The remaining lifetime, rounded up so a message never looks already expired.
+    const auto left = std::chrono::ceil<std::chrono::seconds>(*message.expires_at - now);
+    p.message_expiry_interval = static_cast<std::uint32_t>(std::max<std::int64_t>(left.count(), 1));
+  }
+  if (const auto& props = message.properties) {
+    p.payload_format_indicator = props->payload_format;
+    p.content_type = props->content_type;
+    p.response_topic = props->response_topic;
+    p.correlation_data = props->correlation_data;
+    for (const auto& [name, value] : props->user_properties)
+      p.user_properties.push_back({name, value});
+  }
+  p.subscription_identifiers = delivery.subscription_ids;
+  return p;
+}
+
+}  // namespace
+
+void MqttConnection::handle_publish(mqtt::Publish& packet) {
+  auto& broker = worker_.state().broker;
+  const bool v5 = version_ == mqtt::ProtocolVersion::v5;
+  if (v5 && !packet.properties.subscription_identifiers.empty())
+    return disconnect(ReasonCode::protocol_error, "PUBLISH from a client with a subscription id");
+  if (auto alias = packet.properties.topic_alias) {
+    if (*alias == 0 || *alias >= topic_aliases_.size())
+      return disconnect(ReasonCode::topic_alias_invalid, "topic alias out of range");
+    if (packet.topic.empty()) {
+      if (topic_aliases_[*alias].empty())
+        return disconnect(ReasonCode::protocol_error, "unknown topic alias");
+      packet.topic = topic_aliases_[*alias];
+    } else {
+      topic_aliases_[*alias] = packet.topic;
+    }
+    packet.properties.topic_alias.reset();
+  }
+  broker.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
+
+  const auto id = packet.packet_id;
+  if (auto denial = auth::publish_denial(packet.topic)) {
+    broker.stats().denied_publish.fetch_add(1, std::memory_order_relaxed);
+    log::warn("mqtt publish refused",
+              {{"client_id", client_id_}, {"topic", packet.topic}, {"why", *denial}});
+    // 5.0 says no with 0x87; 3.1.1 has no way to, so the message is acknowledged and dropped
+    // (as mosquitto does) rather than left for the client to resend forever.
+    const auto code = v5 ? ReasonCode::not_authorized : ReasonCode::success;
+    if (packet.qos == 1) send(mqtt::Ack{mqtt::PacketType::puback, id, code, {}});
+    if (packet.qos == 2) {
+      if (!v5) session_->receive_qos2(id);  // PUBREL follows; answer it with PUBCOMP
+      send(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}});
+    }
+    return;
+  }
+
+  if (packet.qos == 2) {
+    const bool first = session_->receive_qos2(id);
+    if (first && session_->incoming_qos2() > worker_.state().config.mqtt_max_inflight)
+      return disconnect(ReasonCode::receive_maximum_exceeded, "too many QoS 2 messages in flight");
+    std::size_t reached = 1;
+    if (first) reached = broker.publish(to_message(packet, session_->id()));
+    const auto code =
+        v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
+    return send(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}});
+  }
+  const auto reached = broker.publish(to_message(packet, session_->id()));
+  if (packet.qos == 1) {
+    const auto code =
+        v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
+    send(mqtt::Ack{mqtt::PacketType::puback, id, code, {}});
+  }
+}
+
+void MqttConnection::handle_ack(const mqtt::Ack& ack) {
+  switch (ack.type) {
+    case mqtt::PacketType::puback:
+    case mqtt::PacketType::pubcomp:
+      session_->complete(ack.packet_id);
+      return flush();  // the window has room again
+    case mqtt::PacketType::pubrec:
+      if (mqtt::is_failure(ack.reason_code)) {
+        session_->complete(ack.packet_id);  // the client refused it: done
+        return flush();
+      }
+      return send(mqtt::Ack{mqtt::PacketType::pubrel,
+                            ack.packet_id,
+                            session_->release(ack.packet_id)
+                                ? ReasonCode::success
+                                : ReasonCode::packet_identifier_not_found,
+                            {}});
+    case mqtt::PacketType::pubrel:
+      return send(mqtt::Ack{mqtt::PacketType::pubcomp,
+                            ack.packet_id,
+                            session_->release_qos2(ack.packet_id)
+                                ? ReasonCode::success
+                                : ReasonCode::packet_identifier_not_found,
+                            {}});
+    default:
+      return;
+  }
+}
+
+void MqttConnection::flush() {
+  if (state_ != State::connected || !session_) return;
+  auto& stats = worker_.state().broker.stats();
+  const auto now = std::chrono::steady_clock::now();
+  const bool v5 = version_ == mqtt::ProtocolVersion::v5;
+  for (auto& delivery : session_->take_sendable(window_, now)) {
+    if (delivery.release_only) {
+      send(mqtt::Ack{mqtt::PacketType::pubrel, delivery.packet_id, ReasonCode::success, {}});
+      continue;
+    }
+    mqtt::Publish packet;
+    packet.topic = delivery.message->topic;
+    packet.payload = delivery.message->payload;
+    packet.qos = delivery.qos;
+    packet.retain = delivery.retain;
+    packet.dup = delivery.dup;
+    packet.packet_id = delivery.packet_id;
+    if (v5) packet.properties = outgoing_properties(delivery, now);
+    const auto before = out_.size();
+    if (!mqtt::encode(version_, packet, out_)) continue;
+    // Never send a client more than its Maximum Packet Size: drop it as if delivered
+    // [MQTT-3.1.2-25].
+    if (peer_max_packet_ && out_.size() - before > *peer_max_packet_) {
+      out_.resize(before);
+      if (delivery.qos > 0) session_->complete(delivery.packet_id);
+      stats.dropped_too_large.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    stats.messages_out.fetch_add(1, std::memory_order_relaxed);
+  }
+  start_write();
+}
+
+}  // namespace popflow::net

@@ -1,0 +1,21 @@
+#pragma once
+#include <boost/asio/ip/tcp.hpp>
+
+#include "net/transport.hpp"
+
+namespace popflow::net {
+
+class TcpTransport : public Transport {
+ public:
+  explicit TcpTransport(boost::asio::ip::tcp::socket socket);
+
+  void read_some(boost::asio::mutable_buffer buffer, Handler handler) override;
+  void write(boost::asio::const_buffer buffer, Handler handler) override;
+  void close() override;
+  std::string_view name() const override { return "tcp"; }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+};
+
+}  // namespace popflow::net
