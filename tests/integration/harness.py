@@ -53,6 +53,7 @@ class Server:
         self.proc = None
         self.lines = []
         self.port = None
+        self.mqtt_port = None
         self._listening = threading.Event()
 
     # --- admin commands (the same binary, same data dir) ---
@@ -77,7 +78,7 @@ class Server:
 
     # --- the server process ---
     def start(self, wait=True):
-        cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0",
+        cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0",
                "--revocation-poll", "100ms", *self.args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
         threading.Thread(target=self._read_logs, daemon=True).start()
@@ -95,6 +96,7 @@ class Server:
                 continue
             if entry.get("msg") == "listening":
                 self.port = int(entry["http"].rsplit(":", 1)[1])
+                self.mqtt_port = int(entry["mqtt"].rsplit(":", 1)[1])
                 self._listening.set()
 
     def log_text(self):
