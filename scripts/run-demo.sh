@@ -7,7 +7,9 @@ bin="$1"
 shift
 data_dir="${POPFLOW_DATA_DIR:-./data}"
 http="${POPFLOW_HTTP:-0.0.0.0:8080}"
+mqtt="${POPFLOW_MQTT:-0.0.0.0:1883}"
 port="${http##*:}"
+mqtt_port="${mqtt##*:}"
 demo="$data_dir/demo.env"
 
 if [ ! -f "$demo" ]; then
@@ -25,7 +27,11 @@ cat <<TEXT
 
 popflow-connect demo: customer "demo", agent 1001 (credentials in $demo)
 
-1) Watch agent 1001's screen pops (Server-Sent Events), in one terminal:
+1) Watch agent 1001's screen pops, in one terminal: over MQTT
+
+mosquitto_sub -h localhost -p $mqtt_port -V mqttv5 -q 1 -v -t 'CTI/demo/1001' -t 'CTI/demo/+/1001' -u agent -P '$DEMO_CLIENT_TOKEN'
+
+   or over Server-Sent Events
 
 curl -sN 'http://localhost:$port/api/subscribe?topic=CTI/demo/1001&topic=CTI/demo/+/1001' -H 'Authorization: Bearer $DEMO_CLIENT_TOKEN'
 
@@ -33,6 +39,6 @@ curl -sN 'http://localhost:$port/api/subscribe?topic=CTI/demo/1001&topic=CTI/dem
 
 curl -s http://localhost:$port/api/sendmessage/CTI -H 'Content-Type: application/json' -d '{"agentId": "1001", "jwt": "$DEMO_API_KEY", "event": "On Ring", "ani": "5551234567", "dnis": "8005550100"}'
 
-Serving on $http (Ctrl-C to stop)...
+Serving HTTP on $http and MQTT on $mqtt (Ctrl-C to stop)...
 TEXT
-exec "$bin" serve --data-dir "$data_dir" --http "$http" "$@"
+exec "$bin" serve --data-dir "$data_dir" --http "$http" --mqtt "$mqtt" "$@"

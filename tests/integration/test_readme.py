@@ -21,14 +21,16 @@ class MakeRunDemo(unittest.TestCase):
     def test_printed_lines_deliver_a_screen_pop(self):
         with tempfile.TemporaryDirectory() as data_dir:
             port = free_port()
-            env = dict(os.environ, POPFLOW_DATA_DIR=data_dir, POPFLOW_HTTP=f"127.0.0.1:{port}")
+            env = dict(os.environ, POPFLOW_DATA_DIR=data_dir, POPFLOW_HTTP=f"127.0.0.1:{port}",
+                       POPFLOW_MQTT=f"127.0.0.1:{free_port()}")
             demo = subprocess.Popen([os.path.join(ROOT, "scripts/run-demo.sh"), BIN], env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             try:
                 lines = []
-                while not any(line.startswith("Serving on") for line in lines):
+                while not any(line.startswith("Serving") for line in lines):
                     lines.append(demo.stdout.readline())
                 sse_line = next(line for line in lines if line.startswith("curl -sN"))
+                mqtt_line = next(line for line in lines if line.startswith("mosquitto_sub"))
                 trigger_line = next(line for line in lines if line.startswith("curl -s http"))
                 self.assertEqual(sse_line.count("Bearer ey"), 1)
                 sse = subprocess.Popen(["bash", "-c", sse_line], stdout=subprocess.PIPE, text=True)
@@ -45,9 +47,46 @@ class MakeRunDemo(unittest.TestCase):
                 finally:
                     sse.kill()
                     sse.wait()
+                # The MQTT line: mosquitto_sub gets the next pop (-C 1 -W 10: one message, 10 s).
+                sub = subprocess.Popen(["bash", "-c", mqtt_line.strip() + " -C 1 -W 10"],
+                                       stdout=subprocess.PIPE, text=True)
+                try:
+                    answered = wait_until(lambda: '"delivered":1' in subprocess.run(
+                        ["bash", "-c", trigger_line], capture_output=True, text=True).stdout, timeout=10)
+                    self.assertTrue(answered)
+                    topic, payload = sub.communicate(timeout=15)[0].strip().split(" ", 1)
+                    self.assertEqual(topic, "CTI/demo/1001")
+                    self.assertIn('"event":"On Ring"', payload)
+                finally:
+                    sub.kill()
+                    sub.wait()
             finally:
                 demo.terminate()
                 self.assertEqual(demo.wait(15), 0)
+
+
+class ReadmePythonExample(unittest.TestCase):
+    def test_the_paho_example_receives_a_screen_pop(self):
+        from harness import Server
+        readme = open(os.path.join(ROOT, "README.md")).read()
+        code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+        with Server() as server:
+            server.customer("acme")
+            key = server.api_key("acme")
+            token = server.live_token("acme")
+            server.wait_for_key(key)
+            code = code.replace("TOKEN", repr(token)).replace('"localhost", 1883', f'"127.0.0.1", {server.mqtt_port}')
+            example = subprocess.Popen(["/usr/bin/python3", "-u", "-c", code], stdout=subprocess.PIPE, text=True)
+            try:
+                delivered = wait_until(lambda: server.post_json("/api/sendmessage/CTI", {
+                    "jwt": key, "agentId": "1001", "event": "On Ring"}).json()["delivered"] == 1)
+                self.assertTrue(delivered)
+                topic, payload = example.stdout.readline().split(" ", 1)
+                self.assertEqual(topic, "CTI/acme/1001")
+                self.assertIn('"event":"On Ring"', payload)
+            finally:
+                example.kill()
+                example.wait()
 
 
 class ReadmeConfiguration(unittest.TestCase):
