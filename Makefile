@@ -22,6 +22,7 @@ run: build
 
 test:
 	scripts/install-deps.sh build test
+	npm ci --prefix tests/integration/js --no-audit --no-fund --loglevel=error
 	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 

@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(g++ cmake make pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libjwt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev)
-test_pkgs=(libgtest-dev curl python3 python3-yaml mosquitto-clients python3-paho-mqtt)
+test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium)
 bench_pkgs=(wrk nginx-light libnginx-mod-nchan mosquitto gnuplot-nox)
 
 wanted=()
@@ -22,6 +22,11 @@ done
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# mqtt.js tests need Node.js and npm; a machine may already have them from another source
+# (NodeSource's nodejs includes npm), so Debian's are installed only when npm is missing.
+for group in "$@"; do
+  if [ "$group" = test ] && ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

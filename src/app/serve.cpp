@@ -11,6 +11,8 @@
 #include "http/http_session.hpp"
 #include "net/mqtt_connection.hpp"
 #include "net/server.hpp"
+#include "net/tls_accept.hpp"
+#include "net/tls_context.hpp"
 
 namespace popflow::app {
 namespace {
@@ -67,7 +69,13 @@ int serve(const Config& config) {
   net::Metrics metrics;
   net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
   broker::Broker broker(router, {.max_queued = config.mqtt_max_queued});
-  net::ServerState state{config, router, registry, metrics, rate_limiter, broker, dir.secret};
+  std::shared_ptr<asio::ssl::context> tls;
+  if (!config.tls_cert.empty() || !config.tls_key.empty()) {
+    if (config.tls_cert.empty() || config.tls_key.empty())
+      throw std::runtime_error("TLS needs both tls_cert and tls_key");
+    tls = net::make_tls_context(config.tls_cert, config.tls_key);
+  }
+  net::ServerState state{config, router, registry, metrics, rate_limiter, broker, tls, dir.secret};
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;
@@ -83,11 +91,21 @@ int serve(const Config& config) {
   // its protocol version, which it has not sent yet.
   const auto mqtt_endpoint =
       server.listen(parse_endpoint(control, "mqtt", config.mqtt), net::accept_mqtt, {});
-  log::info("listening", {{"http", to_text(http_endpoint)},
-                          {"mqtt", to_text(mqtt_endpoint)},
-                          {"threads", threads},
-                          {"keys", registry.size()},
-                          {"data_dir", config.data_dir}});
+  boost::json::object listening{{"http", to_text(http_endpoint)},
+                                {"mqtt", to_text(mqtt_endpoint)},
+                                {"threads", threads},
+                                {"keys", registry.size()},
+                                {"data_dir", config.data_dir}};
+  if (tls) {
+    // The same services over TLS: HTTPS (with wss://.../mqtt) and mqtts.
+    const auto https_endpoint = server.listen(parse_endpoint(control, "https", config.https),
+                                              http::accept_https, http::http_busy_response());
+    const auto mqtts_endpoint =
+        server.listen(parse_endpoint(control, "mqtts", config.mqtts), net::accept_mqtts, {});
+    listening.emplace("https", to_text(https_endpoint));
+    listening.emplace("mqtts", to_text(mqtts_endpoint));
+  }
+  log::info("listening", listening);
   server.run();
   refresher.start();
   // Session expiry and delayed wills, once a second.

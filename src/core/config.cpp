@@ -168,6 +168,11 @@ const std::vector<Setting>& settings() {
       duration_setting("trigger_expiry",
                        "how long a trigger waits in an offline MQTT session before it is dropped",
                        &Config::trigger_expiry),
+      string_setting("tls_cert", "PEM certificate chain; with tls_key, serves https and mqtts",
+                     &Config::tls_cert),
+      string_setting("tls_key", "PEM private key of tls_cert", &Config::tls_key),
+      string_setting("https", "HTTPS listen address (with TLS configured)", &Config::https),
+      string_setting("mqtts", "MQTT over TLS listen address (with TLS configured)", &Config::mqtts),
       size_setting("rate_burst", "triggers one API key may send at once above its rate",
                    &Config::rate_burst),
   };

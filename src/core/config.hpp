@@ -49,6 +49,11 @@ struct Config {
   std::size_t mqtt_max_unsent_bytes = 4 * 1024 * 1024;
   std::size_t mqtt_topic_alias_maximum = 10;
   ms trigger_expiry{60'000};
+  // TLS: served only when both files are set.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string https = "0.0.0.0:8443";
+  std::string mqtts = "0.0.0.0:8883";
 };
 
 struct Setting {

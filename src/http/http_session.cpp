@@ -10,6 +10,8 @@
 #include "http/dispatch.hpp"
 #include "http/responses.hpp"
 #include "http/sse_session.hpp"
+#include "net/tcp_transport.hpp"
+#include "net/tls_accept.hpp"
 #include "net/websocket_upgrade.hpp"
 
 namespace popflow::http {
@@ -25,10 +27,25 @@ bool is_mqtt_upgrade(const Request& request) {
          target.substr(0, target.find('?')) == "/mqtt";
 }
 
+// Handing the connection's stream over: as a Transport (SSE) or to the WebSocket upgrade.
+std::unique_ptr<net::Transport> to_transport(PlainStream& stream) {
+  return std::make_unique<net::TcpTransport>(stream.release_socket());
+}
+
+std::unique_ptr<net::Transport> to_transport(TlsStream& stream) {
+  return std::make_unique<net::TlsTransport>(std::move(stream));
+}
+
 }  // namespace
 
 void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker) {
-  std::make_shared<HttpSession>(std::move(socket), worker)->start();
+  std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), worker)->start();
+}
+
+void accept_https(boost::asio::ip::tcp::socket socket, net::Worker& worker) {
+  net::accept_tls(std::move(socket), worker, [](TlsStream stream, net::Worker& w) {
+    std::make_shared<HttpSession<TlsStream>>(std::move(stream), w)->start();
+  });
 }
 
 std::string_view http_busy_response() {
@@ -42,57 +59,65 @@ std::string_view http_busy_response() {
   return kBusy;
 }
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, net::Worker& worker)
-    : stream_(std::move(socket)), worker_(worker) {
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream stream, net::Worker& worker)
+    : stream_(std::move(stream)), worker_(worker) {
   worker_.state().metrics.connection_opened(net::ConnectionKind::http);
 }
 
-HttpSession::~HttpSession() {
+template <class Stream>
+HttpSession<Stream>::~HttpSession() {
   worker_.remove(registration_);
   worker_.state().metrics.connection_closed(net::ConnectionKind::http);
   // An upgraded connection is still open and counted: the SseSession releases it.
   if (!upgraded_) worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void HttpSession::start() {
-  registration_ = worker_.add(weak_from_this());
+template <class Stream>
+void HttpSession<Stream>::start() {
+  registration_ = worker_.add(this->weak_from_this());
   boost::system::error_code ignored;
-  stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  beast::get_lowest_layer(stream_).socket().set_option(boost::asio::ip::tcp::no_delay(true),
+                                                       ignored);
   wait_for_request();
 }
 
-void HttpSession::drain() {
+template <class Stream>
+void HttpSession<Stream>::drain() {
   draining_ = true;
   if (idle_) close();
 }
 
 // Waits up to idle_timeout for the first byte of the next request. Bytes already
 // buffered (a pipelined request) skip the wait.
-void HttpSession::wait_for_request() {
+template <class Stream>
+void HttpSession<Stream>::wait_for_request() {
   idle_ = true;
   if (buffer_.size() > 0) return read_request();
-  stream_.expires_after(worker_.state().config.idle_timeout);
-  stream_.async_read_some(
-      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
-        self->buffer_.commit(n);
-        self->read_request();
-      });
+  beast::get_lowest_layer(stream_).expires_after(worker_.state().config.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
+                                                     beast::error_code ec, std::size_t n) {
+    if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
+    self->buffer_.commit(n);
+    self->read_request();
+  });
 }
 
-void HttpSession::read_request() {
+template <class Stream>
+void HttpSession<Stream>::read_request() {
   idle_ = false;
   const auto& config = worker_.state().config;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
   parser_->body_limit(config.max_body_bytes);
-  stream_.expires_after(config.read_timeout);
+  beast::get_lowest_layer(stream_).expires_after(config.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
-void HttpSession::on_read(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec) {
   started_ = std::chrono::steady_clock::now();
   request_id_ = worker_.next_request_id();
   info_ = {};
@@ -102,7 +127,8 @@ void HttpSession::on_read(beast::error_code ec) {
 
 // A request we could not read whole still deserves an answer saying why, when the
 // connection is usable; then it is closed, as the rest of the stream is unparseable.
-void HttpSession::answer_read_error(beast::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::answer_read_error(beast::error_code ec) {
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof ||
       ec == bhttp::error::partial_message)
@@ -128,15 +154,16 @@ void HttpSession::answer_read_error(beast::error_code ec) {
   send(make_problem(request, problem));
 }
 
-void HttpSession::handle() {
+template <class Stream>
+void HttpSession<Stream>::handle() {
   const Request& request = parser_->get();
   if (is_mqtt_upgrade(request)) {
     // MQTT over WebSocket: the socket and the upgrade request move to the broker side.
     info_.route = net::Route::mqtt;
     access_log(101);
     upgraded_ = true;
-    stream_.expires_never();
-    return net::accept_mqtt_websocket(stream_.release_socket(), parser_->release(), worker_);
+    beast::get_lowest_layer(stream_).expires_never();
+    return net::accept_mqtt_websocket(std::move(stream_), parser_->release(), worker_);
   }
   auto outcome = dispatch(request, worker_, info_);
   if (auto* response = std::get_if<Response>(&outcome)) {
@@ -147,31 +174,33 @@ void HttpSession::handle() {
   auto head = sse_response_head(request, worker_.state().config, request_id_);
   access_log(200);
   upgraded_ = true;
-  stream_.expires_never();
-  auto sse = std::make_shared<SseSession>(stream_.release_socket(), worker_,
+  beast::get_lowest_layer(stream_).expires_never();
+  auto sse = std::make_shared<SseSession>(to_transport(stream_), worker_,
                                           std::move(std::get<SubscribeRequest>(outcome)));
   sse->start(std::move(head));
 }
 
-void HttpSession::send(Response response) {
+template <class Stream>
+void HttpSession<Stream>::send(Response response) {
   response_ = std::move(response);
   response_.set(bhttp::field::server, "popflow-connect");
   response_.set("X-Request-Id", request_id_);
   access_log(response_.result_int());
   const bool keep_alive = response_.keep_alive();
-  stream_.expires_after(worker_.state().config.read_timeout);
+  beast::get_lowest_layer(stream_).expires_after(worker_.state().config.read_timeout);
   bhttp::async_write(stream_, response_,
-                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                       self->on_write(ec, keep_alive);
-                     });
+                     [self = this->shared_from_this(), keep_alive](
+                         beast::error_code ec, std::size_t) { self->on_write(ec, keep_alive); });
 }
 
-void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
+template <class Stream>
+void HttpSession<Stream>::on_write(beast::error_code ec, bool keep_alive) {
   if (ec || !keep_alive || draining_) return close();
   wait_for_request();
 }
 
-void HttpSession::access_log(unsigned status) {
+template <class Stream>
+void HttpSession<Stream>::access_log(unsigned status) {
   const auto elapsed = std::chrono::steady_clock::now() - started_;
   worker_.state().metrics.count_request(info_.route, status, elapsed);
   const bool operational = info_.route == net::Route::health || info_.route == net::Route::metrics;
@@ -191,10 +220,15 @@ void HttpSession::access_log(unsigned status) {
   log::info("request", fields);
 }
 
-void HttpSession::close() {
+template <class Stream>
+void HttpSession<Stream>::close() {
   beast::error_code ignored;
-  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-  stream_.close();
+  auto& tcp = beast::get_lowest_layer(stream_);
+  tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  tcp.close();
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace popflow::http

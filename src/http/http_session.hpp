@@ -1,7 +1,7 @@
 #pragma once
-// One HTTP/1.1 connection: reads requests one after another (keep-alive, pipelining),
-// answers each through dispatch(), and hands its socket to an SseSession when a request
-// opens an event stream.
+// One HTTP/1.1 connection, plain or TLS: reads requests one after another (keep-alive,
+// pipelining), answers each through dispatch(), and hands its stream to an SseSession when a
+// request opens an event stream, or to the MQTT side on a /mqtt WebSocket upgrade.
 //
 // Limits: headers over Config::max_header_bytes get 431, bodies over max_body_bytes 413;
 // a request must arrive whole within read_timeout once its first byte has (slowloris),
@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -21,14 +22,21 @@
 
 namespace popflow::http {
 
-// The net::Listener hooks for the HTTP port: start a session on an accepted socket, and the
-// answer a connection gets when the server is at Config::max_connections.
+// The net::Listener hooks for the HTTP and HTTPS ports: start a session on an accepted
+// socket, and the answer a connection gets when the server is at Config::max_connections.
 void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker);
+void accept_https(boost::asio::ip::tcp::socket socket, net::Worker& worker);
 std::string_view http_busy_response();
 
-class HttpSession : public net::Drainable, public std::enable_shared_from_this<HttpSession> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// Instantiated for PlainStream and TlsStream (http_session.cpp).
+template <class Stream>
+class HttpSession : public net::Drainable,
+                    public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, net::Worker& worker);
+  HttpSession(Stream stream, net::Worker& worker);
   ~HttpSession() override;
 
   void start();
@@ -45,7 +53,7 @@ class HttpSession : public net::Drainable, public std::enable_shared_from_this<H
   void access_log(unsigned status);
   void close();
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;
@@ -53,7 +61,7 @@ class HttpSession : public net::Drainable, public std::enable_shared_from_this<H
   std::uint64_t registration_ = 0;
   bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown
   bool draining_ = false;
-  bool upgraded_ = false;  // the socket now belongs to an SseSession
+  bool upgraded_ = false;  // the stream now belongs to an SseSession or MQTT connection
 
   // The request being answered, for the access log.
   std::chrono::steady_clock::time_point started_;

@@ -1,7 +1,6 @@
 #include "http/sse_session.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -10,8 +9,9 @@ namespace popflow::http {
 
 namespace asio = boost::asio;
 
-SseSession::SseSession(asio::ip::tcp::socket socket, net::Worker& worker, SubscribeRequest request)
-    : socket_(std::move(socket)),
+SseSession::SseSession(std::unique_ptr<net::Transport> transport, net::Worker& worker,
+                       SubscribeRequest request)
+    : transport_(std::move(transport)),
       worker_(worker),
       request_(std::move(request)),
       timer_(worker.io()) {
@@ -79,7 +79,7 @@ void SseSession::flush() {
   next_.clear();
   writing_ = true;
   last_write_ = std::chrono::steady_clock::now();
-  asio::async_write(socket_, asio::buffer(out_),
+  transport_->write(asio::buffer(out_),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                       self->on_write(ec);
                     });
@@ -94,11 +94,11 @@ void SseSession::on_write(boost::system::error_code ec) {
 
 // The client never sends anything after its request; a completed read means it closed.
 void SseSession::wait_for_close() {
-  socket_.async_read_some(asio::buffer(discard_),
-                          [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                            if (ec) return self->close();
-                            self->wait_for_close();
-                          });
+  transport_->read_some(asio::buffer(discard_),
+                        [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->wait_for_close();
+                        });
 }
 
 void SseSession::tick() {
@@ -137,9 +137,7 @@ void SseSession::close() {
   closed_ = true;
   unsubscribe();
   timer_.cancel();
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  transport_->close();
 }
 
 }  // namespace popflow::http

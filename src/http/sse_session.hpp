@@ -9,7 +9,6 @@
 //
 // The token is re-checked every Config::revocation_poll: a revoked or expired token's
 // stream gets an "error" event and is closed.
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
@@ -17,6 +16,7 @@
 #include <string>
 
 #include "http/subscribe_request.hpp"
+#include "net/transport.hpp"
 #include "net/worker.hpp"
 #include "topics/subscriber.hpp"
 
@@ -26,7 +26,9 @@ class SseSession : public Subscriber,
                    public net::Drainable,
                    public std::enable_shared_from_this<SseSession> {
  public:
-  SseSession(boost::asio::ip::tcp::socket socket, net::Worker& worker, SubscribeRequest request);
+  // `transport` is the HTTP connection's stream (plain or TLS), handed over for good.
+  SseSession(std::unique_ptr<net::Transport> transport, net::Worker& worker,
+             SubscribeRequest request);
   ~SseSession() override;
 
   // Writes `response_head` (status line and headers), then subscribes.
@@ -42,7 +44,7 @@ class SseSession : public Subscriber,
   void close();
   void unsubscribe();
 
-  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<net::Transport> transport_;
   net::Worker& worker_;
   SubscribeRequest request_;
   boost::asio::steady_timer timer_;

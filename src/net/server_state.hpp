@@ -2,6 +2,8 @@
 // What every event loop shares: configuration, the topic router, the key registry and
 // the metrics. All of it is either immutable after start-up or thread-safe itself.
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
+#include <memory>
 #include <string>
 
 #include "auth/key_registry.hpp"
@@ -20,7 +22,8 @@ struct ServerState {
   Metrics& metrics;
   RateLimiter& rate_limiter;
   broker::Broker& broker;
-  std::string secret;  // HS256 signing secret; never logged
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null unless a certificate is configured
+  std::string secret;                              // HS256 signing secret; never logged
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};

@@ -1,17 +1,20 @@
 #pragma once
 // MQTT over WebSocket (MQTT 5.0 section 6): binary messages whose concatenated payloads are
 // the MQTT byte stream; a message may hold part of a packet or several. Beast answers pings
-// and close frames while a read is outstanding.
+// and close frames while a read is outstanding. NextLayer is a plain or a TLS TCP stream
+// (ws:// or wss://); both are instantiated in websocket_transport.cpp.
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "net/transport.hpp"
 
 namespace popflow::net {
 
+template <class NextLayer>
 class WebSocketTransport : public Transport {
  public:
-  using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using Stream = boost::beast::websocket::stream<NextLayer>;
   explicit WebSocketTransport(Stream stream);
 
   void read_some(boost::asio::mutable_buffer buffer, Handler handler) override;
@@ -22,5 +25,8 @@ class WebSocketTransport : public Transport {
  private:
   Stream stream_;
 };
+
+using PlainWebSocket = WebSocketTransport<boost::beast::tcp_stream>;
+using SecureWebSocket = WebSocketTransport<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace popflow::net

@@ -1,17 +1,20 @@
 #pragma once
-// MQTT over WebSocket at /mqtt on the HTTP port: the HTTP session hands over its socket and
-// the upgrade request; this completes the handshake (subprotocol "mqtt", as mqtt.js and
-// Paho ask for) and starts an MqttConnection on it.
-#include <boost/asio/ip/tcp.hpp>
+// MQTT over WebSocket at /mqtt on the HTTP and HTTPS ports: the HTTP session hands over its
+// stream and the upgrade request; this completes the handshake (subprotocol "mqtt", as
+// mqtt.js and Paho ask for) and starts an MqttConnection on it.
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "net/worker.hpp"
 
 namespace popflow::net {
 
-void accept_mqtt_websocket(boost::asio::ip::tcp::socket socket,
-                           boost::beast::http::request<boost::beast::http::string_body> upgrade,
-                           Worker& worker);
+using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+void accept_mqtt_websocket(boost::beast::tcp_stream stream, UpgradeRequest upgrade, Worker& worker);
+void accept_mqtt_websocket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
+                           UpgradeRequest upgrade, Worker& worker);
 
 }  // namespace popflow::net

@@ -97,6 +97,9 @@ class Server:
             if entry.get("msg") == "listening":
                 self.port = int(entry["http"].rsplit(":", 1)[1])
                 self.mqtt_port = int(entry["mqtt"].rsplit(":", 1)[1])
+                if "https" in entry:
+                    self.https_port = int(entry["https"].rsplit(":", 1)[1])
+                    self.mqtts_port = int(entry["mqtts"].rsplit(":", 1)[1])
                 self._listening.set()
 
     def log_text(self):

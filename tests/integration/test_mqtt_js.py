@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import unittest
+import urllib.parse
 
 from harness import Server, wait_until
 
@@ -51,7 +52,8 @@ class JsSubscriber:
         self.proc = subprocess.Popen(args, cwd=JS_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = queue.Queue()
         self.stderr = ""
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.proc.stdout:
@@ -89,6 +91,9 @@ class JsSubscriber:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self.reader.join(5)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
 
 class MqttJsServerTest(unittest.TestCase):
@@ -251,6 +256,7 @@ class BrowserClient(MqttJsServerTest):
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         self.profile = tempfile.mkdtemp(prefix="popflow-chromium-")
         self.browser = None
+        self.seen = []
 
     def tearDown(self):
         if self.browser and self.browser.poll() is None:
@@ -264,17 +270,18 @@ class BrowserClient(MqttJsServerTest):
 
     def report(self, timeout=20):
         try:
-            return self.http.reports.get(timeout=timeout)
+            self.seen.append(self.http.reports.get(timeout=timeout))
+            return self.seen[-1]
         except queue.Empty:
-            raise AssertionError("the page reported nothing in time") from None
+            raise AssertionError("the page reported nothing more in time; so far: %r" % self.seen) from None
 
     def test_browser_page_fires_and_receives_a_crm_trigger(self):
         agent, crm = "6001", "crm.example.com"
         token = self.server.live_token("acme", "--agent", agent)
-        fragment = "&".join(f"{k}={v}" for k, v in {
+        fragment = urllib.parse.urlencode({
             "ws": f"ws://127.0.0.1:{self.server.port}/mqtt", "api": self.server.base_url, "token": token,
             "key": self.key, "topics": f"CRM/acme/+/{agent},CRM/acme/#", "crmId": crm, "agentId": agent, "v": 5,
-        }.items())
+        })  # URLSearchParams reads a bare "+" as a space
         url = f"http://127.0.0.1:{self.http.server_address[1]}/browser.html#{fragment}"
         self.browser = subprocess.Popen(
             [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
