@@ -120,15 +120,16 @@ void MqttConnection::send(const mqtt::Packet& packet) {
 }
 
 void MqttConnection::start_write() {
-  if (writing_now_ || state_ == State::closed) return;
+  if (state_ == State::closed) return;
+  // A client that reads slower than it is sent to is cut off rather than buffered forever.
+  if (out_.size() + writing_.size() > worker_.state().config.mqtt_max_unsent_bytes) {
+    worker_.state().broker.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    return close("slow consumer: unsent bytes over mqtt_max_unsent_bytes");
+  }
+  if (writing_now_) return;
   if (out_.empty()) {
     if (close_when_written_) close("done");
     return;
-  }
-  // A client that reads slower than it is sent to is cut off rather than buffered forever.
-  if (out_.size() > worker_.state().config.mqtt_max_unsent_bytes) {
-    worker_.state().broker.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
-    return close("slow consumer: unsent bytes over mqtt_max_unsent_bytes");
   }
   writing_.swap(out_);
   out_.clear();

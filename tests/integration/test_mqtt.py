@@ -355,5 +355,58 @@ class PlainBroker(ServerTest):
         self.assertEqual(client.disconnected(), 0x95)  # packet too large
 
 
+class Limits(ServerTest):
+    extra_args = ("--mqtt-allow-anonymous", "--mqtt-max-queued", "5", "--mqtt-max-unsent-bytes", "65536",
+                  "--mqtt-max-inflight", "3")
+
+    def test_offline_queue_is_bounded_and_drops_are_counted(self):
+        sub = Mqtt(self.server, None, client_id="bounded", session_expiry=60)
+        sub.subscribe("q/x", qos=1)
+        sub.disconnect()
+        before = metric(self.server, 'popflow_mqtt_dropped_total{reason="queue_full"}')
+        pub = Mqtt(self.server, None)
+        for i in range(8):
+            pub.publish("q/x", str(i).encode(), qos=1)
+        self.assertEqual(metric(self.server, 'popflow_mqtt_dropped_total{reason="queue_full"}'), before + 3)
+        back = Mqtt(self.server, None, client_id="bounded", session_expiry=60, clean=False)
+        got = [back.next_message().payload for _ in range(5)]
+        self.assertEqual(got, [b"0", b"1", b"2", b"3", b"4"], "the oldest are kept, in order")
+        back.no_message()
+        back.disconnect()
+
+    def test_receive_maximum_is_announced_and_respected(self):
+        client = Mqtt(self.server, None)
+        self.assertEqual(client.connack_props.ReceiveMaximum, 3)
+        client.disconnect()
+        raw = RawMqtt(self.server.mqtt_port, "window", clean=True)
+        raw.subscribe("w/x", qos=1)
+        pub = Mqtt(self.server, None)
+        for i in range(5):
+            pub.publish("w/x", str(i).encode(), qos=1)
+        first = [raw.read_publish() for _ in range(3)]
+        raw.sock.settimeout(0.5)
+        with self.assertRaises(OSError):
+            raw.read_publish()  # the window is full until something is acknowledged
+        raw.sock.settimeout(5)
+        raw.puback(first[0]["packet_id"])
+        self.assertEqual(raw.read_publish()["payload"], b"3")
+        raw.close()
+
+    def test_slow_consumer_is_disconnected(self):
+        raw = RawMqtt(self.server.mqtt_port, "slow", clean=True)
+        raw.subscribe("flood/x", qos=0)
+        before = metric(self.server, "popflow_mqtt_slow_consumers_total")
+        pub = Mqtt(self.server, None, version=4)
+        chunk = b"x" * 60000
+        for _ in range(400):  # 24 MB the subscriber never reads
+            pub.publish("flood/x", chunk, qos=0)
+            if metric(self.server, "popflow_mqtt_slow_consumers_total") > before:
+                break
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_mqtt_slow_consumers_total") == before + 1))
+        self.assertEqual(self.server.request("GET", "/healthz").status, 200)
+        raw.close()
+        pub.disconnect()
+
+
 if __name__ == "__main__":
     unittest.main()
