@@ -89,6 +89,18 @@ Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info)
   if (path == "/healthz" || path == "/readyz" || path == "/metrics")
     return operations(request, path, worker, info);
   if (path == "/api/subscribe") return subscribe(request, query, worker, info);
+  if (path == "/mqtt") {
+    // Upgrades never reach dispatch (see http_session); this is a browser or curl visiting.
+    info.route = net::Route::mqtt;
+    info.refusal = "upgrade_required";
+    auto response = make_problem(
+        request, {426, "upgrade_required",
+                  "/mqtt is MQTT over WebSocket: connect with an MQTT client (subprotocol mqtt), "
+                  "e.g. mqtt.connect('ws://host:port/mqtt') in mqtt.js",
+                  ""});
+    response.set(bhttp::field::upgrade, "websocket");
+    return response;
+  }
   if (!path.starts_with(kTriggerPrefix)) return not_found(request, path, info);
 
   const auto channel_name = path.substr(kTriggerPrefix.size());

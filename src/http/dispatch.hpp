@@ -4,6 +4,7 @@
 //   /api/sendmessage/{CTI,CRM}  GET, POST, OPTIONS   Connect API triggers
 //   /api/subscribe              GET, OPTIONS         Server-Sent Events
 //   /healthz /readyz /metrics   GET                  operations
+//   /mqtt                       WebSocket upgrade    MQTT (handled before dispatch; 426 otherwise)
 //
 // A successful /api/subscribe is not answered here: the connection becomes an SSE
 // stream, so dispatch() returns the accepted SubscribeRequest for the session to hand

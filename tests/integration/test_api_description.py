@@ -212,7 +212,7 @@ class ApiDescription(unittest.TestCase):
     def test_openapi_lists_the_expected_operations(self):
         ops = openapi_operations(self.openapi)
         self.assertEqual({p for p, _ in ops}, {"/api/sendmessage/CTI", "/api/sendmessage/CRM", "/api/subscribe",
-                                               "/healthz", "/readyz", "/metrics"})
+                                               "/mqtt", "/healthz", "/readyz", "/metrics"})
         for path in ("/api/sendmessage/CTI", "/api/sendmessage/CRM"):
             for method in ("GET", "POST", "OPTIONS"):
                 self.assertIn((path, method), ops)
