@@ -95,8 +95,14 @@ Database::Database(const std::string& path) {
     throw StoreError("cannot open " + path + ": " + why);
   }
   sqlite3_busy_timeout(db_, 5000);
-  exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
-  migrate(*this);
+  try {
+    exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    migrate(*this);
+  } catch (...) {
+    // The destructor does not run for a constructor that throws: close here.
+    sqlite3_close(db_);
+    throw;
+  }
 }
 
 Database::~Database() {

@@ -33,6 +33,10 @@ class MakeRunDemo(unittest.TestCase):
                 mqtt_line = next(line for line in lines if line.startswith("mosquitto_sub"))
                 trigger_line = next(line for line in lines if line.startswith("curl -s http"))
                 self.assertEqual(sse_line.count("Bearer ey"), 1)
+                # "Serving" is printed just before the server starts: wait until it answers.
+                self.assertTrue(wait_until(lambda: subprocess.run(
+                    ["curl", "-sf", f"http://127.0.0.1:{port}/healthz"], capture_output=True).returncode == 0,
+                    timeout=10))
                 sse = subprocess.Popen(["bash", "-c", sse_line], stdout=subprocess.PIPE, text=True)
                 try:
                     # Paste the trigger line until the stream is up and it reports a delivery.
