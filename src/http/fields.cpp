@@ -94,7 +94,10 @@ Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, 
     if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
     auto name = param.key.decode(plus_is_space);
     auto value = param.value.decode(plus_is_space);
-    if (!is_valid_utf8(name) || !is_valid_utf8(value))
+    // Never echo bytes that are not UTF-8: the error body is JSON.
+    if (!is_valid_utf8(name))
+      return bad_request("invalid_field", "a field name is not valid UTF-8; encode it as UTF-8");
+    if (!is_valid_utf8(value))
       return bad_request("invalid_field",
                          "field '" + name + "' is not valid UTF-8; encode it as UTF-8", name);
     if (auto added = out.add(std::move(name), boost::json::string(value), limits); !added)

@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "net/mqtt_connection.hpp"
+#include "net/mqtt_message.hpp"
 
 namespace popflow::net {
 namespace {
@@ -35,31 +36,6 @@ std::string random_client_id() {
     id += kHex[b & 15];
   }
   return id;
-}
-
-MessagePtr will_message(const mqtt::Will& will, std::uint64_t origin) {
-  auto message = std::make_shared<Message>();
-  message->topic = will.topic;
-  message->payload = will.payload;
-  message->qos = will.qos;
-  message->retain = will.retain;
-  message->origin = origin;
-  const auto& p = will.properties;
-  if (p.message_expiry_interval)
-    message->expires_at =
-        std::chrono::steady_clock::now() + std::chrono::seconds(*p.message_expiry_interval);
-  if (p.payload_format_indicator || p.content_type || p.response_topic || p.correlation_data ||
-      !p.user_properties.empty()) {
-    auto properties = std::make_shared<MessageProperties>();
-    properties->payload_format = p.payload_format_indicator;
-    properties->content_type = p.content_type;
-    properties->response_topic = p.response_topic;
-    properties->correlation_data = p.correlation_data;
-    for (const auto& up : p.user_properties)
-      properties->user_properties.emplace_back(up.name, up.value);
-    message->properties = std::move(properties);
-  }
-  return message;
 }
 
 }  // namespace
@@ -126,7 +102,10 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
   session_ = std::move(attached.session);
   if (connect.will) {
     const auto delay = connect.will->properties.will_delay_interval.value_or(0);
-    will_ = broker::Will{will_message(*connect.will, session_->id()), std::chrono::seconds(delay)};
+    will_ =
+        broker::Will{make_message(connect.will->topic, connect.will->payload, connect.will->qos,
+                                  connect.will->retain, connect.will->properties, session_->id()),
+                     std::chrono::seconds(delay)};
   }
 
   mqtt::Connack ack;

@@ -7,59 +7,11 @@
 #include "core/log.hpp"
 #include "mqtt/codec.hpp"
 #include "net/mqtt_connection.hpp"
+#include "net/mqtt_message.hpp"
 
 namespace popflow::net {
-namespace {
 
 using mqtt::ReasonCode;
-
-MessagePtr to_message(mqtt::Publish& packet, std::uint64_t origin) {
-  auto message = std::make_shared<Message>();
-  message->topic = std::move(packet.topic);
-  message->payload = std::move(packet.payload);
-  message->qos = packet.qos;
-  message->retain = packet.retain;
-  message->origin = origin;
-  auto& p = packet.properties;
-  if (p.message_expiry_interval)
-    message->expires_at =
-        std::chrono::steady_clock::now() + std::chrono::seconds(*p.message_expiry_interval);
-  if (p.payload_format_indicator || p.content_type || p.response_topic || p.correlation_data ||
-      !p.user_properties.empty()) {
-    auto properties = std::make_shared<MessageProperties>();
-    properties->payload_format = p.payload_format_indicator;
-    properties->content_type = std::move(p.content_type);
-    properties->response_topic = std::move(p.response_topic);
-    properties->correlation_data = std::move(p.correlation_data);
-    for (auto& up : p.user_properties)
-      properties->user_properties.emplace_back(std::move(up.name), std::move(up.value));
-    message->properties = std::move(properties);
-  }
-  return message;
-}
-
-mqtt::Properties outgoing_properties(const broker::Delivery& delivery,
-                                     std::chrono::steady_clock::time_point now) {
-  mqtt::Properties p;
-  const auto& message = *delivery.message;
-  if (message.expires_at) {
-    // The remaining lifetime, rounded up so a message never looks already expired.
-    const auto left = std::chrono::ceil<std::chrono::seconds>(*message.expires_at - now);
-    p.message_expiry_interval = static_cast<std::uint32_t>(std::max<std::int64_t>(left.count(), 1));
-  }
-  if (const auto& props = message.properties) {
-    p.payload_format_indicator = props->payload_format;
-    p.content_type = props->content_type;
-    p.response_topic = props->response_topic;
-    p.correlation_data = props->correlation_data;
-    for (const auto& [name, value] : props->user_properties)
-      p.user_properties.push_back({name, value});
-  }
-  p.subscription_identifiers = delivery.subscription_ids;
-  return p;
-}
-
-}  // namespace
 
 void MqttConnection::handle_publish(mqtt::Publish& packet) {
   auto& broker = worker_.state().broker;
@@ -101,12 +53,17 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
     if (first && session_->incoming_qos2() > worker_.state().config.mqtt_max_inflight)
       return disconnect(ReasonCode::receive_maximum_exceeded, "too many QoS 2 messages in flight");
     std::size_t reached = 1;
-    if (first) reached = broker.publish(to_message(packet, session_->id()));
+    if (first)
+      reached = broker.publish(make_message(std::move(packet.topic), std::move(packet.payload),
+                                            packet.qos, packet.retain, packet.properties,
+                                            session_->id()));
     const auto code =
         v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
     return send(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}});
   }
-  const auto reached = broker.publish(to_message(packet, session_->id()));
+  const auto reached =
+      broker.publish(make_message(std::move(packet.topic), std::move(packet.payload), packet.qos,
+                                  packet.retain, packet.properties, session_->id()));
   if (packet.qos == 1) {
     const auto code =
         v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;

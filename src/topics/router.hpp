@@ -2,8 +2,8 @@
 // The in-process topic router: the one place publishers and subscribers meet.
 // Thread-safe: publish() takes a shared lock, so publishers on every event loop match in
 // parallel; subscribe()/unsubscribe() take the exclusive lock. Subscribers must
-// unsubscribe_all() before they are destroyed; after it returns, the router will not
-// call them again.
+// unsubscribe every filter before they are destroyed; once unsubscribe() returns, the
+// router will not call them for that filter again.
 #include <shared_mutex>
 #include <string_view>
 
