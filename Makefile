@@ -4,7 +4,7 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 
-.PHONY: all deps build run test clean format
+.PHONY: all deps build run test sanitize tsan clean format
 
 all: build
 
@@ -26,8 +26,55 @@ test:
 	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer: the server in the
+# integration tests is instrumented too, so a memory error there fails the test that hit it.
+SAN_COMMON = -g -fno-omit-frame-pointer
+sanitize:
+	scripts/install-deps.sh build test
+	npm ci --prefix tests/integration/js --no-audit --no-fund --loglevel=error
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOPFLOW_WERROR=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined $(SAN_COMMON)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+# ThreadSanitizer over the multi-threaded tests: the router and registry unit tests and the
+# integration tests whose server runs two event loops with publishers and subscribers on both.
+TSAN_TESTS ?= Router|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|integration.test_(triggers|sse|mqtt|operations)$$
+tsan:
+	scripts/install-deps.sh build test
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOPFLOW_WERROR=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=thread $(SAN_COMMON)" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure -j $(JOBS) -R "$(TSAN_TESTS)"
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan
+
+# Issue #4: load generator (its own CMake project under bench/, never part of `make test`'s
+# build), our server and the Debian peers on loopback; see docs/performance.md.
+.PHONY: bench
+bench: build
+	scripts/install-deps.sh bench
+	cmake -S bench -B $(BUILD_DIR)/bench -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR)/bench -j $(JOBS)
+	bench/run.sh $(BUILD_DIR)/src/app/popflow-connect $(BUILD_DIR)/bench/popflow-bench
+
+# Issue #5: libFuzzer targets (fuzz/README.md), built with clang in build-fuzz under ASan and
+# UBSan. Each fuzzer first replays fuzz/regressions/<name>/, then runs FUZZ_SECONDS on a
+# scratch copy of fuzz/corpus/<name>/. CI: make fuzz FUZZ_TOTAL_SECONDS=30 (shared budget).
+FUZZ_SECONDS ?= 60
+FUZZ_MODULES ?= core;topics;mqtt;store;auth
+.PHONY: fuzz fuzz-build
+fuzz-build:
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DPOPFLOW_FUZZ=ON -DPOPFLOW_TESTS=OFF \
+	  -DPOPFLOW_MODULES="$(FUZZ_MODULES)" \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g"
+	cmake --build build-fuzz -j $(JOBS)
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TOTAL_SECONDS=$(FUZZ_TOTAL_SECONDS) FUZZ_ONLY=$(FUZZ_ONLY) \
+	  fuzz/run.sh build-fuzz

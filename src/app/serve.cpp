@@ -75,7 +75,9 @@ int serve(const Config& config) {
       throw std::runtime_error("TLS needs both tls_cert and tls_key");
     tls = net::make_tls_context(config.tls_cert, config.tls_key);
   }
-  net::ServerState state{config, router, registry, metrics, rate_limiter, broker, tls, dir.secret};
+  net::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
+  net::ServerState state{config,      router, registry, metrics,   rate_limiter,
+                         idempotency, broker, tls,      dir.secret};
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;

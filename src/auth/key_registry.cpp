@@ -11,18 +11,24 @@ void KeyRegistry::replace(const std::vector<store::KeyRecord>& keys) {
                                                                     : TokenKind::client_token,
                                   k.revoked_at});
   }
-  table_.store(std::move(table));
+  std::lock_guard lock(mutex_);
+  table_ = std::move(table);
+}
+
+std::shared_ptr<const KeyRegistry::Table> KeyRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return table_;
 }
 
 std::optional<KeyState> KeyRegistry::find(const std::string& key_id) const {
-  const auto table = table_.load();
+  const auto table = snapshot();
   auto it = table->find(key_id);
   if (it == table->end()) return std::nullopt;
   return it->second;
 }
 
 std::size_t KeyRegistry::size() const {
-  return table_.load()->size();
+  return snapshot()->size();
 }
 
 }  // namespace popflow::auth

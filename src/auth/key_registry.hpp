@@ -1,13 +1,17 @@
 #pragma once
 // What the server knows about every issued key: which customer it belongs to and when
 // it is revoked. The store is the truth; refresh() copies it into an immutable snapshot
-// that every event loop reads without locking the store. A new snapshot is published
-// atomically, so readers see the old or the new table, never a mix.
+// that every event loop reads without locking the store. A new snapshot is swapped in
+// whole, so readers see the old or the new table, never a mix.
+//
+// Cost: a reader holds the mutex only to copy a shared_ptr (tens of ns, uncontended but
+// for the once-a-second swap). libstdc++ 12's atomic<shared_ptr> would avoid even that,
+// but its relaxed unlock is reported by ThreadSanitizer, and a clean TSan run is worth more.
 //
 // Threads: refresh() is called by one thread (the owner of the store connection);
 // find() and ready() by any thread.
-#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -31,7 +35,10 @@ class KeyRegistry {
 
  private:
   using Table = std::unordered_map<std::string, KeyState>;
-  std::atomic<std::shared_ptr<const Table>> table_{std::make_shared<const Table>()};
+  std::shared_ptr<const Table> snapshot() const;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Table> table_ = std::make_shared<const Table>();
 };
 
 }  // namespace popflow::auth

@@ -173,6 +173,11 @@ const std::vector<Setting>& settings() {
       string_setting("tls_key", "PEM private key of tls_cert", &Config::tls_key),
       string_setting("https", "HTTPS listen address (with TLS configured)", &Config::https),
       string_setting("mqtts", "MQTT over TLS listen address (with TLS configured)", &Config::mqtts),
+      duration_setting("idempotency_window",
+                       "how long a trigger's Idempotency-Key (or messageId) is remembered",
+                       &Config::idempotency_window),
+      size_setting("idempotency_max_entries", "idempotency keys remembered; the oldest go first",
+                   &Config::idempotency_max_entries),
       size_setting("rate_burst", "triggers one API key may send at once above its rate",
                    &Config::rate_burst),
   };

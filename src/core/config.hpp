@@ -41,6 +41,10 @@ struct Config {
   // Triggers per second per API key (token bucket; 0 = unlimited) and the burst above it.
   std::size_t rate_limit = 1'000;
   std::size_t rate_burst = 2'000;
+  // A retried trigger with the same Idempotency-Key/messageId within the window is answered
+  // from memory, not published again.
+  ms idempotency_window{600'000};
+  std::size_t idempotency_max_entries = 100'000;
   // MQTT broker (issue #3).
   bool mqtt_allow_anonymous = false;
   std::size_t mqtt_max_packet_bytes = 1024 * 1024;

@@ -76,8 +76,88 @@ Checked<std::string> take_api_key(const Request& request, FieldSet& fields) {
   return from_field.empty() ? std::string(header) : from_field;
 }
 
+constexpr std::size_t kMaxIdempotencyKeyBytes = 256;
+
+// The Idempotency-Key header or the messageId field (taken out of the data), if any.
+Checked<std::optional<std::string>> take_idempotency_key(const Request& request, FieldSet& fields) {
+  auto field = fields.take("messageId");
+  std::optional<std::string> key;
+  if (auto header = request["Idempotency-Key"]; !header.empty()) key = std::string(header);
+  if (!field.is_null()) {
+    if (!field.is_string() || field.get_string().empty())
+      return bad_request("invalid_field", "field 'messageId' must be a non-empty string",
+                         "messageId");
+    key = std::string(field.get_string());
+  }
+  if (key && key->size() > kMaxIdempotencyKeyBytes)
+    return bad_request("invalid_field",
+                       "the idempotency key (Idempotency-Key or messageId) is longer than " +
+                           std::to_string(kMaxIdempotencyKeyBytes) + " bytes",
+                       "messageId");
+  return key;
+}
+
 std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
+}
+
+// Rate limit, scope, validation, CRM ID, then publish: everything after authentication.
+Response publish_trigger(const Request& request, Channel channel, const auth::Claims& claims,
+                         FieldSet fields, std::chrono::system_clock::time_point now,
+                         net::Worker& worker, RequestInfo& info) {
+  auto& state = worker.state();
+  const auto refuse = [&](const Problem& problem) {
+    info.refusal = problem.code;
+    return make_problem(request, problem);
+  };
+  const auto& customer = claims.customer;
+  if (auto wait = state.rate_limiter.acquire(claims.key_id)) {
+    const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
+    auto response =
+        refuse({429, "rate_limited",
+                "this API key sent more than " + std::to_string(state.config.rate_limit) +
+                    " triggers per second; retry after " + std::to_string(seconds) + " s",
+                ""});
+    response.set(bhttp::field::retry_after, std::to_string(seconds));
+    return response;
+  }
+  if ((claims.scope & scope_bit(channel)) == 0) {
+    return refuse(forbidden("scope_denied", "this API key may not send " +
+                                                std::string(to_string(channel)) +
+                                                " triggers; issue a key with that scope"));
+  }
+
+  auto trigger = make_trigger(channel, std::move(fields));
+  if (!trigger) return refuse(trigger.error());
+  info.agent = trigger->agent_id;
+  info.event = trigger->event;
+  const auto& crm_ids = claims.crm_ids;
+  if (trigger->crm_id && !crm_ids.empty() &&
+      std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
+    return refuse(forbidden("crm_id_denied",
+                            "this API key may not send triggers for CRM ID '" + *trigger->crm_id +
+                                "'; use a key issued for it",
+                            "crmId"));
+
+  auto message = std::make_shared<Message>();
+  message->id = next_message_id();
+  message->topic = topic_of(*trigger, customer);
+  message->payload = message_json(*trigger, customer, message->id, format_iso8601_ms(now));
+  // QoS 1 with an expiry: an agent whose app briefly lost its connection still gets the pop
+  // on reconnect, but never a stale one.
+  message->qos = 1;
+  message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
+  info.message_id = message->id;
+  const auto delivered = state.broker.publish(message);
+  state.metrics.count_published(delivered);
+
+  boost::json::object body{
+      {"status", "ok"}, {"id", message->id}, {"topic", message->topic}, {"delivered", delivered}};
+  if (delivered == 0) {
+    body["warnings"] = boost::json::array{"no client is subscribed to " + message->topic + "; " +
+                                          subscription_hint(*trigger, customer)};
+  }
+  return make_json(request, 200, boost::json::serialize(body));
 }
 
 }  // namespace
@@ -108,55 +188,33 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     state.metrics.count_auth_failure(claims.error());
     return refuse(auth::to_problem(claims.error(), "API key"));
   }
-  const auto& customer = (*claims)->customer;
-  info.customer = customer;
-  if (auto wait = state.rate_limiter.acquire((*claims)->key_id)) {
-    const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
-    auto response =
-        refuse({429, "rate_limited",
-                "this API key sent more than " + std::to_string(state.config.rate_limit) +
-                    " triggers per second; retry after " + std::to_string(seconds) + " s",
-                ""});
-    response.set(bhttp::field::retry_after, std::to_string(seconds));
+  info.customer = (*claims)->customer;
+
+  // A retried trigger (same Idempotency-Key header or messageId field) gets the first answer
+  // back instead of a second screen pop.
+  auto idempotency_key = take_idempotency_key(request, *fields);
+  if (!idempotency_key) return refuse(idempotency_key.error());
+  if (!*idempotency_key)
+    return publish_trigger(request, channel, **claims, std::move(*fields), now, worker, info);
+  const auto& key_id = (*claims)->key_id;
+  auto claim = state.idempotency.claim(key_id, **idempotency_key, std::chrono::steady_clock::now());
+  if (claim.state == net::IdempotencyStore::Claim::State::replay) {
+    auto response = make_json(request, 200, std::move(claim.answer));
+    response.set("Idempotent-Replayed", "true");
     return response;
   }
-  if (((*claims)->scope & scope_bit(channel)) == 0) {
-    return refuse(forbidden("scope_denied", "this API key may not send " +
-                                                std::string(to_string(channel)) +
-                                                " triggers; issue a key with that scope"));
+  if (claim.state == net::IdempotencyStore::Claim::State::in_progress)
+    return refuse({409, "idempotency_conflict",
+                   "a trigger with this Idempotency-Key is still being handled; retry shortly",
+                   ""});
+  auto response =
+      publish_trigger(request, channel, **claims, std::move(*fields), now, worker, info);
+  if (response.result_int() == 200) {
+    state.idempotency.complete(key_id, **idempotency_key, response.body());
+  } else {
+    state.idempotency.release(key_id, **idempotency_key);  // a corrected retry goes through
   }
-
-  auto trigger = make_trigger(channel, std::move(*fields));
-  if (!trigger) return refuse(trigger.error());
-  info.agent = trigger->agent_id;
-  info.event = trigger->event;
-  const auto& crm_ids = (*claims)->crm_ids;
-  if (trigger->crm_id && !crm_ids.empty() &&
-      std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
-    return refuse(forbidden("crm_id_denied",
-                            "this API key may not send triggers for CRM ID '" + *trigger->crm_id +
-                                "'; use a key issued for it",
-                            "crmId"));
-
-  auto message = std::make_shared<Message>();
-  message->id = next_message_id();
-  message->topic = topic_of(*trigger, customer);
-  message->payload = message_json(*trigger, customer, message->id, format_iso8601_ms(now));
-  // QoS 1 with an expiry: an agent whose app briefly lost its connection still gets the pop
-  // on reconnect, but never a stale one.
-  message->qos = 1;
-  message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
-  info.message_id = message->id;
-  const auto delivered = state.broker.publish(message);
-  state.metrics.count_published(delivered);
-
-  boost::json::object body{
-      {"status", "ok"}, {"id", message->id}, {"topic", message->topic}, {"delivered", delivered}};
-  if (delivered == 0) {
-    body["warnings"] = boost::json::array{"no client is subscribed to " + message->topic + "; " +
-                                          subscription_hint(*trigger, customer)};
-  }
-  return make_json(request, 200, boost::json::serialize(body));
+  return response;
 }
 
 }  // namespace popflow::http

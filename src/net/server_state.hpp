@@ -9,6 +9,7 @@
 #include "auth/key_registry.hpp"
 #include "broker/broker.hpp"
 #include "core/config.hpp"
+#include "net/idempotency_store.hpp"
 #include "net/metrics.hpp"
 #include "net/rate_limiter.hpp"
 #include "topics/router.hpp"
@@ -21,6 +22,7 @@ struct ServerState {
   const auth::KeyRegistry& keys;
   Metrics& metrics;
   RateLimiter& rate_limiter;
+  IdempotencyStore& idempotency;
   broker::Broker& broker;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null unless a certificate is configured
   std::string secret;                              // HS256 signing secret; never logged

@@ -307,5 +307,54 @@ class RateLimit(ServerTest):
         self.assertEqual(r.status, 200)
 
 
+class Idempotency(ServerTest):
+    def test_retry_with_the_same_idempotency_key_is_not_published_twice(self):
+        token = self.server.live_token("acme")
+        sse = Sse(self.server, ["CTI/acme/5150"], token)
+        headers = {"Idempotency-Key": "call-778-ring"}
+        fields = {"jwt": self.key, "agentId": "5150", "event": "On Ring"}
+        first = self.server.post_json("/api/sendmessage/CTI", fields, headers=headers)
+        again = self.server.post_json("/api/sendmessage/CTI", fields, headers=headers)
+        self.assertEqual(first.status, 200)
+        self.assertEqual(again.body, first.body, "the first answer, byte for byte")
+        self.assertEqual(again.headers.get("idempotent-replayed"), "true")
+        self.assertEqual(sse.next_message()["id"], first.json()["id"])
+        other = self.server.post_json("/api/sendmessage/CTI", fields, headers={"Idempotency-Key": "call-778-answer"})
+        self.assertEqual(sse.next_message()["id"], other.json()["id"], "the next message is the new trigger's")
+        sse.close()
+
+    def test_message_id_field_works_the_same_and_is_not_interaction_data(self):
+        sse = Sse(self.server, ["CTI/acme/5151"], self.server.live_token("acme"))
+        fields = {"jwt": self.key, "agentId": "5151", "event": "On Ring", "messageId": "m-1"}
+        first = self.server.post_json("/api/sendmessage/CTI", fields)
+        again = self.server.post_json("/api/sendmessage/CTI", fields)
+        self.assertEqual(again.json()["id"], first.json()["id"])
+        message = json.loads(sse.next_message()["data"])
+        self.assertNotIn("messageId", message["data"])
+        sse.close()
+
+    def test_a_refused_trigger_can_be_retried_with_the_same_key(self):
+        headers = {"Idempotency-Key": "fix-me"}
+        bad = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "event": "e"}, headers=headers)
+        self.assertEqual(bad.status, 400)
+        good = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "1", "event": "e"},
+                                     headers=headers)
+        self.assertEqual(good.status, 200)
+        self.assertNotIn("idempotent-replayed", good.headers)
+
+    def test_keys_of_other_api_keys_do_not_collide(self):
+        other = self.server.api_key("acme")
+        self.server.wait_for_key(other)
+        headers = {"Idempotency-Key": "shared"}
+        a = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "1", "event": "e"}, headers=headers)
+        b = self.server.post_json("/api/sendmessage/CTI", {"jwt": other, "agentId": "1", "event": "e"}, headers=headers)
+        self.assertNotEqual(a.json()["id"], b.json()["id"])
+
+    def test_overlong_key_is_refused(self):
+        r = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "1", "event": "e"},
+                                  headers={"Idempotency-Key": "k" * 300})
+        self.assertEqual(r.status, 400)
+
+
 if __name__ == "__main__":
     unittest.main()
