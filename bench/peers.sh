@@ -1,0 +1,95 @@
+# Sourced by bench/run.sh and bench/smoke.sh: starting our server and the Debian peers on
+# loopback, each in the foreground of a background job whose pid is remembered for cleanup.
+# Expects $work (a temp dir) and $bin (the server binary).
+
+started_pids=()
+stop_started() {
+  local pid
+  for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  started_pids=()
+}
+
+# Waits until something accepts connections on 127.0.0.1:$1.
+wait_port() {
+  local i
+  for i in $(seq 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "bench: nothing listening on port $1" >&2
+  return 1
+}
+
+# Creates customer "bench" in $work/data; sets $key (API key) and $token (client token).
+make_credentials() {
+  "$bin" --data-dir "$work/data" customer add bench >/dev/null
+  key=$("$bin" --data-dir "$work/data" key create --customer bench)
+  token=$("$bin" --data-dir "$work/data" token create --customer bench)
+}
+
+# start_ours HTTP_PORT MQTT_PORT THREADS [extra flags]; sets $ours_pid.
+start_ours() {
+  local http=$1 mqtt=$2 threads=$3
+  shift 3
+  "$bin" serve --data-dir "$work/data" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
+    --threads "$threads" --rate-limit 0 --access-log=false --log-level warn "$@" &
+  ours_pid=$!
+  started_pids+=("$ours_pid")
+  wait_port "$http"
+  wait_port "$mqtt"
+}
+
+# start_nginx STATIC_PORT NCHAN_PORT WORKERS: one nginx with two servers — the static
+# `return 200` ceiling and nchan (publisher /pub?id=CHANNEL, WebSocket subscriber /sub?id=).
+start_nginx() {
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+worker_processes $3;
+worker_rlimit_nofile 20000;
+error_log $work/nginx/error.log warn;
+pid $work/nginx/nginx.pid;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;  # the default 1000 closes our keep-alive connections
+  client_body_temp_path $work/nginx;
+  server {
+    listen 127.0.0.1:$1 reuseport;
+    location / { return 200 "ok"; }
+  }
+  server {
+    listen 127.0.0.1:$2 reuseport;
+    location = /pub { nchan_publisher; nchan_channel_id \$arg_id; nchan_message_timeout 60s; }
+    location = /sub { nchan_subscriber websocket; nchan_channel_id \$arg_id; }
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" 2>>"$work/nginx/stderr" &
+  started_pids+=("$!")
+  wait_port "$1"
+  wait_port "$2"
+}
+
+# start_mosquitto PORT; sets $mosquitto_pid. Settings matched to ours where they matter:
+# no persistence, Nagle off, the same in-flight window and a queue that never drops here.
+start_mosquitto() {
+  cat >"$work/mosquitto-$1.conf" <<CONF
+listener $1 127.0.0.1
+allow_anonymous true
+persistence false
+set_tcp_nodelay true
+max_inflight_messages 100
+max_queued_messages 10000
+max_connections -1
+log_dest stderr
+log_type error
+CONF
+  mosquitto -c "$work/mosquitto-$1.conf" 2>>"$work/mosquitto.log" &
+  mosquitto_pid=$!
+  started_pids+=("$mosquitto_pid")
+  wait_port "$1"
+}
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

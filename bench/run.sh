@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `make bench` (issue #4): starts our server and the peers on loopback, runs every scenario
+# against each in alternation, then prints one table and writes bench/results/latest.json
+# and latest.png. Everything shares this machine's cores; see docs/performance.md.
+# usage: bench/run.sh [server binary] [load generator]
+# knobs (environment): DURATION=5 (s per throughput run) RATE_SECONDS=3 (s per fixed-rate
+#   run) RATES="1000 10000 50000" ROUNDS=2 THREADS=2 (server event loops = nginx workers)
+#   LOADGEN_THREADS=1 CONNECTIONS=64 (ingest HTTP connections) SUBSCRIBERS=1000
+#   IDLE_CONNECTIONS=10000 BENCH_PORT=18480 (first of 8 consecutive ports)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(realpath "${1:-$here/../build/src/app/popflow-connect}")
+loadgen=$(realpath "${2:-$here/../build/bench/popflow-bench}")
+DURATION=${DURATION:-5} RATE_SECONDS=${RATE_SECONDS:-3} RATES=${RATES:-1000 10000 50000}
+ROUNDS=${ROUNDS:-2} THREADS=${THREADS:-2} LOADGEN_THREADS=${LOADGEN_THREADS:-1}
+CONNECTIONS=${CONNECTIONS:-64} SUBSCRIBERS=${SUBSCRIBERS:-1000}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000} BENCH_PORT=${BENCH_PORT:-18480}
+
+ulimit -n "$(ulimit -Hn)"  # thousands of sockets; children inherit it
+work=$(mktemp -d)
+source "$here/peers.sh"
+trap 'stop_started; rm -rf "$work"' EXIT
+results="$work/results.jsonl"
+log() { echo "bench: $*" >&2; }
+# Every result line is also kept with the knobs it ran with.
+record() { tee -a "$results"; }
+
+p_http=$BENCH_PORT p_mqtt=$((BENCH_PORT + 1)) p_static=$((BENCH_PORT + 2))
+p_nchan=$((BENCH_PORT + 3)) p_mosq=$((BENCH_PORT + 4))
+make_credentials
+start_ours "$p_http" "$p_mqtt" "$THREADS"
+start_nginx "$p_static" "$p_nchan" "$THREADS"
+start_mosquitto "$p_mosq"
+log "server --threads $THREADS, nginx worker_processes $THREADS, mosquitto (1 thread), load generator on the same $(nproc) cores"
+
+# Our trigger, and for the peers the JSON our server delivers for it (same bytes on the wire).
+trigger='{"agentId":"{agent}","event":"On Ring","seq":{seq},"ani":"5551234567","dnis":"8005550100"}'
+message='{"id":"01a2247f-3ac6-7000-b96f-7592d767c9aa","channel":"CTI","customerId":"bench","agentId":"{agent}","event":"On Ring","receivedAt":"2026-11-28T23:30:47.622Z","data":{"seq":{seq},"ani":"5551234567","dnis":"8005550100"}}'
+ours_pub=(--pub-port "$p_http" --path /api/sendmessage/CTI --header "Authorization: Bearer $key" --body "$trigger")
+nchan_pub=(--pub-port "$p_nchan" --path '/pub?id={agent}' --body "$message")
+mosq_pub=(--publisher mqtt --pub-port "$p_mosq" --topic 'bench/{agent}' --body "$message" --pub-connections 4 --pub-window 64)
+
+ingest() {  # NAME PUBLISHER-ARGS...
+  local name=$1
+  shift
+  log "ingest $name"
+  "$loadgen" ingest --name "$name" --connections "$CONNECTIONS" --threads "$LOADGEN_THREADS" \
+    --duration "$DURATION" --warmup 1 "$@" | record
+}
+
+for round in $(seq "$ROUNDS"); do
+  ingest ours "${ours_pub[@]}"
+  ingest nginx-static --pub-port "$p_static" --path / --body "$trigger"
+  ingest nchan-publish "${nchan_pub[@]}"
+done
+
+deliver() {  # NAME PHASES FANOUT SUBSCRIBER-AND-PUBLISHER-ARGS...
+  local name=$1 phases=$2 fanout=$3
+  shift 3
+  log "$([ "$fanout" = 1 ] && echo fan-out || echo deliver) $name ($phases)"
+  "$loadgen" deliver --name "$name" --subscribers "$SUBSCRIBERS" --fanout "$fanout" \
+    --phases "$phases" --connections 32 "$@" | record || log "$name: not every message delivered exactly once"
+}
+deliver_all() {  # PHASES FANOUT TOPIC-AGENT
+  local phases=$1 fanout=$2
+  deliver ours-mqtt "$phases" "$fanout" --protocol mqtt --sub-port "$p_mqtt" --token "$token" "${ours_pub[@]}"
+  deliver ours-mqtt-ws "$phases" "$fanout" --protocol mqtt-ws --sub-port "$p_http" --token "$token" "${ours_pub[@]}"
+  deliver ours-sse "$phases" "$fanout" --protocol sse --sub-port "$p_http" --token "$token" "${ours_pub[@]}"
+  deliver nchan-ws "$phases" "$fanout" --protocol nchan-ws --sub-port "$p_nchan" --sub-topic '{agent}' "${nchan_pub[@]}"
+  deliver mosquitto "$phases" "$fanout" --protocol mqtt --sub-port "$p_mosq" --sub-topic 'bench/{agent}' "${mosq_pub[@]}"
+}
+rate_phases=$(for r in $RATES; do printf ',%s:%s' "$r" "$RATE_SECONDS"; done)
+for round in $(seq "$ROUNDS"); do
+  # Fixed-rate latency runs once (first round); saturation every round.
+  if [ "$round" = 1 ]; then deliver_all "sat:$DURATION$rate_phases" 0; else deliver_all "sat:$DURATION" 0; fi
+done
+for round in $(seq "$ROUNDS"); do deliver_all "sat:$DURATION" 1; done
+stop_started
+
+# Idle connections: a fresh server and a fresh mosquitto, so RSS before/after is theirs alone.
+idle() {  # NAME PID PORT LOADGEN-ARGS...
+  local name=$1 pid=$2 port=$3
+  shift 3
+  local before procs per i
+  sleep 1
+  before=$(rss_kib "$pid")
+  # One process holds at most ~18k sockets (open-file limit 20k); more use more processes.
+  procs=$(((IDLE_CONNECTIONS + 17999) / 18000))
+  per=$(((IDLE_CONNECTIONS + procs - 1) / procs))
+  local pids=()
+  log "connections $name: $IDLE_CONNECTIONS idle MQTT subscribers in $procs process(es)"
+  for i in $(seq 0 $((procs - 1))); do
+    "$loadgen" connections --name "$name" --sub-port "$port" --count "$per" --offset $((i * per)) \
+      --threads 2 --sources 8 --hold 600 "$@" >"$work/idle-$name-$i.out" &
+    pids+=("$!")
+  done
+  for i in $(seq 0 $((procs - 1))); do
+    until [ -s "$work/idle-$name-$i.out" ]; do sleep 0.2; done
+  done
+  sleep 2  # let the server settle (buffers shrink, timers armed)
+  local after ready
+  after=$(rss_kib "$pid")
+  ready=$(cat "$work"/idle-"$name"-*.out | python3 -c 'import sys,json; print(sum(json.loads(l)["ready"] for l in sys.stdin))')
+  kill "${pids[@]}"
+  wait "${pids[@]}" 2>/dev/null || true
+  echo "{\"scenario\":\"connections\",\"target\":\"$name\",\"count\":$IDLE_CONNECTIONS,\"ready\":$ready,\"rss_before_kib\":$before,\"rss_after_kib\":$after}" | record
+}
+start_ours $((BENCH_PORT + 5)) $((BENCH_PORT + 6)) "$THREADS" --max-connections $((IDLE_CONNECTIONS + 1000))
+idle ours "$ours_pid" $((BENCH_PORT + 6)) --token "$token"
+stop_started
+start_mosquitto $((BENCH_PORT + 7))
+idle mosquitto "$mosquitto_pid" $((BENCH_PORT + 7)) --sub-topic 'bench/idle{agent}'
+stop_started
+
+mkdir -p "$here/results"
+python3 "$here/summarize.py" "$results" "$here/results" \
+  --command "make bench" --threads "$THREADS" --loadgen-threads "$LOADGEN_THREADS" \
+  --knobs "DURATION=$DURATION RATE_SECONDS=$RATE_SECONDS RATES='$RATES' ROUNDS=$ROUNDS THREADS=$THREADS LOADGEN_THREADS=$LOADGEN_THREADS CONNECTIONS=$CONNECTIONS SUBSCRIBERS=$SUBSCRIBERS IDLE_CONNECTIONS=$IDLE_CONNECTIONS"
