@@ -7,7 +7,7 @@
 // connection is attached. One mutex guards it all: a session is touched by one connection
 // and, briefly, by publishers, so it is never contended for long.
 #include <chrono>
-#include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -99,7 +99,9 @@ class Session : public Subscriber {
   bool resend_ = false;
   std::optional<std::chrono::seconds> expiry_;
   Clock::time_point detached_at_;
-  std::deque<Delivery> queue_;
+  // A list, not a deque: libstdc++'s deque allocates ~600 bytes even when empty, and most
+  // sessions' queues are empty most of the time (idle connections are the memory budget).
+  std::list<Delivery> queue_;
   std::vector<InFlight> in_flight_;  // in send order; the window is small, scans are cheap
   std::uint16_t next_packet_id_ = 0;
   std::set<std::uint16_t> incoming_qos2_;

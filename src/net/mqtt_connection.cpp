@@ -40,8 +40,13 @@ void MqttConnection::start() {
 }
 
 void MqttConnection::read() {
-  // Grow the buffer only as far as the packet being read needs; split_frame refuses a
-  // packet over the limit from its fixed header, so this never exceeds max packet size.
+  if (transport_->can_wait_readable()) {
+    transport_->wait_readable(
+        [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); });
+    return;
+  }
+  // Buffered transports read into in_, grown only as far as the packet being read needs;
+  // split_frame refuses a packet over the limit from its fixed header.
   if (in_.size() - in_used_ < 4096) in_.resize(std::max(in_.size() * 2, in_used_ + 4096));
   transport_->read_some(asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
                         [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -49,24 +54,63 @@ void MqttConnection::read() {
                         });
 }
 
+void MqttConnection::on_readable(boost::system::error_code ec) {
+  if (state_ == State::closed) return;
+  if (ec) return close(ec.message());
+  auto& scratch = worker_.read_scratch();
+  const auto n = transport_->read_available(asio::buffer(scratch), ec);
+  if (ec == asio::error::would_block) return read();
+  if (ec) return close(ec == asio::error::eof ? "closed by client" : ec.message());
+  last_packet_at_ = std::chrono::steady_clock::now();
+  if (in_used_ == 0) {
+    // The common case: whole packets, handled straight from the loop's buffer; only a
+    // trailing partial packet is copied into the connection's own.
+    const auto used = process({scratch.data(), n});
+    if (state_ == State::closed) return;
+    in_.assign(scratch.begin() + static_cast<std::ptrdiff_t>(used),
+               scratch.begin() + static_cast<std::ptrdiff_t>(n));
+    in_used_ = in_.size();
+  } else {
+    in_.resize(in_used_ + n);
+    std::memcpy(in_.data() + in_used_, scratch.data(), n);
+    in_used_ += n;
+    if (!process_buffered()) return;
+  }
+  if (in_used_ == 0) std::vector<std::uint8_t>().swap(in_);  // idle: hold no buffer
+  read();
+}
+
 void MqttConnection::on_read(boost::system::error_code ec, std::size_t n) {
   if (state_ == State::closed) return;
   if (ec) return close(ec == asio::error::eof ? "closed by client" : ec.message());
   in_used_ += n;
   last_packet_at_ = std::chrono::steady_clock::now();
+  if (!process_buffered()) return;
+  if (in_.size() > 65536 && in_used_ < 4096) in_.resize(4096);  // give back a big packet's room
+  read();
+}
+
+bool MqttConnection::process_buffered() {
+  const auto used = process({in_.data(), in_used_});
+  if (state_ == State::closed) return false;
+  std::memmove(in_.data(), in_.data() + used, in_used_ - used);
+  in_used_ -= used;
+  return true;
+}
+
+std::size_t MqttConnection::process(std::span<const std::uint8_t> bytes) {
   std::size_t offset = 0;
   while (state_ != State::closed) {
-    auto frame = mqtt::split_frame({in_.data() + offset, in_used_ - offset}, limits_);
-    if (!frame) return disconnect(mqtt::reason_code(frame.error()), frame.error().message());
+    auto frame = mqtt::split_frame(bytes.subspan(offset), limits_);
+    if (!frame) {
+      disconnect(mqtt::reason_code(frame.error()), frame.error().message());
+      break;
+    }
     if (!*frame) break;
     handle_frame(**frame);
     offset += (*frame)->size;
   }
-  if (state_ == State::closed) return;
-  std::memmove(in_.data(), in_.data() + offset, in_used_ - offset);
-  in_used_ -= offset;
-  if (in_.size() > 65536 && in_used_ < 4096) in_.resize(4096);  // give back a big packet's room
-  read();
+  return offset;
 }
 
 void MqttConnection::handle_frame(const mqtt::Frame& frame) {
@@ -139,6 +183,11 @@ void MqttConnection::start_write() {
                       self->writing_now_ = false;
                       if (ec) return self->close("write: " + ec.message());
                       self->writing_.clear();
+                      // After a burst, an idle connection gives its big buffers back.
+                      if (self->out_.empty() && self->writing_.capacity() > 16 * 1024) {
+                        std::vector<std::uint8_t>().swap(self->writing_);
+                        std::vector<std::uint8_t>().swap(self->out_);
+                      }
                       self->start_write();
                     });
 }

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "broker/broker.hpp"
@@ -43,7 +44,10 @@ class MqttConnection : public broker::SessionLink,
 
   // mqtt_connection.cpp
   void read();
+  void on_readable(boost::system::error_code ec);
   void on_read(boost::system::error_code ec, std::size_t n);
+  std::size_t process(std::span<const std::uint8_t> bytes);  // handles whole frames
+  bool process_buffered();                                   // frames in in_; false once closed
   void handle_frame(const mqtt::Frame& frame);
   void send(const mqtt::Packet& packet);
   void start_write();
@@ -71,7 +75,7 @@ class MqttConnection : public broker::SessionLink,
   std::chrono::steady_clock::time_point opened_at_;
   std::chrono::steady_clock::time_point last_packet_at_;
 
-  std::vector<std::uint8_t> in_;  // read buffer; in_used_ bytes are valid
+  std::vector<std::uint8_t> in_;  // a partial packet (or, for buffered transports, the read buffer)
   std::size_t in_used_ = 0;
   std::vector<std::uint8_t> out_;      // encoded, not yet handed to the transport
   std::vector<std::uint8_t> writing_;  // with the transport now

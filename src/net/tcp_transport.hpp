@@ -13,6 +13,10 @@ class TcpTransport : public Transport {
   void write(boost::asio::const_buffer buffer, Handler handler) override;
   void close() override;
   std::string_view name() const override { return "tcp"; }
+  bool can_wait_readable() const override { return true; }
+  void wait_readable(std::function<void(boost::system::error_code)> handler) override;
+  std::size_t read_available(boost::asio::mutable_buffer buffer,
+                             boost::system::error_code& ec) override;
 
  private:
   boost::asio::ip::tcp::socket socket_;

@@ -6,6 +6,7 @@
 // Threads: every call and every handler runs on the owning worker's thread. At most one
 // read and one write are outstanding at a time.
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 #include <functional>
 #include <string_view>
@@ -20,7 +21,27 @@ class Transport {
   virtual void read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
   virtual void write(boost::asio::const_buffer buffer, Handler handler) = 0;  // all of it
   virtual void close() = 0;
-  virtual std::string_view name() const = 0;  // "tcp" or "websocket", for logs
+  virtual std::string_view name() const = 0;  // "tcp", "tls" or "websocket", for logs
+
+  // Readiness-based reading, for transports that can (plain TCP): wait until bytes are
+  // there, then read them without blocking into a buffer the caller shares across
+  // connections, so an idle connection holds no read buffer at all. Transports that buffer
+  // internally (TLS, WebSocket) say no and are read with read_some().
+  virtual bool can_wait_readable() const { return false; }
+  virtual void wait_readable(std::function<void(boost::system::error_code)> handler);
+  // Returns 0 with would_block when nothing was there after all.
+  virtual std::size_t read_available(boost::asio::mutable_buffer buffer,
+                                     boost::system::error_code& ec);
 };
+
+inline void Transport::wait_readable(std::function<void(boost::system::error_code)> handler) {
+  handler(boost::asio::error::operation_not_supported);
+}
+
+inline std::size_t Transport::read_available(boost::asio::mutable_buffer,
+                                             boost::system::error_code& ec) {
+  ec = boost::asio::error::operation_not_supported;
+  return 0;
+}
 
 }  // namespace popflow::net

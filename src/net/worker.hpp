@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/authenticator.hpp"
 #include "net/server_state.hpp"
@@ -28,6 +29,10 @@ class Worker {
   auth::Authenticator& authenticator() { return authenticator_; }
   unsigned index() const { return index_; }
 
+  // Where readiness-based connections read (see Transport::wait_readable): one buffer per
+  // loop, used only inside a handler, so idle connections need none of their own.
+  std::vector<std::uint8_t>& read_scratch() { return read_scratch_; }
+
   // "<worker>-<counter>" in hex: unique per process without any shared counter.
   std::string next_request_id();
 
@@ -42,6 +47,7 @@ class Worker {
   boost::asio::io_context io_{1};  // one thread runs it: Asio may skip its own locking
   auth::Authenticator authenticator_;
   std::uint64_t next_id_ = 0;
+  std::vector<std::uint8_t> read_scratch_ = std::vector<std::uint8_t>(64 * 1024);
   std::unordered_map<std::uint64_t, std::weak_ptr<Drainable>> connections_;
 };
 
