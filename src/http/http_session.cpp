@@ -195,7 +195,8 @@ void HttpSession<Stream>::send(Response response) {
 
 template <class Stream>
 void HttpSession<Stream>::on_write(beast::error_code ec, bool keep_alive) {
-  if (ec || !keep_alive || draining_) return close();
+  if (ec) return close();
+  if (!keep_alive || draining_) return linger();
   wait_for_request();
 }
 
@@ -226,6 +227,34 @@ void HttpSession<Stream>::close() {
   auto& tcp = beast::get_lowest_layer(stream_);
   tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   tcp.close();
+}
+
+// Closing with bytes of the client's still unread makes the kernel reset the connection,
+// which can destroy the answer just sent (a 413 for a body that is still arriving). So the
+// sending side is shut first, and what the client still sends is read and dropped until it
+// closes too, or for a second at most.
+template <class Stream>
+void HttpSession<Stream>::linger() {
+  beast::error_code ignored;
+  auto& tcp = beast::get_lowest_layer(stream_);
+  tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  tcp.expires_after(std::chrono::seconds(1));
+  buffer_.clear();
+  tcp.async_read_some(buffer_.prepare(4096),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        self->linger_more();
+                      });
+}
+
+template <class Stream>
+void HttpSession<Stream>::linger_more() {
+  auto& tcp = beast::get_lowest_layer(stream_);
+  tcp.async_read_some(buffer_.prepare(4096),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        self->linger_more();
+                      });
 }
 
 template class HttpSession<PlainStream>;

@@ -52,6 +52,8 @@ class HttpSession : public net::Drainable,
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
   void close();
+  void linger();  // close after an answer, without resetting the connection
+  void linger_more();
 
   Stream stream_;
   boost::beast::flat_buffer buffer_;

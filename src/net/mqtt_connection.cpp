@@ -99,6 +99,11 @@ bool MqttConnection::process_buffered() {
 }
 
 std::size_t MqttConnection::process(std::span<const std::uint8_t> bytes) {
+  // Not even the first byte of a CONNECT: no need to wait for the rest of a "packet".
+  if (state_ == State::awaiting_connect && !bytes.empty() && bytes[0] != 0x10) {
+    close("first packet was not CONNECT");
+    return 0;
+  }
   std::size_t offset = 0;
   while (state_ != State::closed) {
     auto frame = mqtt::split_frame(bytes.subspan(offset), limits_);
