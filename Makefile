@@ -4,7 +4,7 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 
-.PHONY: all deps build run test sanitize tsan clean format
+.PHONY: all deps build run test sanitize tsan soak clean format
 
 all: build
 
@@ -48,6 +48,12 @@ tsan:
 	cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -R "$(TSAN_TESTS)"
+
+# The soak test for as long as asked: make soak SOAK_SECONDS=3600 (make test runs it for 30 s).
+SOAK_SECONDS ?= 600
+soak: build
+	cd $(BUILD_DIR) && POPFLOW_SOAK_SECONDS=$(SOAK_SECONDS) \
+	  ctest --output-on-failure --timeout $$(( $(SOAK_SECONDS) + 300 )) -R integration.test_soak -V
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
