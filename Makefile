@@ -77,6 +77,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_MODULES ?= core;topics;mqtt;store;auth
 .PHONY: fuzz fuzz-build
 fuzz-build:
+	scripts/install-deps.sh build fuzz
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DPOPFLOW_FUZZ=ON -DPOPFLOW_TESTS=OFF \
 	  -DPOPFLOW_MODULES="$(FUZZ_MODULES)" \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g"

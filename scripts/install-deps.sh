@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a task needs, only those that are missing.
-# usage: scripts/install-deps.sh build|test|bench ...
+# usage: scripts/install-deps.sh build|test|bench|fuzz ...
 set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libjwt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev)
 test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(wrk nginx-light libnginx-mod-nchan mosquitto gnuplot-nox)
 
 wanted=()
@@ -15,7 +16,8 @@ for group in "$@"; do
     build) wanted+=("${build_pkgs[@]}") ;;
     test) wanted+=("${test_pkgs[@]}") ;;
     bench) wanted+=("${bench_pkgs[@]}") ;;
-    *) echo "install-deps: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+    fuzz) wanted+=("${fuzz_pkgs[@]}") ;;
+    *) echo "install-deps: unknown group '$group' (build, test, bench, fuzz)" >&2; exit 2 ;;
   esac
 done
 
