@@ -97,6 +97,12 @@ Checked<std::optional<std::string>> take_idempotency_key(const Request& request,
   return key;
 }
 
+// The answer to a refused trigger; the access log gets its code.
+Response refused(const Request& request, RequestInfo& info, const Problem& problem) {
+  info.refusal = problem.code;
+  return make_problem(request, problem);
+}
+
 std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
 }
@@ -106,10 +112,7 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
                          FieldSet fields, std::chrono::system_clock::time_point now,
                          net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
-  const auto refuse = [&](const Problem& problem) {
-    info.refusal = problem.code;
-    return make_problem(request, problem);
-  };
+  const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   const auto& customer = claims.customer;
   if (auto wait = state.rate_limiter.acquire(claims.key_id)) {
     const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
@@ -165,10 +168,7 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
 Response handle_trigger(const Request& request, std::string_view query, Channel channel,
                         net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
-  const auto refuse = [&](const Problem& problem) {
-    info.refusal = problem.code;
-    return make_problem(request, problem);
-  };
+  const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::post) {
     auto response =
         refuse({405, "method_not_allowed",

@@ -240,21 +240,16 @@ void HttpSession<Stream>::linger() {
   tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   tcp.expires_after(std::chrono::seconds(1));
   buffer_.clear();
-  tcp.async_read_some(buffer_.prepare(4096),
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        self->linger_more();
-                      });
+  linger_more();
 }
 
 template <class Stream>
 void HttpSession<Stream>::linger_more() {
-  auto& tcp = beast::get_lowest_layer(stream_);
-  tcp.async_read_some(buffer_.prepare(4096),
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        self->linger_more();
-                      });
+  beast::get_lowest_layer(stream_).async_read_some(
+      buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->close();  // the client closed, or the second is up
+        self->linger_more();
+      });
 }
 
 template class HttpSession<PlainStream>;

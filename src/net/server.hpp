@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP side of the server: one Worker (event loop + thread) per configured thread,
-// each with its own Listener on the shared port.
+// The event loops: one Worker (event loop + thread) per configured thread, each with its
+// own Listener on every port (HTTP, MQTT, and with TLS configured HTTPS and mqtts).
 //
 // Shutdown is in two steps so in-flight requests finish: begin_shutdown() stops
 // accepting and asks every connection to close after its current request; each worker's
