@@ -1,7 +1,5 @@
 #include "http/sse_session.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include "core/log.hpp"
 #include "core/time.hpp"
 
@@ -46,12 +44,8 @@ bool SseSession::deliver(const MessagePtr& message, std::span<const Subscription
     pending_.push_back(message);
   }
   if (!flush_posted_) {
-    // The strong reference travels inside the posted handler, so if this is the last
-    // one, the session is destroyed on its own worker, not on the publisher's thread.
-    if (auto self = weak_from_this().lock()) {
-      flush_posted_ = true;
-      asio::post(worker_.io(), [self = std::move(self)] { self->flush(); });
-    }
+    flush_posted_ = true;
+    worker_.schedule_flush(weak_from_this());
   }
   return !overflow_;
 }

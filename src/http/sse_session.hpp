@@ -3,7 +3,7 @@
 //
 // Threads: the stream lives on the worker that accepted it. deliver() is called by the
 // Router on whichever thread published; it only appends to a mutex-guarded queue and
-// posts one flush to the worker, so a publisher never waits for a slow reader. A stream
+// schedules one flush on the worker, so a publisher never waits for a slow reader. A stream
 // whose queue reaches Config::sse_queue_limit is closed (EventSource reconnects) and the
 // loss counted, rather than let one slow reader hold unbounded memory.
 //
@@ -24,6 +24,7 @@ namespace popflow::http {
 
 class SseSession : public Subscriber,
                    public net::Drainable,
+                   public net::Flushable,
                    public std::enable_shared_from_this<SseSession> {
  public:
   // `transport` is the HTTP connection's stream (plain or TLS), handed over for good.
@@ -35,6 +36,7 @@ class SseSession : public Subscriber,
   void start(std::string response_head);
   bool deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) override;
   void drain() override { close(); }
+  void flush_now() override { flush(); }
 
  private:
   void flush();

@@ -198,14 +198,14 @@ void MqttConnection::start_write() {
 }
 
 void MqttConnection::wake() {
-  // Called with the session's lock held, from any thread: one post per burst of deliveries.
+  // Called with the session's lock held, from any thread: one flush per burst.
   if (wake_posted_.exchange(true)) return;
-  if (auto self = weak_from_this().lock()) {
-    asio::post(worker_.io(), [self = std::move(self)] {
-      self->wake_posted_ = false;
-      self->flush();
-    });
-  }
+  worker_.schedule_flush(weak_from_this());
+}
+
+void MqttConnection::flush_now() {
+  wake_posted_ = false;
+  flush();
 }
 
 void MqttConnection::kick(std::uint8_t reason_code) {

@@ -29,6 +29,7 @@ namespace popflow::net {
 
 class MqttConnection : public broker::SessionLink,
                        public Drainable,
+                       public Flushable,
                        public std::enable_shared_from_this<MqttConnection> {
  public:
   MqttConnection(std::unique_ptr<Transport> transport, Worker& worker);
@@ -38,6 +39,7 @@ class MqttConnection : public broker::SessionLink,
   void wake() override;
   void kick(std::uint8_t reason_code) override;
   void drain() override;  // server shutting down (5.0: DISCONNECT 0x8B)
+  void flush_now() override;
 
  private:
   enum class State { awaiting_connect, connected, closed };

@@ -1,6 +1,7 @@
 #include "net/worker.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/post.hpp>
 
 namespace popflow::net {
 
@@ -17,6 +18,25 @@ std::uint64_t Worker::add(std::weak_ptr<Drainable> connection) {
   const auto id = ++next_id_;
   connections_.emplace(id, std::move(connection));
   return id;
+}
+
+void Worker::schedule_flush(std::weak_ptr<Flushable> target) {
+  std::lock_guard lock(flush_mutex_);
+  flush_queue_.push_back(std::move(target));
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  boost::asio::post(io_, [this] { run_flushes(); });
+}
+
+void Worker::run_flushes() {
+  std::vector<std::weak_ptr<Flushable>> batch;
+  {
+    std::lock_guard lock(flush_mutex_);
+    batch.swap(flush_queue_);
+    flush_posted_ = false;
+  }
+  for (auto& weak : batch)
+    if (auto target = weak.lock()) target->flush_now();
 }
 
 void Worker::drain_all() {

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,13 @@ class Drainable {
   virtual ~Drainable() = default;
   // Finish the request in flight, if any, then close. Called on the worker's thread.
   virtual void drain() = 0;
+};
+
+// A connection with deliveries waiting, flushed on its worker's thread.
+class Flushable {
+ public:
+  virtual ~Flushable() = default;
+  virtual void flush_now() = 0;  // on the worker's thread
 };
 
 class Worker {
@@ -36,6 +44,11 @@ class Worker {
   // "<worker>-<counter>" in hex: unique per process without any shared counter.
   std::string next_request_id();
 
+  // Any thread: have `target` flushed on this worker soon. Publishers reach many
+  // connections of one worker per trigger (fan-out); they share one post and one wake-up
+  // of the loop instead of one each.
+  void schedule_flush(std::weak_ptr<Flushable> target);
+
   // Connections register while open so drain_all() can reach them.
   std::uint64_t add(std::weak_ptr<Drainable> connection);
   void remove(std::uint64_t id) { connections_.erase(id); }
@@ -48,6 +61,11 @@ class Worker {
   auth::Authenticator authenticator_;
   std::uint64_t next_id_ = 0;
   std::vector<std::uint8_t> read_scratch_ = std::vector<std::uint8_t>(64 * 1024);
+
+  void run_flushes();
+  std::mutex flush_mutex_;  // guards the two below (publisher threads)
+  std::vector<std::weak_ptr<Flushable>> flush_queue_;
+  bool flush_posted_ = false;
   std::unordered_map<std::uint64_t, std::weak_ptr<Drainable>> connections_;
 };
 
