@@ -31,13 +31,21 @@ std::vector<Seed> seeds() {
   const auto v5 = ProtocolVersion::v5;
   std::vector<Seed> out;
 
-  Connect c3{.version = v3, .client_id = "agent-1001", .clean_start = true, .keep_alive = 60,
-             .username = "agent", .password = "eyJhbGciOiJIUzI1NiJ9.e30.sig"};
+  Connect c3{.version = v3,
+             .client_id = "agent-1001",
+             .clean_start = true,
+             .keep_alive = 60,
+             .username = "agent",
+             .password = "eyJhbGciOiJIUzI1NiJ9.e30.sig"};
   c3.will = Will{.topic = "CTI/acme/1001/status", .payload = "offline", .qos = 1, .retain = true};
   out.push_back({"connect", v3, c3});
 
-  Connect c5{.version = v5, .client_id = "", .clean_start = false, .keep_alive = 30,
-             .username = "agent", .password = "token"};
+  Connect c5{.version = v5,
+             .client_id = "",
+             .clean_start = false,
+             .keep_alive = 30,
+             .username = "agent",
+             .password = "token"};
   c5.properties.session_expiry_interval = 3600;
   c5.properties.receive_maximum = 20;
   c5.properties.maximum_packet_size = 65536;
@@ -52,8 +60,8 @@ std::vector<Seed> seeds() {
   out.push_back({"connect_minimal", v5, Connect{.version = v5, .client_id = "x"}});
 
   out.push_back({"connack", v3, Connack{.session_present = true}});
-  out.push_back({"connack_refused", v3,
-                 Connack{.reason_code = ReasonCode::bad_user_name_or_password}});
+  out.push_back(
+      {"connack_refused", v3, Connack{.reason_code = ReasonCode::bad_user_name_or_password}});
   Connack k5{.session_present = false};
   k5.properties.assigned_client_identifier = "auto-7f3a";
   k5.properties.topic_alias_maximum = 10;
@@ -70,10 +78,16 @@ std::vector<Seed> seeds() {
   for (auto v : {v3, v5}) {
     out.push_back({"publish_qos0", v, Publish{.topic = "CTI/acme/1001", .payload = message}});
     out.push_back({"publish_qos1", v,
-                   Publish{.topic = "CRM/acme/h.example/1001", .payload = "{}", .qos = 1,
-                           .retain = true, .packet_id = 7}});
+                   Publish{.topic = "CRM/acme/h.example/1001",
+                           .payload = "{}",
+                           .qos = 1,
+                           .retain = true,
+                           .packet_id = 7}});
     out.push_back({"publish_qos2_dup", v,
-                   Publish{.topic = "CTI/acme/env-1/1001", .payload = "", .qos = 2, .dup = true,
+                   Publish{.topic = "CTI/acme/env-1/1001",
+                           .payload = "",
+                           .qos = 2,
+                           .dup = true,
                            .packet_id = 65535}});
   }
   Publish p5{.topic = "CTI/acme/1001", .payload = message, .qos = 1, .packet_id = 9};
@@ -90,13 +104,14 @@ std::vector<Seed> seeds() {
   alias.properties.topic_alias = 3;
   out.push_back({"publish_alias", v5, alias});
 
-  for (auto type : {PacketType::puback, PacketType::pubrec, PacketType::pubrel,
-                    PacketType::pubcomp}) {
+  for (auto type :
+       {PacketType::puback, PacketType::pubrec, PacketType::pubrel, PacketType::pubcomp}) {
     std::string n(name(type));
     for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     out.push_back({n, v3, Ack{.type = type, .packet_id = 7}});
     out.push_back({n, v5, Ack{.type = type, .packet_id = 7}});
-    Ack a{.type = type, .packet_id = 8,
+    Ack a{.type = type,
+          .packet_id = 8,
           .reason_code = type == PacketType::pubrel || type == PacketType::pubcomp
                              ? ReasonCode::packet_identifier_not_found
                              : ReasonCode::no_matching_subscribers};
@@ -110,31 +125,37 @@ std::vector<Seed> seeds() {
                                  {.filter = "#", .qos = 0}}};
   out.push_back({"subscribe", v3, s3});
   Subscribe s5{.packet_id = 2,
-               .subscriptions = {{.filter = "CTI/acme/1001", .qos = 2, .no_local = true,
-                                  .retain_as_published = true, .retain_handling = 2},
+               .subscriptions = {{.filter = "CTI/acme/1001",
+                                  .qos = 2,
+                                  .no_local = true,
+                                  .retain_as_published = true,
+                                  .retain_handling = 2},
                                  {.filter = "$share/agents/CRM/acme/+/1001", .qos = 1}}};
   s5.properties.subscription_identifiers = {42};
   s5.properties.user_properties.push_back({"k", "v"});
   out.push_back({"subscribe", v5, s5});
 
   out.push_back({"suback", v3,
-                 Suback{.packet_id = 1, .reason_codes = {ReasonCode::granted_qos_1,
-                                                         ReasonCode::granted_qos_0,
-                                                         ReasonCode::unspecified_error}}});
-  Suback k{.packet_id = 2, .reason_codes = {ReasonCode::granted_qos_2, ReasonCode::not_authorized,
-                                            ReasonCode::topic_filter_invalid}};
+                 Suback{.packet_id = 1,
+                        .reason_codes = {ReasonCode::granted_qos_1, ReasonCode::granted_qos_0,
+                                         ReasonCode::unspecified_error}}});
+  Suback k{.packet_id = 2,
+           .reason_codes = {ReasonCode::granted_qos_2, ReasonCode::not_authorized,
+                            ReasonCode::topic_filter_invalid}};
   k.properties.reason_string = "CRM/other is not yours";
   out.push_back({"suback", v5, k});
 
   out.push_back({"unsubscribe", v3,
                  Unsubscribe{.packet_id = 3, .filters = {"CTI/acme/1001", "CTI/acme/+/1001"}}});
-  out.push_back({"unsubscribe", v5,
-                 Unsubscribe{.packet_id = 3, .filters = {"$share/g/#"},
-                             .properties = user("why", "logout")}});
+  out.push_back(
+      {"unsubscribe", v5,
+       Unsubscribe{
+           .packet_id = 3, .filters = {"$share/g/#"}, .properties = user("why", "logout")}});
   out.push_back({"unsuback", v3, Unsuback{.packet_id = 3}});
-  out.push_back({"unsuback", v5,
-                 Unsuback{.packet_id = 3, .reason_codes = {ReasonCode::success,
-                                                           ReasonCode::no_subscription_existed}}});
+  out.push_back(
+      {"unsuback", v5,
+       Unsuback{.packet_id = 3,
+                .reason_codes = {ReasonCode::success, ReasonCode::no_subscription_existed}}});
 
   for (auto v : {v3, v5}) {
     out.push_back({"pingreq", v, Pingreq{}});

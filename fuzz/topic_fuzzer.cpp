@@ -36,8 +36,7 @@ std::vector<std::string_view> split_levels(std::string_view s) {
 
 // MQTT 5.0 section 4.7, written the obvious way.
 bool reference_matches(std::string_view filter, std::string_view topic) {
-  if (topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')))
-    return false;
+  if (topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#'))) return false;
   const auto f = split_levels(filter);
   const auto t = split_levels(topic);
   for (std::size_t i = 0; i < f.size(); ++i) {
@@ -61,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(is_valid_topic_filter(topic));
     require(topic_matches(topic, topic));
   }
-  if (filter_ok && topic_ok) require(topic_matches(filter, topic) == reference_matches(filter, topic));
+  if (filter_ok && topic_ok)
+    require(topic_matches(filter, topic) == reference_matches(filter, topic));
   (void)topic_matches(filter, topic);  // whatever the caller passes, no crash
 
   const auto problem = topic_segment_problem(topic);

@@ -60,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_problem(added.error());
     return 0;
   }
-  auto added = form_body ? add_form_fields(body, limits, fields)
-                         : add_json_fields(body, limits, fields);
+  auto added =
+      form_body ? add_form_fields(body, limits, fields) : add_json_fields(body, limits, fields);
   if (!added) {
     check_problem(added.error());
     return 0;

@@ -25,7 +25,8 @@ struct Totals {
 // Opens this thread's share, at most 200 connects pending at once: a burst of thousands
 // of SYNs overflows the listen backlog and turns into one-second retransmits.
 awaitable<void> open_share(const Options& o, long first, long count, Totals& totals,
-                           std::vector<std::unique_ptr<Subscriber>>& subs, SubscriberCounts& counts) {
+                           std::vector<std::unique_ptr<Subscriber>>& subs,
+                           SubscriberCounts& counts) {
   auto ex = co_await asio::this_coro::executor;
   SubscriberConfig sc;
   sc.protocol = Protocol::mqtt;
@@ -42,7 +43,8 @@ awaitable<void> open_share(const Options& o, long first, long count, Totals& tot
     }
     sc.endpoint.source = "127.0.0." + std::to_string(1 + i % sources);
     std::string agent = std::to_string(i);
-    subs.push_back(Subscriber::start(ex, sc, render(topic, agent, 0), "idle-" + agent, nullptr, counts));
+    subs.push_back(
+        Subscriber::start(ex, sc, render(topic, agent, 0), "idle-" + agent, nullptr, counts));
   }
   for (int waited = 0; counts.ready + counts.failed < subs.size() && waited < 30000; ++waited) {
     timer.expires_after(std::chrono::milliseconds(1));
@@ -69,15 +71,20 @@ int run_connections(const Options& o) {
     loops.push_back(std::make_unique<asio::io_context>(1));
     long share = count / threads + (t < count % threads ? 1 : 0);
     long first = offset + t * (count / threads) + std::min<long>(t, count % threads);
-    asio::co_spawn(*loops[t], open_share(o, first, share, totals, subs[t], counts[t]), asio::detached);
+    asio::co_spawn(*loops[t], open_share(o, first, share, totals, subs[t], counts[t]),
+                   asio::detached);
     running.emplace_back([&loop = *loops[t]] { loop.run(); });
   }
   while (totals.threads_done < threads) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   JsonLine()
-      .add("scenario", "connections").add("target", o.str("name", "?"))
-      .add("count", static_cast<double>(count)).add("ready", static_cast<double>(totals.ready))
-      .add("failed", static_cast<double>(totals.failed)).add("connect_s", seconds)
+      .add("scenario", "connections")
+      .add("target", o.str("name", "?"))
+      .add("count", static_cast<double>(count))
+      .add("ready", static_cast<double>(totals.ready))
+      .add("failed", static_cast<double>(totals.failed))
+      .add("connect_s", seconds)
       .print();
   std::this_thread::sleep_for(std::chrono::duration<double>(o.real("hold", 600)));
   return totals.failed == 0 ? 0 : 1;

@@ -39,7 +39,8 @@ std::vector<Phase> parse_phases(const std::string& spec) {
 
 awaitable<void> sleep_for(double seconds) {
   asio::steady_timer t(co_await asio::this_coro::executor);
-  t.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+  t.expires_after(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
   co_await t.async_wait(use_awaitable);
 }
 
@@ -58,7 +59,10 @@ class Pacer {
     running_ = true;
     pump();
   }
-  void stop() { running_ = false; timer_.cancel(); }
+  void stop() {
+    running_ = false;
+    timer_.cancel();
+  }
   std::uint64_t sent() const { return sent_; }
 
   void pump() {
@@ -66,14 +70,18 @@ class Pacer {
       auto now = Clock::now();
       if (phase_.rate > 0) {
         double due = std::chrono::duration<double>(now - start_).count() * phase_.rate;
-        if (static_cast<double>(sent_) >= due) return arm(static_cast<double>(sent_ + 1) / phase_.rate);
+        if (static_cast<double>(sent_) >= due)
+          return arm(static_cast<double>(sent_ + 1) / phase_.rate);
       } else if (tracker_.outstanding() >= window_) {
         return;
       }
       std::uint64_t seq = tracker_.next_seq();
       std::string agent = fanout_ ? "all" : std::to_string(seq % agents_);
       tracker_.on_sent(now);  // before the write, which try_publish starts at once
-      if (!pub_.try_publish(agent, seq)) { tracker_.unsend(); return; }
+      if (!pub_.try_publish(agent, seq)) {
+        tracker_.unsend();
+        return;
+      }
       ++sent_;
     }
   }
@@ -82,8 +90,12 @@ class Pacer {
   void arm(double at_s) {
     if (armed_) return;
     armed_ = true;
-    timer_.expires_at(start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at_s)));
-    timer_.async_wait([this](boost::system::error_code) { armed_ = false; pump(); });
+    timer_.expires_at(
+        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at_s)));
+    timer_.async_wait([this](boost::system::error_code) {
+      armed_ = false;
+      pump();
+    });
   }
 
   asio::steady_timer timer_;
@@ -116,7 +128,8 @@ awaitable<int> deliver_main(const Options& o) {
     subs.push_back(Subscriber::start(ex, sc, render(topic, agent, 0), "sub-" + std::to_string(i),
                                      &tracker, counts));
   }
-  for (int waited = 0; counts.ready + counts.failed < static_cast<std::uint64_t>(subscribers); ++waited) {
+  for (int waited = 0; counts.ready + counts.failed < static_cast<std::uint64_t>(subscribers);
+       ++waited) {
     if (waited > 3000) break;  // 30 s
     co_await sleep_for(0.01);
   }
@@ -147,14 +160,18 @@ awaitable<int> deliver_main(const Options& o) {
     pacer.stop();
     auto stopped = Clock::now();
     // Let what is in flight arrive; whatever has not after --drain seconds is missing.
-    for (double waited = 0; tracker.outstanding() > 0 && waited < o.real("drain", 3); waited += 0.002)
+    for (double waited = 0; tracker.outstanding() > 0 && waited < o.real("drain", 3);
+         waited += 0.002)
       co_await sleep_for(0.002);
     PhaseStats s = tracker.end_phase(stopped);
     if (s.missing > 0 || s.duplicates > 0 || refused > 0 || counts.failed > 0) rc = 1;
     JsonLine()
-        .add("scenario", fanout ? "fanout" : "deliver").add("target", o.str("name", "?"))
-        .add("phase", phase.name).add("subscribers", subscribers)
-        .add("target_rate", phase.rate).add("seconds", phase.seconds)
+        .add("scenario", fanout ? "fanout" : "deliver")
+        .add("target", o.str("name", "?"))
+        .add("phase", phase.name)
+        .add("subscribers", subscribers)
+        .add("target_rate", phase.rate)
+        .add("seconds", phase.seconds)
         .add("sent", static_cast<double>(s.sent))
         .add("sent_per_s", static_cast<double>(s.sent) / phase.seconds)
         .add("completed", static_cast<double>(s.completed))
@@ -166,7 +183,8 @@ awaitable<int> deliver_main(const Options& o) {
         .add("unknown", static_cast<double>(s.unknown))
         .add("refused", static_cast<double>(refused))
         .add("dropped_subscribers", static_cast<double>(counts.failed))
-        .add("p50_us", s.latency.quantile_us(0.5)).add("p99_us", s.latency.quantile_us(0.99))
+        .add("p50_us", s.latency.quantile_us(0.5))
+        .add("p99_us", s.latency.quantile_us(0.99))
         .add("p999_us", s.latency.quantile_us(0.999))
         .print();
   }

@@ -18,9 +18,14 @@ std::string render(const std::string& tmpl, const std::string& agent, std::uint6
   std::string out;
   out.reserve(tmpl.size() + 24);
   for (std::size_t i = 0; i < tmpl.size();) {
-    if (tmpl.compare(i, 7, "{agent}") == 0) { out += agent; i += 7; }
-    else if (tmpl.compare(i, 5, "{seq}") == 0) { out += std::to_string(seq); i += 5; }
-    else out += tmpl[i++];
+    if (tmpl.compare(i, 7, "{agent}") == 0) {
+      out += agent;
+      i += 7;
+    } else if (tmpl.compare(i, 5, "{seq}") == 0) {
+      out += std::to_string(seq);
+      i += 5;
+    } else
+      out += tmpl[i++];
   }
   return out;
 }
@@ -82,7 +87,8 @@ class HttpPublisher : public Publisher {
 
   void lost(HttpConnection*, const beast::error_code& ec, const char* what) {
     // The connection stays out of the pool; the first loss is said, the rest counted.
-    if (failures++ == 0) std::fprintf(stderr, "popflow-bench: %s: %s\n", what, ec.message().c_str());
+    if (failures++ == 0)
+      std::fprintf(stderr, "popflow-bench: %s: %s\n", what, ec.message().c_str());
     if (on_done) on_done(false, 0);
   }
 

@@ -3,8 +3,8 @@
 // Options: --name --host --pub-port --path --body --header --connections --threads
 //          --duration --warmup --agents
 #include "histogram.hpp"
-#include "tracker.hpp"
 #include "scenarios.hpp"
+#include "tracker.hpp"
 
 #include <atomic>
 #include <thread>
@@ -52,17 +52,23 @@ awaitable<void> drive(IngestWorker& w, int agents, int index, double warmup, dou
   };
   w.publisher->on_done = [&w, next](bool ok, std::uint64_t ns) {
     if (w.measuring) {
-      if (ok) { ++w.ok; w.latency.record(ns); }
-      else ++w.refused;
+      if (ok) {
+        ++w.ok;
+        w.latency.record(ns);
+      } else
+        ++w.refused;
     }
     if (w.running) next();
   };
-  while (next()) {}
+  while (next()) {
+  }
   asio::steady_timer timer(w.ioc);
-  timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup)));
+  timer.expires_after(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warmup)));
   co_await timer.async_wait(use_awaitable);
   w.measuring = true;
-  timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration)));
+  timer.expires_after(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration)));
   co_await timer.async_wait(use_awaitable);
   w.measuring = w.running = false;
   w.ioc.stop();
@@ -101,13 +107,17 @@ int run_ingest(const Options& o) {
     failures += w->publisher->failures;
   }
   JsonLine()
-      .add("scenario", "ingest").add("target", o.str("name", "?"))
+      .add("scenario", "ingest")
+      .add("target", o.str("name", "?"))
       .add("connections", static_cast<double>(o.num("connections", 64)))
-      .add("threads", threads).add("duration_s", duration)
-      .add("ok", static_cast<double>(ok)).add("refused", static_cast<double>(refused))
+      .add("threads", threads)
+      .add("duration_s", duration)
+      .add("ok", static_cast<double>(ok))
+      .add("refused", static_cast<double>(refused))
       .add("failures", static_cast<double>(failures))
       .add("rps", static_cast<double>(ok + refused) / duration)
-      .add("p50_us", latency.quantile_us(0.50)).add("p99_us", latency.quantile_us(0.99))
+      .add("p50_us", latency.quantile_us(0.50))
+      .add("p99_us", latency.quantile_us(0.99))
       .print();
   return failures == 0 ? 0 : 1;
 }

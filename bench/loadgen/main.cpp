@@ -24,10 +24,14 @@ int main(int argc, char** argv) {
   int rc = 2;
   try {
     bench::Options options(argc, argv, 2);
-    if (std::strcmp(argv[1], "ingest") == 0) rc = bench::run_ingest(options);
-    else if (std::strcmp(argv[1], "deliver") == 0) rc = bench::run_deliver(options);
-    else if (std::strcmp(argv[1], "connections") == 0) rc = bench::run_connections(options);
-    else std::fprintf(stderr, "popflow-bench: unknown scenario %s\n", argv[1]);
+    if (std::strcmp(argv[1], "ingest") == 0)
+      rc = bench::run_ingest(options);
+    else if (std::strcmp(argv[1], "deliver") == 0)
+      rc = bench::run_deliver(options);
+    else if (std::strcmp(argv[1], "connections") == 0)
+      rc = bench::run_connections(options);
+    else
+      std::fprintf(stderr, "popflow-bench: unknown scenario %s\n", argv[1]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "popflow-bench: %s\n", e.what());
     rc = 1;

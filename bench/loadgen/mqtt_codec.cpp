@@ -39,7 +39,7 @@ void append_connect(std::string& out, std::string_view client_id, std::string_vi
                     std::string_view password, std::uint16_t keepalive_s) {
   std::string body;
   append_str(body, "MQTT");
-  body.push_back(4);  // protocol level 3.1.1
+  body.push_back(4);          // protocol level 3.1.1
   std::uint8_t flags = 0x02;  // clean session: a benchmark wants no leftover state
   if (!username.empty()) flags |= 0x80;
   if (!password.empty()) flags |= 0x40;
@@ -112,7 +112,11 @@ bool Decoder::feed(std::string_view data, const std::function<void(const Packet&
       auto byte = static_cast<std::uint8_t>(in[pos]);
       length += (byte & 0x7f) * multiplier;
       multiplier *= 128;
-      if ((byte & 0x80) == 0) { complete_length = true; ++pos; break; }
+      if ((byte & 0x80) == 0) {
+        complete_length = true;
+        ++pos;
+        break;
+      }
       if (i == 3) return false;
     }
     if (!complete_length || in.size() - pos < length) break;

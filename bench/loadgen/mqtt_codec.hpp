@@ -11,7 +11,11 @@
 namespace bench::mqtt {
 
 enum class Type : std::uint8_t {
-  connack = 2, publish = 3, puback = 4, suback = 9, pingresp = 13,
+  connack = 2,
+  publish = 3,
+  puback = 4,
+  suback = 9,
+  pingresp = 13,
 };
 
 void append_connect(std::string& out, std::string_view client_id, std::string_view username,

@@ -7,8 +7,8 @@
 #include <vector>
 
 namespace bench {
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -63,8 +63,13 @@ class MqttPublisher : public Publisher {
     return false;
   }
 
-  void acked(std::uint64_t latency_ns) { if (on_done) on_done(true, latency_ns); }
-  void lost() { ++failures; if (on_done) on_done(false, 0); }
+  void acked(std::uint64_t latency_ns) {
+    if (on_done) on_done(true, latency_ns);
+  }
+  void lost() {
+    ++failures;
+    if (on_done) on_done(false, 0);
+  }
 
  private:
   MqttTargetConfig config_;
@@ -89,24 +94,26 @@ void MqttPubConnection::publish(const std::string& topic, const std::string& pay
 
 void MqttPubConnection::write_pending() {
   writing_.swap(pending_);
-  asio::async_write(socket_, asio::buffer(writing_), [this](boost::system::error_code ec, std::size_t) {
-    if (ec) return owner_.lost();
-    writing_.clear();
-    if (!pending_.empty()) write_pending();
-  });
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [this](boost::system::error_code ec, std::size_t) {
+                      if (ec) return owner_.lost();
+                      writing_.clear();
+                      if (!pending_.empty()) write_pending();
+                    });
 }
 
 void MqttPubConnection::read_loop() {
-  socket_.async_read_some(asio::buffer(buffer_), [this](boost::system::error_code ec, std::size_t n) {
-    if (ec) return owner_.lost();
-    decoder_.feed(std::string_view(buffer_.data(), n), [this](const mqtt::Packet& p) {
-      if (p.type() != mqtt::Type::puback || sent_at_.empty()) return;
-      auto latency = static_cast<std::uint64_t>((Clock::now() - sent_at_.front()).count());
-      sent_at_.pop_front();
-      owner_.acked(latency);
-    });
-    read_loop();
-  });
+  socket_.async_read_some(
+      asio::buffer(buffer_), [this](boost::system::error_code ec, std::size_t n) {
+        if (ec) return owner_.lost();
+        decoder_.feed(std::string_view(buffer_.data(), n), [this](const mqtt::Packet& p) {
+          if (p.type() != mqtt::Type::puback || sent_at_.empty()) return;
+          auto latency = static_cast<std::uint64_t>((Clock::now() - sent_at_.front()).count());
+          sent_at_.pop_front();
+          owner_.acked(latency);
+        });
+        read_loop();
+      });
 }
 
 }  // namespace

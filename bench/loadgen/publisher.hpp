@@ -37,9 +37,9 @@ std::unique_ptr<Publisher> make_http_publisher(asio::any_io_executor ex, HttpTar
 struct MqttTargetConfig {
   Endpoint endpoint;
   int connections = 4;
-  int window = 64;     // unacknowledged PUBLISHes per connection
-  std::string topic;   // template, e.g. bench/{agent}
-  std::string payload; // template
+  int window = 64;      // unacknowledged PUBLISHes per connection
+  std::string topic;    // template, e.g. bench/{agent}
+  std::string payload;  // template
 };
 std::unique_ptr<Publisher> make_mqtt_publisher(asio::any_io_executor ex, MqttTargetConfig config);
 

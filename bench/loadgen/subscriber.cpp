@@ -21,8 +21,12 @@ class SubscriberImpl : public Subscriber {
  public:
   SubscriberImpl(asio::any_io_executor ex, SubscriberConfig config, std::string topic,
                  std::string client_id, Tracker* tracker, SubscriberCounts& counts)
-      : ex_(ex), config_(std::move(config)), topic_(std::move(topic)),
-        client_id_(std::move(client_id)), tracker_(tracker), counts_(counts) {
+      : ex_(ex),
+        config_(std::move(config)),
+        topic_(std::move(topic)),
+        client_id_(std::move(client_id)),
+        tracker_(tracker),
+        counts_(counts) {
     bool ws = config_.protocol == Protocol::mqtt_ws || config_.protocol == Protocol::nchan_ws;
     transport_ = ws ? make_ws_transport(ex_, config_.protocol == Protocol::mqtt_ws)
                     : make_tcp_transport(ex_);
@@ -34,20 +38,31 @@ class SubscriberImpl : public Subscriber {
  private:
   awaitable<void> run() {
     Endpoint ep = config_.endpoint;
-    if (config_.protocol == Protocol::mqtt_ws) { ep.path = "/mqtt"; ep.subprotocol = "mqtt"; }
+    if (config_.protocol == Protocol::mqtt_ws) {
+      ep.path = "/mqtt";
+      ep.subprotocol = "mqtt";
+    }
     if (config_.protocol == Protocol::nchan_ws) ep.path = "/sub?id=" + topic_;
     co_await transport_->connect(ep);
     switch (config_.protocol) {
       case Protocol::mqtt:
-      case Protocol::mqtt_ws: co_await run_mqtt(); break;
-      case Protocol::sse: co_await run_sse(); break;
-      case Protocol::nchan_ws: co_await run_nchan(); break;
+      case Protocol::mqtt_ws:
+        co_await run_mqtt();
+        break;
+      case Protocol::sse:
+        co_await run_sse();
+        break;
+      case Protocol::nchan_ws:
+        co_await run_nchan();
+        break;
     }
   }
 
   void deliver(std::string_view payload) {
-    if (tracker_) tracker_->on_payload(payload);
-    else ++counts_.stray;
+    if (tracker_)
+      tracker_->on_payload(payload);
+    else
+      ++counts_.stray;
   }
 
   awaitable<void> run_mqtt() {
@@ -79,7 +94,8 @@ class SubscriberImpl : public Subscriber {
             if (pub.qos == 1) mqtt::append_puback(acks, pub.packet_id);
             break;
           }
-          default: break;
+          default:
+            break;
         }
       });
       if (!ok) throw std::runtime_error("malformed MQTT");
@@ -100,9 +116,9 @@ class SubscriberImpl : public Subscriber {
   }
 
   awaitable<void> run_sse() {
-    std::string request = "GET /api/subscribe?topic=" + topic_ + " HTTP/1.1\r\nHost: " +
-                          config_.endpoint.host + "\r\nAccept: text/event-stream\r\n" +
-                          "Authorization: Bearer " + config_.token + "\r\n\r\n";
+    std::string request =
+        "GET /api/subscribe?topic=" + topic_ + " HTTP/1.1\r\nHost: " + config_.endpoint.host +
+        "\r\nAccept: text/event-stream\r\n" + "Authorization: Bearer " + config_.token + "\r\n\r\n";
     co_await transport_->write(request);
     std::string pending;
     bool headers_done = false;
@@ -121,8 +137,10 @@ class SubscriberImpl : public Subscriber {
       while ((nl = pending.find('\n', start)) != std::string::npos) {
         std::string_view line(pending.data() + start, nl - start);
         // The server's ": subscribed" comment says the subscription is in place.
-        if (line.starts_with(": subscribed")) ++counts_.ready;
-        else if (line.starts_with("data:")) deliver(line);
+        if (line.starts_with(": subscribed"))
+          ++counts_.ready;
+        else if (line.starts_with("data:"))
+          deliver(line);
         start = nl + 1;
       }
       pending.erase(0, start);

@@ -23,7 +23,7 @@ struct SubscriberConfig {
   Protocol protocol = Protocol::mqtt;
   Endpoint endpoint;
   std::string username = "bench";
-  std::string token;       // MQTT password / SSE bearer token; "" = anonymous (mosquitto)
+  std::string token;  // MQTT password / SSE bearer token; "" = anonymous (mosquitto)
   std::uint16_t keepalive_s = 60;
   std::uint8_t qos = 1;
 };

@@ -30,8 +30,14 @@ void Tracker::unsend() {
 }
 
 void Tracker::on_received(std::uint64_t seq, Clock::time_point now) {
-  if (seq >= sent_at_.size()) { ++stats_.unknown; return; }
-  if (outstanding_copies_[seq] == 0) { ++stats_.duplicates; return; }
+  if (seq >= sent_at_.size()) {
+    ++stats_.unknown;
+    return;
+  }
+  if (outstanding_copies_[seq] == 0) {
+    ++stats_.duplicates;
+    return;
+  }
   ++stats_.copies;
   stats_.latency.record(static_cast<std::uint64_t>(now.time_since_epoch().count() - sent_at_[seq]));
   if (--outstanding_copies_[seq] == 0) {
@@ -43,8 +49,10 @@ void Tracker::on_received(std::uint64_t seq, Clock::time_point now) {
 }
 
 void Tracker::on_payload(std::string_view payload) {
-  if (auto seq = find_seq(payload)) on_received(*seq, Clock::now());
-  else ++stats_.unknown;
+  if (auto seq = find_seq(payload))
+    on_received(*seq, Clock::now());
+  else
+    ++stats_.unknown;
 }
 
 void Tracker::begin_phase(Clock::time_point now) {

@@ -45,7 +45,7 @@ class Tracker {
 
  private:
   std::uint32_t copies_;
-  std::vector<std::int64_t> sent_at_;        // ns since clock epoch, by seq
+  std::vector<std::int64_t> sent_at_;              // ns since clock epoch, by seq
   std::vector<std::uint32_t> outstanding_copies_;  // by seq
   std::uint64_t outstanding_ = 0;
   std::uint64_t phase_first_seq_ = 0;

@@ -6,8 +6,8 @@
 namespace bench {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 
 awaitable<void> connect_socket(tcp::socket& s, const Endpoint& ep) {
   tcp::endpoint remote(asio::ip::make_address(ep.host), ep.port);
@@ -52,8 +52,8 @@ class WsTransport : public Transport {
   awaitable<void> connect(const Endpoint& ep) override {
     co_await connect_socket(ws_.next_layer(), ep);
     if (!ep.subprotocol.empty()) {
-      ws_.set_option(websocket::stream_base::decorator(
-          [proto = ep.subprotocol](websocket::request_type& req) {
+      ws_.set_option(
+          websocket::stream_base::decorator([proto = ep.subprotocol](websocket::request_type& req) {
             req.set(beast::http::field::sec_websocket_protocol, proto);
           }));
     }
