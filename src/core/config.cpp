@@ -178,6 +178,9 @@ const std::vector<Setting>& settings() {
                        &Config::idempotency_window),
       size_setting("idempotency_max_entries", "idempotency keys remembered; the oldest go first",
                    &Config::idempotency_max_entries),
+      duration_setting("overload_lag",
+                       "event-loop lag beyond which new triggers get 503 (0 = never)",
+                       &Config::overload_lag),
       size_setting("rate_burst", "triggers one API key may send at once above its rate",
                    &Config::rate_burst),
   };

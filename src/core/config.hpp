@@ -41,6 +41,8 @@ struct Config {
   // Triggers per second per API key (token bucket; 0 = unlimited) and the burst above it.
   std::size_t rate_limit = 1'000;
   std::size_t rate_burst = 2'000;
+  // An event loop this far behind answers new triggers 503 (0 = never).
+  ms overload_lag{250};
   // A retried trigger with the same Idempotency-Key/messageId within the window is answered
   // from memory, not published again.
   ms idempotency_window{600'000};

@@ -176,6 +176,12 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     response.set(bhttp::field::allow, "GET, POST, OPTIONS");
     return response;
   }
+  if (worker.overloaded()) {
+    auto response = refuse(
+        {503, "overloaded", "the server is overloaded; retry in a second or on another node", ""});
+    response.set(bhttp::field::retry_after, "1");
+    return response;
+  }
   auto fields = read_fields(request, query, limits_of(state.config));
   if (!fields) return refuse(fields.error());
   auto key = take_api_key(request, *fields);

@@ -30,6 +30,7 @@ boost::asio::ip::tcp::endpoint Server::listen(const boost::asio::ip::tcp::endpoi
 
 void Server::run() {
   for (auto& [index, listener] : listeners_) listener->start();
+  for (auto& worker : workers_) worker->start_lag_probe();
   running_ = static_cast<unsigned>(workers_.size());
   for (auto& worker : workers_) {
     threads_.emplace_back([this, &worker = *worker] {
@@ -48,6 +49,7 @@ void Server::begin_shutdown() {
     boost::asio::post(workers_[i]->io(), [this, i] {
       for (auto& [index, listener] : listeners_)
         if (index == i) listener->stop();
+      workers_[i]->stop_lag_probe();
       workers_[i]->drain_all();
     });
   }

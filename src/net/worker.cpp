@@ -8,7 +8,24 @@ namespace popflow::net {
 Worker::Worker(unsigned index, ServerState& state)
     : index_(index),
       state_(state),
-      authenticator_(state.secret, state.keys, state.config.token_cache_entries) {}
+      authenticator_(state.secret, state.keys, state.config.token_cache_entries),
+      shedder_(state.config.overload_lag) {}
+
+void Worker::start_lag_probe() {
+  if (state_.config.overload_lag.count() > 0) probe_lag();
+}
+
+// Every 50 ms: how late did the timer fire? That is how long a new event waits here.
+void Worker::probe_lag() {
+  constexpr auto kInterval = std::chrono::milliseconds(50);
+  lag_due_ = std::chrono::steady_clock::now() + kInterval;
+  lag_timer_.expires_at(lag_due_);
+  lag_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    shedder_.observe(std::chrono::steady_clock::now() - lag_due_);
+    probe_lag();
+  });
+}
 
 std::string Worker::next_request_id() {
   return fmt::format("{:x}-{:x}", index_, ++next_id_);

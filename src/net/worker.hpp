@@ -2,6 +2,7 @@
 // One event loop and what belongs to it alone. A connection lives its whole life on the
 // worker that accepted it, so nothing here needs a lock (see docs/threading.md).
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "auth/authenticator.hpp"
+#include "net/load_shedder.hpp"
 #include "net/server_state.hpp"
 
 namespace popflow::net {
@@ -37,6 +39,11 @@ class Worker {
   auth::Authenticator& authenticator() { return authenticator_; }
   unsigned index() const { return index_; }
 
+  // True while this loop is too far behind to take new triggers (see load_shedder.hpp).
+  bool overloaded() const { return shedder_.shedding(); }
+  void start_lag_probe();
+  void stop_lag_probe() { lag_timer_.cancel(); }  // at shutdown, so the loop can run dry
+
   // Where readiness-based connections read (see Transport::wait_readable): one buffer per
   // loop, used only inside a handler, so idle connections need none of their own.
   std::vector<std::uint8_t>& read_scratch() { return read_scratch_; }
@@ -63,6 +70,10 @@ class Worker {
   std::vector<std::uint8_t> read_scratch_ = std::vector<std::uint8_t>(64 * 1024);
 
   void run_flushes();
+  void probe_lag();
+  LoadShedder shedder_;
+  boost::asio::steady_timer lag_timer_{io_};
+  std::chrono::steady_clock::time_point lag_due_;
   std::mutex flush_mutex_;  // guards the two below (publisher threads)
   std::vector<std::weak_ptr<Flushable>> flush_queue_;
   bool flush_posted_ = false;
