@@ -58,7 +58,7 @@ class Mqtt:
                 kwargs["properties"] = props
         self.client.connect("127.0.0.1", self.port, keepalive=self.keepalive, **kwargs)
         self.client.loop_start()
-        self.rc, self.flags, self.connack_props = self.connacks.get(timeout=5)
+        self.rc, self.flags, self.connack_props = self.connacks.get(timeout=10)
         return self
 
     @property
@@ -71,7 +71,7 @@ class Mqtt:
             self.client.subscribe(topic, options=opts)
         else:
             self.client.subscribe(topic, qos)
-        granted = self.subacks.get(timeout=5)
+        granted = self.subacks.get(timeout=10)
         return [g.value if hasattr(g, "value") else g for g in granted]
 
     def unsubscribe(self, topic):
@@ -85,7 +85,7 @@ class Mqtt:
         info.wait_for_publish(5)
         return info
 
-    def next_message(self, timeout=5):
+    def next_message(self, timeout=10):
         return self.messages.get(timeout=timeout)
 
     def no_message(self, wait=0.5):
@@ -203,7 +203,7 @@ def mosquitto_sub(server, token, *topics, count=1, version="mqttv311", extra=())
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_subscribed(server, topic_count_metric_before, timeout=5):
+def wait_subscribed(server, topic_count_metric_before, timeout=15):
     """Waits until the router holds more subscriptions than before (a subscriber is ready)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
