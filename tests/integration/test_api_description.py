@@ -22,22 +22,12 @@ import unittest
 import urllib.parse
 
 from harness import Server
+from seed import SEED_CRM_BODY
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 OPENAPI = os.path.join(REPO, "docs", "openapi.yaml")
 POSTMAN = os.path.join(REPO, "docs", "postman", "popflow-connect.postman_collection.json")
 SRC = os.path.join(REPO, "src")
-
-# The seed document's "Example Body message for a POST", exactly as printed (trailing comma).
-SEED_CRM_BODY = """{
-    "agentid": "insert_agentId",
-    "jwt": "insert_api_key",
-    "crmid": "insert_crmid",
-    "event": "insert_event_name",
-    "insert_prop_1": "insert_prop_1_value",
-    "insert_prop_2": "insert_prop_2_value",
-    "insert_prop_3": "insert_prop_3_value",
-}"""
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

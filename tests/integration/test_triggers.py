@@ -4,29 +4,7 @@ import subprocess
 import unittest
 
 from harness import ServerTest, Sse
-
-SEED_CRM_BODY = """{
-    "agentid": "insert_agentId",
-    "jwt": "insert_api_key",
-    "crmid": "insert_crmid",
-    "event": "insert_event_name",
-    "insert_prop_1": "insert_prop_1_value",
-    "insert_prop_2": "insert_prop_2_value",
-    "insert_prop_3": "insert_prop_3_value",
-}"""
-
-SEED_CTI_BODY = """{
-"agentid": "insert_agentId",
-    "jwt": "insert_api_key",
-    "ctiId": "insert_environmentId_From_ConfigServer",
-    "event": "insert_event_name",
-    "insert_prop_1": "insert_prop_1_value",
-    "insert_prop_2": "insert_prop_2_value",
-    "insert_prop_3": "insert_prop_3_value",
-}"""
-
-SEED_GET = ("/api/sendmessage/CRM?agentid={insert_agentId}&jwt={insert_api_key}&crmid={insert_crmid}"
-            "&event={name_of_event}&prop1={insert_prop1}&prop2={insert_prop2}")
+from seed import SEED_CRM_BODY, SEED_CTI_BODY, SEED_GET
 
 JSON = {"Content-Type": "application/json"}
 
