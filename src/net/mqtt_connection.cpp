@@ -25,7 +25,11 @@ MqttConnection::MqttConnection(std::unique_ptr<Transport> transport, Worker& wor
 }
 
 MqttConnection::~MqttConnection() {
-  close("destroyed");  // a no-op unless the loop was stopped under it
+  // Only reached with the connection still open when the loop was stopped under it (the
+  // shutdown deadline): the loops are going away, so nothing may be published now, not
+  // even the will, whose delivery would post to them.
+  will_.reset();
+  close("destroyed");
   worker_.remove(registration_);
   worker_.state().metrics.connection_closed(ConnectionKind::mqtt);
   worker_.state().connections.fetch_sub(1, std::memory_order_relaxed);
