@@ -26,9 +26,8 @@ boost::system::result<ClaimsPtr, AuthFailure> Authenticator::authenticate(std::s
                                                                           std::int64_t now) {
   if (token.empty()) return AuthFailure::missing;
   ClaimsPtr claims;
-  // libstdc++ 12 has no heterogeneous unordered_map lookup; one string copy per call.
-  std::string key(token);
-  if (auto it = cache_.find(key); it != cache_.end()) {
+  // Looked up by view: a hit (every trigger but a key's first) copies nothing.
+  if (auto it = cache_.find(token); it != cache_.end()) {
     claims = it->second;
   } else {
     auto verified = verify(token, secret_, now);
@@ -36,7 +35,7 @@ boost::system::result<ClaimsPtr, AuthFailure> Authenticator::authenticate(std::s
     claims = std::make_shared<const Claims>(std::move(*verified));
     if (capacity_ > 0) {
       if (cache_.size() >= capacity_) cache_.erase(cache_.begin());
-      cache_.emplace(std::move(key), claims);
+      cache_.emplace(std::string(token), claims);
     }
   }
   if (auto valid = still_valid(*claims, now); !valid) return valid.error();

@@ -38,7 +38,13 @@ class Authenticator {
   std::string secret_;
   const KeyRegistry& registry_;
   std::size_t capacity_;
-  std::unordered_map<std::string, ClaimsPtr> cache_;
+  struct TokenHash {
+    using is_transparent = void;  // find() by string_view
+    std::size_t operator()(std::string_view token) const {
+      return std::hash<std::string_view>{}(token);
+    }
+  };
+  std::unordered_map<std::string, ClaimsPtr, TokenHash, std::equal_to<>> cache_;
 };
 
 }  // namespace popflow::auth
