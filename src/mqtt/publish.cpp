@@ -39,6 +39,12 @@ Result<Publish> decode_publish(ProtocolVersion version, std::uint8_t flags,
 }
 
 void write_packet(ByteWriter& w, ProtocolVersion version, const Publish& packet) {
+  write_packet(w, version,
+               PublishView{packet.topic, packet.payload, packet.qos, packet.retain, packet.dup,
+                           packet.packet_id, &packet.properties});
+}
+
+void write_packet(ByteWriter& w, ProtocolVersion version, const PublishView& packet) {
   if (packet.qos > 2) w.fail(Error::invalid_qos);
   std::uint8_t flags = static_cast<std::uint8_t>((packet.qos & 0x03) << 1);
   if (packet.dup) flags |= kDup;
@@ -48,9 +54,20 @@ void write_packet(ByteWriter& w, ProtocolVersion version, const Publish& packet)
   w.string(packet.topic);
   if (packet.qos > 0) w.u16(packet.packet_id);
   if (version == ProtocolVersion::v5)
-    write_properties(w, PropertyContext::publish, packet.properties);
+    write_properties(w, PropertyContext::publish,
+                     packet.properties ? *packet.properties : Properties{});
   w.raw(packet.payload);
   w.end_length(mark);
+}
+
+Result<void> encode_publish(ProtocolVersion version, const PublishView& packet,
+                            std::vector<std::uint8_t>& out) {
+  const auto start = out.size();
+  ByteWriter writer(out);
+  write_packet(writer, version, packet);
+  if (writer.ok()) return {};
+  out.resize(start);
+  return writer.error();
 }
 
 }  // namespace popflow::mqtt

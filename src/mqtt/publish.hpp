@@ -2,6 +2,8 @@
 // PUBLISH (3.1.1 section 3.3, 5.0 section 3.3).
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "mqtt/byte_writer.hpp"
 #include "mqtt/properties.hpp"
@@ -26,5 +28,21 @@ struct Publish {
 Result<Publish> decode_publish(ProtocolVersion version, std::uint8_t flags,
                                std::span<const std::uint8_t> body);
 void write_packet(ByteWriter& w, ProtocolVersion version, const Publish& packet);
+
+// An outgoing PUBLISH whose topic and payload are borrowed: a broker encodes one shared
+// message for each subscriber without first copying it into a Publish (the fan-out path).
+struct PublishView {
+  std::string_view topic;
+  std::string_view payload;
+  std::uint8_t qos = 0;
+  bool retain = false;
+  bool dup = false;
+  std::uint16_t packet_id = 0;
+  const Properties* properties = nullptr;  // 5.0 only; none when null
+};
+void write_packet(ByteWriter& w, ProtocolVersion version, const PublishView& packet);
+// Appends the packet to `out`; on error `out` is left as it was (like encode()).
+Result<void> encode_publish(ProtocolVersion version, const PublishView& packet,
+                            std::vector<std::uint8_t>& out);
 
 }  // namespace popflow::mqtt

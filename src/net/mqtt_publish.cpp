@@ -110,16 +110,18 @@ void MqttConnection::flush() {
       send(mqtt::Ack{mqtt::PacketType::pubrel, delivery.packet_id, ReasonCode::success, {}});
       continue;
     }
-    mqtt::Publish packet;
-    packet.topic = delivery.message->topic;
-    packet.payload = delivery.message->payload;
-    packet.qos = delivery.qos;
-    packet.retain = delivery.retain;
-    packet.dup = delivery.dup;
-    packet.packet_id = delivery.packet_id;
-    if (v5) packet.properties = outgoing_properties(delivery, now);
+    mqtt::Properties properties;
+    if (v5) properties = outgoing_properties(delivery, now);
+    // Topic and payload are encoded straight from the shared message, never copied.
+    const mqtt::PublishView packet{delivery.message->topic,
+                                   delivery.message->payload,
+                                   delivery.qos,
+                                   delivery.retain,
+                                   delivery.dup,
+                                   delivery.packet_id,
+                                   &properties};
     const auto before = out_.size();
-    if (!mqtt::encode(version_, packet, out_)) continue;
+    if (!mqtt::encode_publish(version_, packet, out_)) continue;
     // Never send a client more than its Maximum Packet Size: drop it as if delivered
     // [MQTT-3.1.2-25].
     if (peer_max_packet_ && out_.size() - before > *peer_max_packet_) {
