@@ -68,7 +68,19 @@ int serve(const Config& config) {
   Router router;
   net::Metrics metrics;
   net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
-  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued});
+  // Persistent sessions and retained messages come back before anyone can connect.
+  std::unique_ptr<broker::Journal> journal;
+  if (config.durability)
+    journal =
+        std::make_unique<broker::Journal>(config.data_dir + "/popflow.db", config.durability_fsync);
+  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued}, journal.get());
+  if (journal) {
+    const auto stored = journal->load();
+    broker.restore(stored);
+    journal->start();
+    log::info("sessions restored",
+              {{"sessions", stored.sessions.size()}, {"retained", stored.retained.size()}});
+  }
   std::shared_ptr<asio::ssl::context> tls;
   if (!config.tls_cert.empty() || !config.tls_key.empty()) {
     if (config.tls_cert.empty() || config.tls_key.empty())
@@ -136,6 +148,8 @@ int serve(const Config& config) {
   });
   control.run();
   server.join();
+  // Connections are closed and their sessions detached: the journal writes the last of it.
+  if (journal) journal->stop();
   log::info("stopped");
   return 0;
 }

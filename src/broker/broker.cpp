@@ -9,7 +9,23 @@ constexpr std::uint8_t kSessionTakenOver = 0x8E;
 
 }  // namespace
 
-Broker::Broker(Router& router, SessionLimits limits) : router_(router), limits_(limits) {}
+Broker::Broker(Router& router, SessionLimits limits, Journal* journal)
+    : router_(router), limits_(limits), journal_(journal) {}
+
+void Broker::restore(const StoredState& state) {
+  for (const auto& stored : state.sessions) {
+    auto session = std::make_shared<Session>(stored.key, stored.identity, stored.id, limits_,
+                                             stats_, journal_);
+    session->restore(stored);
+    for (const auto& [full_filter, record] : stored.subscriptions)
+      router_.subscribe(record.filter, session.get(), record.options, record.group);
+    std::lock_guard lock(mutex_);
+    // Ids go on from the highest restored one: the journal names sessions by id.
+    next_session_id_ = std::max<std::uint64_t>(next_session_id_, stored.id);
+    sessions_.insert_or_assign(stored.key, std::move(session));
+  }
+  for (const auto& message : state.retained) retained_.update(message);
+}
 
 Broker::Attached Broker::attach(const std::string& client_id, const Identity& identity,
                                 bool clean_start, std::optional<std::chrono::seconds> expiry,
@@ -33,13 +49,14 @@ Broker::Attached Broker::attach(const std::string& client_id, const Identity& id
       }
     }
     if (!session) {
-      session = std::make_shared<Session>(key, identity, ++next_session_id_, limits_, stats_);
+      session =
+          std::make_shared<Session>(key, identity, ++next_session_id_, limits_, stats_, journal_);
       sessions_.emplace(key, session);
     }
   }
   if (discarded) end_session(*discarded);
-  session->set_expiry(expiry);
   session->attach(link);
+  session->set_expiry(expiry);  // after attach: a persistent session is journaled as attached
   return {session, present};
 }
 
@@ -93,7 +110,10 @@ bool Broker::unsubscribe(Session& session, const std::string& full_filter) {
 }
 
 std::size_t Broker::publish(const MessagePtr& message) {
-  if (message->retain) retained_.update(message);
+  if (message->retain) {
+    retained_.update(message);
+    if (journal_) journal_->append(journal::RetainedSaved{message});
+  }
   return router_.publish(message);
 }
 
@@ -123,6 +143,7 @@ void Broker::sweep(Clock::time_point now) {
 }
 
 void Broker::end_session(Session& session) {
+  session.end();
   for (const auto& [filter, record] : session.take_subscriptions())
     router_.unsubscribe(record.filter, &session, record.group);
 }
@@ -133,8 +154,10 @@ std::size_t Broker::session_count() const {
 }
 
 std::string Broker::render_metrics(std::size_t connections) const {
-  return stats_.render(session_count(), connections, router_.subscription_count(),
-                       retained_.size());
+  auto out =
+      stats_.render(session_count(), connections, router_.subscription_count(), retained_.size());
+  if (journal_) out += journal_->stats().render();
+  return out;
 }
 
 }  // namespace popflow::broker

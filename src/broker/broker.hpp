@@ -29,7 +29,13 @@ struct Will {
 
 class Broker {
  public:
-  Broker(Router& router, SessionLimits limits);
+  // `journal` null: sessions and retained messages live in memory only.
+  Broker(Router& router, SessionLimits limits, Journal* journal = nullptr);
+
+  // At start-up, before any connection: the sessions and retained messages the journal
+  // kept. Restored sessions are detached; their expiry counts from when they were left.
+  void restore(const StoredState& state);
+  Journal* journal() { return journal_; }
 
   struct Attached {
     std::shared_ptr<Session> session;
@@ -71,6 +77,7 @@ class Broker {
 
   Router& router_;
   SessionLimits limits_;
+  Journal* const journal_;
   Stats stats_;
   RetainedStore retained_;
   std::atomic<std::uint64_t> next_session_id_{0};

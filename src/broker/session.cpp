@@ -3,15 +3,56 @@
 #include <algorithm>
 
 namespace popflow::broker {
+namespace {
+
+std::int64_t wall_ms(Clock::time_point steady) {
+  using namespace std::chrono;
+  const auto ago = duration_cast<milliseconds>(Clock::now() - steady);
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() - ago.count();
+}
+
+Clock::time_point steady_from_wall(std::int64_t wall) {
+  using namespace std::chrono;
+  const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return Clock::now() - milliseconds(std::max<std::int64_t>(0, now - wall));
+}
+
+}  // namespace
 
 Session::Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits,
-                 Stats& stats)
+                 Stats& stats, Journal* journal)
     : key_(std::move(key)),
       identity_(std::move(identity)),
       id_(id),
       limits_(limits),
       stats_(stats),
+      journal_(journal),
       detached_at_(Clock::now()) {}
+
+void Session::restore(const StoredSession& stored) {
+  std::lock_guard lock(mutex_);
+  journaled_ = journal_ != nullptr;
+  expiry_ = stored.expiry;
+  // A session that was attached when the server stopped counts as detached from now on.
+  if (stored.detached_at) detached_at_ = steady_from_wall(*stored.detached_at);
+  subscriptions_ = stored.subscriptions;
+  for (const auto& [delivery, released] : stored.messages) {
+    next_seq_ = std::max(next_seq_, delivery.seq);
+    if (delivery.packet_id != 0) {
+      in_flight_.push_back({delivery, released});
+      next_packet_id_ = delivery.packet_id;
+    } else {
+      queue_.push_back(delivery);
+    }
+  }
+}
+
+void Session::end() {
+  std::lock_guard lock(mutex_);
+  if (journaled_) journal_->append(journal::SessionDropped{id_});
+  journaled_ = false;
+  ended_ = true;
+}
 
 bool Session::deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) {
   if (identity_.anonymous() && is_tenant_topic(message->topic)) return false;
@@ -45,6 +86,7 @@ void Session::deliver_retained(const MessagePtr& message, const SubscriptionOpti
 
 bool Session::enqueue(Delivery delivery) {
   std::lock_guard lock(mutex_);
+  if (ended_) return false;
   if (!link_ && delivery.qos == 0) {
     // Like mosquitto: QoS 0 is not kept for offline clients.
     stats_.dropped_offline_qos0.fetch_add(1, std::memory_order_relaxed);
@@ -53,6 +95,10 @@ bool Session::enqueue(Delivery delivery) {
   if (queue_.size() >= limits_.max_queued) {
     stats_.dropped_queue_full.fetch_add(1, std::memory_order_relaxed);
     return false;
+  }
+  if (delivery.qos > 0 && journaled_) {
+    delivery.seq = ++next_seq_;
+    journal_->append(journal::MessageSaved{id_, delivery});
   }
   queue_.push_back(std::move(delivery));
   if (link_) link_->wake();
@@ -70,6 +116,7 @@ bool Session::detach(SessionLink* link) {
   if (link_ != link) return false;
   link_ = nullptr;
   detached_at_ = Clock::now();
+  if (journaled_) journal_->append(journal::SessionDetached{id_, wall_ms(detached_at_)});
   return true;
 }
 
@@ -91,6 +138,18 @@ std::optional<std::chrono::seconds> Session::expiry() {
 void Session::set_expiry(std::optional<std::chrono::seconds> expiry) {
   std::lock_guard lock(mutex_);
   expiry_ = expiry;
+  const bool keep = journal_ && !ended_ && expiry_ != std::chrono::seconds(0);
+  if (keep && journaled_) return journal_session();
+  if (keep) {
+    journaled_ = true;
+    return journal_everything();
+  }
+  if (!journaled_) return;
+  // It now ends with its connection: it leaves the journal, and its messages with it.
+  journal_->append(journal::SessionDropped{id_});
+  journaled_ = false;
+  for (auto& delivery : queue_) delivery.seq = 0;
+  for (auto& entry : in_flight_) entry.delivery.seq = 0;
 }
 
 Clock::time_point Session::detached_at() {
@@ -117,6 +176,7 @@ std::vector<Delivery> Session::take_sendable(std::size_t window, Clock::time_poi
     const auto& expires = next.message->expires_at;
     if (expires && *expires <= now) {
       stats_.dropped_expired.fetch_add(1, std::memory_order_relaxed);
+      journal_dropped(next);
       queue_.pop_front();
       continue;
     }
@@ -124,6 +184,7 @@ std::vector<Delivery> Session::take_sendable(std::size_t window, Clock::time_poi
       if (in_flight_.size() >= window) break;
       next.packet_id = allocate_packet_id();
       if (next.packet_id == 0) break;  // all 65535 ids in flight
+      journal_sent(next, false);
       in_flight_.push_back({next, false});
     }
     out.push_back(std::move(next));
@@ -137,6 +198,7 @@ bool Session::complete(std::uint16_t packet_id) {
   auto it = std::ranges::find_if(
       in_flight_, [&](const InFlight& e) { return e.delivery.packet_id == packet_id; });
   if (it == in_flight_.end()) return false;
+  journal_dropped(it->delivery);
   in_flight_.erase(it);
   return true;
 }
@@ -148,6 +210,7 @@ bool Session::release(std::uint16_t packet_id) {
   });
   if (it == in_flight_.end()) return false;
   it->released = true;
+  journal_sent(it->delivery, true);
   return true;
 }
 
@@ -186,6 +249,7 @@ std::uint16_t Session::allocate_packet_id() {
 bool Session::add_subscription(const std::string& full_filter, const SubscriptionRecord& record) {
   std::lock_guard lock(mutex_);
   auto [it, inserted] = subscriptions_.insert_or_assign(full_filter, record);
+  if (journaled_) journal_->append(journal::SubscriptionSaved{id_, full_filter, record});
   return !inserted;
 }
 
@@ -195,12 +259,44 @@ std::optional<SubscriptionRecord> Session::remove_subscription(const std::string
   if (it == subscriptions_.end()) return std::nullopt;
   auto record = std::move(it->second);
   subscriptions_.erase(it);
+  if (journaled_) journal_->append(journal::SubscriptionDropped{id_, full_filter});
   return record;
 }
 
 std::map<std::string, SubscriptionRecord> Session::take_subscriptions() {
   std::lock_guard lock(mutex_);
   return std::exchange(subscriptions_, {});
+}
+
+void Session::journal_session() {
+  std::optional<std::int64_t> detached_at;
+  if (!link_) detached_at = wall_ms(detached_at_);
+  journal_->append(journal::SessionSaved{id_, key_, identity_, expiry_, detached_at});
+}
+
+void Session::journal_everything() {
+  journal_session();
+  for (const auto& [full_filter, record] : subscriptions_)
+    journal_->append(journal::SubscriptionSaved{id_, full_filter, record});
+  for (auto& entry : in_flight_) {
+    entry.delivery.seq = ++next_seq_;
+    journal_->append(journal::MessageSaved{id_, entry.delivery});
+    journal_sent(entry.delivery, entry.released);
+  }
+  for (auto& delivery : queue_) {
+    if (delivery.qos == 0) continue;
+    delivery.seq = ++next_seq_;
+    journal_->append(journal::MessageSaved{id_, delivery});
+  }
+}
+
+void Session::journal_sent(const Delivery& delivery, bool released) {
+  if (delivery.seq != 0 && journaled_)
+    journal_->append(journal::MessageSent{id_, delivery.seq, delivery.packet_id, released});
+}
+
+void Session::journal_dropped(const Delivery& delivery) {
+  if (delivery.seq != 0 && journaled_) journal_->append(journal::MessageDropped{id_, delivery.seq});
 }
 
 bool is_tenant_topic(std::string_view topic) {

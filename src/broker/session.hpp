@@ -3,6 +3,10 @@
 // subscriptions, messages queued while offline or beyond the in-flight window, QoS 1/2
 // messages sent and not yet acknowledged, and QoS 2 packet ids received and not released.
 //
+// Persistence: with a journal, a session whose expiry is not 0 is persistent: everything
+// above that changes is appended to the journal under the session's lock, so the journal
+// sees one session's changes in the order they happened. QoS 0 messages are not kept.
+//
 // Threads: deliver() runs on any publisher's thread; the rest on the thread of whichever
 // connection is attached. One mutex guards it all: a session is touched by one connection
 // and, briefly, by publishers, so it is never contended for long.
@@ -17,6 +21,7 @@
 
 #include "broker/delivery.hpp"
 #include "broker/identity.hpp"
+#include "broker/journal.hpp"
 #include "broker/stats.hpp"
 #include "topics/subscriber.hpp"
 
@@ -37,15 +42,17 @@ struct SessionLimits {
   std::size_t max_queued = 1000;  // messages waiting per session; beyond, new ones are dropped
 };
 
-struct SubscriptionRecord {
-  std::string group;   // $share group, empty when not shared
-  std::string filter;  // without the $share/<group>/ prefix
-  SubscriptionOptions options;
-};
-
 class Session : public Subscriber {
  public:
-  Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits, Stats& stats);
+  // `journal` null: nothing is persisted.
+  Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits, Stats& stats,
+          Journal* journal = nullptr);
+  // Back from the store at start-up, detached: subscriptions (the caller also gives them to
+  // the router), queued messages, and the ones in flight, resent with DUP on attach.
+  void restore(const StoredSession& stored);
+  // The session is over (expired, discarded by a clean start): it takes no more messages
+  // and leaves the journal.
+  void end();
 
   const std::string& key() const { return key_; }
   const Identity& identity() const { return identity_; }
@@ -87,16 +94,25 @@ class Session : public Subscriber {
   };
   bool enqueue(Delivery delivery);
   std::uint16_t allocate_packet_id();
+  // Journal helpers, called with the lock held.
+  void journal_session();
+  void journal_everything();  // the session has just become persistent
+  void journal_sent(const Delivery& delivery, bool released);
+  void journal_dropped(const Delivery& delivery);
 
   const std::string key_;
   const Identity identity_;
   const std::uint64_t id_;
   const SessionLimits limits_;
   Stats& stats_;
+  Journal* const journal_;
 
   std::mutex mutex_;
   SessionLink* link_ = nullptr;
   bool resend_ = false;
+  bool ended_ = false;
+  bool journaled_ = false;      // the journal holds it: every change is appended
+  std::uint64_t next_seq_ = 0;  // the journal's name for each queued QoS 1/2 message
   std::optional<std::chrono::seconds> expiry_;
   Clock::time_point detached_at_;
   // A list, not a deque: libstdc++'s deque allocates ~600 bytes even when empty, and most

@@ -183,6 +183,18 @@ const std::vector<Setting>& settings() {
                        &Config::overload_lag),
       size_setting("rate_burst", "triggers one API key may send at once above its rate",
                    &Config::rate_burst),
+      bool_setting("durability",
+                   "keep persistent MQTT sessions, their queued QoS 1/2 messages and retained "
+                   "messages in the store, so they survive a restart; a trigger is answered "
+                   "once it is written",
+                   &Config::durability),
+      bool_setting("durability_fsync",
+                   "sync the store's log to disk at every group commit (survives a power cut, "
+                   "not only a crash)",
+                   &Config::durability_fsync),
+      size_setting("durability_max_backlog",
+                   "journal entries waiting to be written before new triggers get 503",
+                   &Config::durability_max_backlog),
   };
   return table;
 }

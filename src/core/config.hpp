@@ -55,6 +55,10 @@ struct Config {
   std::size_t mqtt_max_unsent_bytes = 4 * 1024 * 1024;
   std::size_t mqtt_topic_alias_maximum = 10;
   ms trigger_expiry{60'000};
+  // Persistent MQTT sessions and retained messages are journaled to the store (issue #5).
+  bool durability = true;
+  bool durability_fsync = true;
+  std::size_t durability_max_backlog = 100'000;
   // TLS: served only when both files are set.
   std::string tls_cert;
   std::string tls_key;

@@ -103,6 +103,13 @@ Response refused(const Request& request, RequestInfo& info, const Problem& probl
   return make_problem(request, problem);
 }
 
+// The store cannot keep up with what persistent sessions queue: refuse rather than let the
+// backlog (and the memory it holds) grow without bound.
+bool journal_behind(net::ServerState& state) {
+  const auto* journal = state.broker.journal();
+  return journal && journal->backlog() > state.config.durability_max_backlog;
+}
+
 std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
 }
@@ -151,8 +158,13 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
   message->qos = 1;
   message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
   info.message_id = message->id;
+  // Whatever this publish appended to the journal (queued for persistent sessions) must be
+  // on disk before the answer: the session sends it once the journal says so.
+  const auto journaled_before = broker::Journal::appended_here();
   const auto delivered = state.broker.publish(message);
   state.metrics.count_published(delivered);
+  if (const auto journaled = broker::Journal::appended_here(); journaled != journaled_before)
+    info.journal_seq = journaled;
 
   boost::json::object body{
       {"status", "ok"}, {"id", message->id}, {"topic", message->topic}, {"delivered", delivered}};
@@ -176,7 +188,7 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     response.set(bhttp::field::allow, "GET, POST, OPTIONS");
     return response;
   }
-  if (worker.overloaded()) {
+  if (worker.overloaded() || journal_behind(state)) {
     auto response = refuse(
         {503, "overloaded", "the server is overloaded; retry in a second or on another node", ""});
     response.set(bhttp::field::retry_after, "1");

@@ -1,6 +1,7 @@
 #include "http/http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -168,6 +169,7 @@ void HttpSession<Stream>::handle() {
   auto outcome = dispatch(request, worker_, info_);
   if (auto* response = std::get_if<Response>(&outcome)) {
     if (draining_) response->keep_alive(false);
+    if (info_.journal_seq != 0) return send_when_written(std::move(*response));
     return send(std::move(*response));
   }
   // The request opened an event stream: the socket moves to an SseSession for good.
@@ -191,6 +193,29 @@ void HttpSession<Stream>::send(Response response) {
   bhttp::async_write(stream_, response_,
                      [self = this->shared_from_this(), keep_alive](
                          beast::error_code ec, std::size_t) { self->on_write(ec, keep_alive); });
+}
+
+// A trigger queued for a persistent session is answered once the journal has committed it,
+// so a 200 means it survives a crash. The journal calls back on its own thread.
+template <class Stream>
+void HttpSession<Stream>::send_when_written(Response response) {
+  auto* journal = worker_.state().broker.journal();
+  journal->when_written(info_.journal_seq, [self = this->shared_from_this(),
+                                            response = std::move(response)](bool written) mutable {
+    boost::asio::post(
+        self->stream_.get_executor(), [self, response = std::move(response), written]() mutable {
+          if (!written) {
+            self->info_.refusal = "not_stored";
+            response = make_problem(
+                self->parser_->get(),
+                {503, "not_stored",
+                 "the trigger reached the connected clients but could not be stored for the "
+                 "offline ones; retry it",
+                 ""});
+          }
+          self->send(std::move(response));
+        });
+  });
 }
 
 template <class Stream>

@@ -49,6 +49,7 @@ class HttpSession : public net::Drainable,
   void answer_read_error(boost::beast::error_code ec);
   void handle();
   void send(Response response);
+  void send_when_written(Response response);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
   void close();

@@ -1,6 +1,7 @@
 #pragma once
 // What the access log records about one request. Filled by the handlers; holds no key,
 // token or query string, so it is safe to log whole.
+#include <cstdint>
 #include <string>
 
 #include "net/metrics.hpp"
@@ -14,6 +15,9 @@ struct RequestInfo {
   std::string event;
   std::string message_id;
   std::string refusal;  // the error code, when refused
+  // Not 0: the answer waits until the broker's journal has written this far (the trigger
+  // was queued for a persistent session).
+  std::uint64_t journal_seq = 0;
 };
 
 }  // namespace popflow::http

@@ -32,13 +32,17 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind(int index, const std::optional<std::string>& value);
-  bool step();  // true while rows remain
-  void run();   // steps to completion
+  Statement& bind_blob(int index, std::string_view bytes);  // bytes, not UTF-8 text
+  Statement& bind_null(int index);
+  bool step();   // true while rows remain
+  void run();    // steps to completion, then resets: the statement can be bound again
+  void reset();  // back to its start, bindings cleared
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
   std::optional<std::string> optional_text(int column) const;
+  std::string blob(int column) const;
 
  private:
   sqlite3* db_;

@@ -30,6 +30,58 @@ constexpr const char* kSteps[] = {
     );
     CREATE INDEX keys_by_customer ON keys(customer_id);
     )sql",
+    // 2: the broker's persistent MQTT sessions (issue #5, durability): written by the
+    // server's journal thread, read back when it starts. No foreign keys: the journal writes
+    // in arrival order and a session's rows go with it (broker/session_store.cpp).
+    R"sql(
+    CREATE TABLE mqtt_sessions (
+      id          INTEGER PRIMARY KEY,
+      key         TEXT NOT NULL,
+      customer    TEXT,
+      token_id    TEXT,
+      agent_id    TEXT,
+      expiry      INTEGER,
+      detached_at INTEGER
+    );
+    CREATE TABLE mqtt_subscriptions (
+      session_id      INTEGER NOT NULL,
+      filter          TEXT NOT NULL,
+      share_group     TEXT NOT NULL,
+      topic_filter    TEXT NOT NULL,
+      qos             INTEGER NOT NULL,
+      no_local        INTEGER NOT NULL,
+      retain_as_published INTEGER NOT NULL,
+      retain_handling INTEGER NOT NULL,
+      identifier      INTEGER NOT NULL,
+      PRIMARY KEY (session_id, filter)
+    ) WITHOUT ROWID;
+    CREATE TABLE mqtt_queued (
+      session_id  INTEGER NOT NULL,
+      seq         INTEGER NOT NULL,
+      qos         INTEGER NOT NULL,
+      retain      INTEGER NOT NULL,
+      subscription_ids TEXT NOT NULL,
+      packet_id   INTEGER NOT NULL DEFAULT 0,
+      released    INTEGER NOT NULL DEFAULT 0,
+      topic       TEXT NOT NULL,
+      payload     BLOB NOT NULL,
+      message_id  TEXT NOT NULL,
+      message_qos INTEGER NOT NULL,
+      message_retain INTEGER NOT NULL,
+      expires_at  INTEGER,
+      origin      INTEGER NOT NULL,
+      properties  BLOB,
+      PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE mqtt_retained (
+      topic       TEXT PRIMARY KEY,
+      payload     BLOB NOT NULL,
+      message_id  TEXT NOT NULL,
+      message_qos INTEGER NOT NULL,
+      expires_at  INTEGER,
+      properties  BLOB
+    );
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

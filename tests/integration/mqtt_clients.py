@@ -181,6 +181,12 @@ class RawMqtt:
     def puback(self, packet_id):
         self.sock.sendall(self._packet(0x40, struct.pack(">H", packet_id)))
 
+    def ping(self):
+        """PINGREQ, then waits for PINGRESP: everything sent before has been handled."""
+        self.sock.sendall(bytes([0xC0, 0]))
+        ptype, _ = self.read()
+        assert ptype == 0xD0, ptype
+
     def closed_within(self, seconds):
         self.sock.settimeout(seconds)
         try:

@@ -1,0 +1,140 @@
+#include "broker/journal.hpp"
+
+#include <fmt/format.h>
+
+#include "broker/session_store.hpp"
+#include "core/log.hpp"
+
+namespace popflow::broker {
+namespace {
+
+thread_local std::uint64_t last_appended_here = 0;
+
+}  // namespace
+
+std::string JournalStats::render() const {
+  return fmt::format(
+      "# HELP popflow_journal_commits_total Group commits of persistent sessions to the store.\n"
+      "# TYPE popflow_journal_commits_total counter\npopflow_journal_commits_total {}\n"
+      "# HELP popflow_journal_entries_total Session changes written to the store.\n"
+      "# TYPE popflow_journal_entries_total counter\npopflow_journal_entries_total {}\n"
+      "# HELP popflow_journal_failures_total Commits that failed (see the error log).\n"
+      "# TYPE popflow_journal_failures_total counter\npopflow_journal_failures_total {}\n"
+      "# HELP popflow_journal_backlog Session changes waiting to be written.\n"
+      "# TYPE popflow_journal_backlog gauge\npopflow_journal_backlog {}\n",
+      commits, entries, failures, backlog);
+}
+
+Journal::Journal(const std::string& path, bool fsync)
+    : store_(std::make_unique<SessionStore>(path, fsync)) {}
+
+Journal::~Journal() {
+  stop();
+}
+
+StoredState Journal::load() {
+  return store_->load();
+}
+
+void Journal::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Journal::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t Journal::append(JournalEntry entry) {
+  std::uint64_t seq;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(entry));
+    seq = ++appended_;
+  }
+  wake_.notify_one();
+  last_appended_here = seq;
+  return seq;
+}
+
+std::uint64_t Journal::appended_here() {
+  return last_appended_here;
+}
+
+void Journal::when_written(std::uint64_t seq, std::function<void(bool)> done) {
+  bool ok;
+  {
+    std::lock_guard lock(mutex_);
+    if (seq > written_) {
+      waiters_.push_back({seq, std::move(done)});
+      return;
+    }
+    ok = !failed(seq);
+  }
+  done(ok);
+}
+
+JournalStats Journal::stats() const {
+  std::lock_guard lock(mutex_);
+  auto stats = stats_;
+  stats.backlog = appended_ - written_;
+  return stats;
+}
+
+std::size_t Journal::backlog() const {
+  std::lock_guard lock(mutex_);
+  return appended_ - written_;
+}
+
+bool Journal::failed(std::uint64_t seq) const {
+  return seq > failed_from_ && seq <= failed_through_;
+}
+
+void Journal::run() {
+  std::vector<JournalEntry> batch;
+  for (;;) {
+    std::uint64_t through;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+      if (pending_.empty()) return;  // stopping, and everything is written
+      batch.swap(pending_);
+      through = appended_;
+    }
+    bool ok = true;
+    try {
+      store_->write(batch);
+    } catch (const std::exception& e) {
+      ok = false;
+      log::error("journal commit failed; persistent sessions may lose what it held",
+                 {{"entries", batch.size()}, {"error", e.what()}});
+    }
+    const auto count = batch.size();
+    batch.clear();  // drops the messages' last references here, not under the lock
+
+    std::vector<Waiter> ready;
+    {
+      std::lock_guard lock(mutex_);
+      if (!ok) {
+        failed_from_ = written_;
+        failed_through_ = through;
+        ++stats_.failures;
+      }
+      written_ = through;
+      ++stats_.commits;
+      stats_.entries += count;
+      std::erase_if(waiters_, [&](Waiter& w) {
+        if (w.seq > written_) return false;
+        ready.push_back(std::move(w));
+        return true;
+      });
+    }
+    for (auto& waiter : ready) waiter.done(ok);
+  }
+}
+
+}  // namespace popflow::broker

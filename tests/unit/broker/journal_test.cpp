@@ -1,0 +1,227 @@
+#include "broker/journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "../store/temp_dir.hpp"
+#include "broker/broker.hpp"
+#include "fake_link.hpp"
+#include "store/database.hpp"
+
+namespace popflow::broker {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One run of the server's broker: a router, a journal on the store, and the broker.
+struct BrokerRun {
+  explicit BrokerRun(const std::string& path) : journal(path, false), broker(router, {}, &journal) {
+    broker.restore(journal.load());
+    journal.start();
+  }
+  Router router;
+  Journal journal;
+  Broker broker;
+};
+
+struct JournalTest : ::testing::Test {
+  testing_support::TempDir dir;
+  std::string path = dir.file("popflow.db");
+  Identity acme{customer_identity("acme").claims};
+  FakeLink link;
+  SubscriptionOptions qos1 = qos_options(1);
+
+  SubscriptionRecord record(std::string filter) { return {{}, std::move(filter), qos1}; }
+
+  // A persistent session "agent" subscribed to CTI/acme/1001, left offline.
+  void leave_offline_subscriber(BrokerRun& run, std::chrono::seconds expiry = 3600s) {
+    auto attached = run.broker.attach("agent", acme, true, expiry, &link);
+    run.broker.subscribe(*attached.session, "CTI/acme/1001", record("CTI/acme/1001"));
+    run.broker.detach(attached.session, &link, std::nullopt);
+  }
+};
+
+// Waits until everything this thread appended is committed; returns whether it was.
+bool written(Journal& journal) {
+  std::promise<bool> done;
+  journal.when_written(Journal::appended_here(), [&](bool ok) { done.set_value(ok); });
+  auto future = done.get_future();
+  return future.wait_for(5s) == std::future_status::ready && future.get();
+}
+
+std::vector<std::string> payloads(const std::vector<Delivery>& deliveries) {
+  std::vector<std::string> out;
+  for (const auto& d : deliveries) out.push_back(d.message->payload);
+  return out;
+}
+
+TEST_F(JournalTest, PersistentSessionComesBackWithItsSubscriptionAndQueue) {
+  {
+    BrokerRun run(path);
+    leave_offline_subscriber(run);
+    for (const auto* p : {"ring", "answer", "hangup"})
+      run.broker.publish(make_message("CTI/acme/1001", 1, false, p));
+  }
+  BrokerRun again(path);
+  auto resumed = again.broker.attach("agent", acme, false, 3600s, &link);
+  EXPECT_TRUE(resumed.present);
+  EXPECT_EQ(payloads(resumed.session->take_sendable(10, Clock::now())),
+            (std::vector<std::string>{"ring", "answer", "hangup"}));
+  // The subscription is back in the router too.
+  EXPECT_EQ(again.broker.publish(make_message("CTI/acme/1001")), 1u);
+}
+
+TEST_F(JournalTest, InFlightMessagesComeBackWithTheirPacketIdsAsDuplicates) {
+  std::uint16_t packet_id = 0;
+  {
+    BrokerRun run(path);
+    auto attached = run.broker.attach("agent", acme, true, std::nullopt, &link);
+    run.broker.subscribe(*attached.session, "CTI/acme/1001", record("CTI/acme/1001"));
+    run.broker.publish(make_message("CTI/acme/1001", 1, false, "sent"));
+    run.broker.publish(make_message("CTI/acme/1001", 1, false, "acked"));
+    auto sent = attached.session->take_sendable(10, Clock::now());
+    ASSERT_EQ(sent.size(), 2u);
+    packet_id = sent[0].packet_id;
+    EXPECT_TRUE(attached.session->complete(sent[1].packet_id));
+  }  // no detach: as if killed while the client was connected
+  BrokerRun again(path);
+  auto resumed = again.broker.attach("agent", acme, false, std::nullopt, &link);
+  auto out = resumed.session->take_sendable(10, Clock::now());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].message->payload, "sent");
+  EXPECT_EQ(out[0].packet_id, packet_id);
+  EXPECT_TRUE(out[0].dup);
+}
+
+TEST_F(JournalTest, SessionsEndingWithTheirConnectionAreNotKept) {
+  {
+    BrokerRun run(path);
+    auto attached = run.broker.attach("agent", acme, true, 0s, &link);
+    run.broker.subscribe(*attached.session, "CTI/acme/1001", record("CTI/acme/1001"));
+  }
+  BrokerRun again(path);
+  EXPECT_EQ(again.broker.session_count(), 0u);
+  EXPECT_FALSE(again.broker.attach("agent", acme, false, 0s, &link).present);
+}
+
+TEST_F(JournalTest, CleanStartAndExpiryRemoveTheStoredSession) {
+  {
+    BrokerRun run(path);
+    leave_offline_subscriber(run);
+    FakeLink other;
+    run.broker.attach("agent", acme, true, 0s, &other);  // clean start, not persistent
+  }
+  {
+    BrokerRun run(path);
+    EXPECT_EQ(run.broker.session_count(), 0u);
+    leave_offline_subscriber(run, 1s);
+    run.broker.sweep(Clock::now() + 2s);
+  }
+  BrokerRun again(path);
+  EXPECT_EQ(again.broker.session_count(), 0u);
+}
+
+TEST_F(JournalTest, ExpiryKeepsCountingAcrossARestart) {
+  {
+    BrokerRun run(path);
+    leave_offline_subscriber(run, 1s);
+  }
+  std::this_thread::sleep_for(1100ms);
+  BrokerRun again(path);
+  EXPECT_EQ(again.broker.session_count(), 1u);
+  again.broker.sweep(Clock::now());
+  EXPECT_EQ(again.broker.session_count(), 0u);
+}
+
+TEST_F(JournalTest, RetainedMessagesSurviveAndAnEmptyOneDeletes) {
+  {
+    BrokerRun run(path);
+    run.broker.publish(make_message("status/a", 1, true, "on"));
+    run.broker.publish(make_message("status/b", 1, true, "on"));
+    run.broker.publish(make_message("status/b", 1, true, ""));
+  }
+  BrokerRun again(path);
+  auto attached = again.broker.attach("viewer", acme, true, 0s, &link);
+  again.broker.subscribe(*attached.session, "status/#", record("status/#"));
+  auto out = attached.session->take_sendable(10, Clock::now());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].message->topic, "status/a");
+  EXPECT_TRUE(out[0].retain);
+}
+
+TEST_F(JournalTest, PropertiesAndExpiryOfQueuedMessagesRoundTrip) {
+  {
+    BrokerRun run(path);
+    leave_offline_subscriber(run);
+    auto message = std::make_shared<Message>();
+    message->topic = "CTI/acme/1001";
+    message->payload = std::string("bin\0ary", 7);
+    message->id = "m-1";
+    message->qos = 1;
+    message->expires_at = Clock::now() + 60s;
+    auto properties = std::make_shared<MessageProperties>();
+    properties->content_type = "application/json";
+    properties->correlation_data = std::string("\x00\xff", 2);
+    properties->user_properties = {{"case", "42"}, {"case", "43"}};
+    message->properties = properties;
+    run.broker.publish(message);
+  }
+  BrokerRun again(path);
+  auto resumed = again.broker.attach("agent", acme, false, 3600s, &link);
+  auto out = resumed.session->take_sendable(10, Clock::now());
+  ASSERT_EQ(out.size(), 1u);
+  const auto& m = *out[0].message;
+  EXPECT_EQ(m.payload, std::string("bin\0ary", 7));
+  EXPECT_EQ(m.id, "m-1");
+  ASSERT_TRUE(m.expires_at);
+  EXPECT_GT(*m.expires_at, Clock::now() + 50s);
+  ASSERT_TRUE(m.properties);
+  EXPECT_EQ(m.properties->content_type, "application/json");
+  EXPECT_EQ(m.properties->correlation_data, std::string("\x00\xff", 2));
+  EXPECT_EQ(m.properties->user_properties.size(), 2u);
+}
+
+TEST_F(JournalTest, EntriesAppendedWhileBusyShareOneCommit) {
+  Router router;
+  Journal journal(path, false);
+  Broker broker(router, {}, &journal);
+  auto attached = broker.attach("agent", acme, true, 3600s, &link);
+  broker.subscribe(*attached.session, "CTI/acme/1001", record("CTI/acme/1001"));
+  for (int i = 0; i < 500; ++i) broker.publish(make_message("CTI/acme/1001"));
+  journal.start();  // everything so far is waiting: one transaction takes it all
+  journal.stop();
+  EXPECT_EQ(journal.stats().commits, 1u);
+  EXPECT_EQ(journal.stats().entries, 502u);
+}
+
+TEST_F(JournalTest, AnswersWaitForTheCommitHoldingTheirEntries) {
+  BrokerRun run(path);
+  leave_offline_subscriber(run);
+  const auto before = Journal::appended_here();
+  run.broker.publish(make_message("CTI/acme/1001"));
+  const auto seq = Journal::appended_here();
+  ASSERT_GT(seq, before);
+  EXPECT_TRUE(written(run.journal));
+  EXPECT_EQ(run.journal.backlog(), 0u);
+  // Already written: answered at once, on this thread.
+  bool now = false;
+  run.journal.when_written(seq, [&](bool ok) { now = ok; });
+  EXPECT_TRUE(now);
+}
+
+TEST_F(JournalTest, AFailedCommitIsReportedToItsWaiters) {
+  BrokerRun run(path);
+  leave_offline_subscriber(run);
+  ASSERT_TRUE(written(run.journal));
+  {
+    store::Database other(path);
+    other.exec("DROP TABLE mqtt_queued");
+  }
+  run.broker.publish(make_message("CTI/acme/1001"));
+  EXPECT_FALSE(written(run.journal));
+  EXPECT_EQ(run.journal.stats().failures, 1u);
+}
+
+}  // namespace
+}  // namespace popflow::broker
