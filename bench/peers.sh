@@ -32,7 +32,7 @@ make_credentials() {
 start_ours() {
   local http=$1 mqtt=$2 threads=$3
   shift 3
-  "$bin" serve --data-dir "$work/data" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
+  "$bin" serve --data-dir "${OURS_DATA_DIR:-$work/data}" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
     --threads "$threads" --rate-limit 0 --access-log=false --log-level warn "$@" &
   ours_pid=$!
   started_pids+=("$ours_pid")

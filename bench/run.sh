@@ -77,6 +77,25 @@ done
 for round in $(seq "$ROUNDS"); do deliver_all "sat:$DURATION" 1; done
 stop_started
 
+# Durability (issue #5): the cost of persistent sessions. The same subscribers with clean
+# session 0, so every trigger is journaled (queued, sent, acknowledged) and answered only
+# after its group commit; with and without fsync, against clean sessions on the same kind of
+# fresh server. Each run gets its own copy of the data dir: no session outlives its run.
+durable() {  # NAME PERSISTENT SERVER-FLAGS...
+  local name=$1 persistent=$2
+  shift 2
+  rm -rf "$work/data-durable" && cp -r "$work/data" "$work/data-durable"
+  OURS_DATA_DIR="$work/data-durable" start_ours "$p_http" "$p_mqtt" "$THREADS" "$@"
+  deliver "$name" "sat:$DURATION" 0 --protocol mqtt --sub-port "$p_mqtt" --token "$token" \
+    --persistent "$persistent" "${ours_pub[@]}"
+  stop_started
+}
+for round in $(seq "$ROUNDS"); do
+  durable ours-mqtt-clean 0
+  durable ours-mqtt-durable 1
+  durable ours-mqtt-durable-nofsync 1 --durability-fsync=false
+done
+
 # Idle connections: a fresh server and a fresh mosquitto, so RSS before/after is theirs alone.
 idle() {  # NAME PID PORT LOADGEN-ARGS...
   local name=$1 pid=$2 port=$3

@@ -59,6 +59,15 @@ def build(lines, rates):
                     flag = "" if o["missing"] == 0 and o["duplicates"] == 0 else " (lost/dup!)"
                     table.append([scenario + " (saturation)", what, ours, fmt(o[key]) + flag, peer,
                                   fmt(p[key]), ratio(o[key], p[key])])
+    # durability: persistent sessions (journaled, answered after the group commit) vs clean
+    base = best(lines, "deliver", "ours-mqtt-clean", "completed_per_s", "sat")
+    for durable in ("ours-mqtt-durable", "ours-mqtt-durable-nofsync"):
+        o = best(lines, "deliver", durable, "completed_per_s", "sat")
+        if o and base:
+            flag = "" if o["missing"] == 0 and o["duplicates"] == 0 else " (lost/dup!)"
+            table.append(["durability (saturation)", "triggers/s delivered to persistent sessions",
+                          durable, fmt(o["completed_per_s"]) + flag, "ours-mqtt-clean",
+                          fmt(base["completed_per_s"]), ratio(o["completed_per_s"], base["completed_per_s"])])
     o, p = best(lines, "deliver", "ours-mqtt", "completed_per_s", "sat"), \
         best(lines, "deliver", "nchan-ws", "completed_per_s", "sat")
     if o and p:

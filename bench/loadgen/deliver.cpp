@@ -5,7 +5,8 @@
 // "RATE:SECONDS" (open loop at RATE triggers/s). One JSON line per phase.
 // Options: --name --protocol mqtt|mqtt-ws|sse|nchan-ws --sub-port --token --subscribers
 //          --sub-topic (template, {agent} = subscriber index or "all") --fanout 0|1
-//          --phases --window --drain, and the publisher's (see make_publisher_from)
+//          --phases --window --drain, --persistent 0|1 (MQTT clean session 0), and the
+//          publisher's (see make_publisher_from)
 #include "scenarios.hpp"
 #include "subscriber.hpp"
 #include "tracker.hpp"
@@ -120,6 +121,7 @@ awaitable<int> deliver_main(const Options& o) {
   sc.endpoint.host = o.str("host", "127.0.0.1");
   sc.endpoint.port = static_cast<unsigned short>(o.num("sub-port", 1883));
   sc.token = o.str("token");
+  sc.persistent = o.num("persistent", 0) != 0;
   SubscriberCounts counts;
   std::vector<std::unique_ptr<Subscriber>> subs;
   std::string topic = o.str("sub-topic", "CTI/bench/{agent}");

@@ -36,11 +36,11 @@ std::uint16_t read_u16(std::string_view s, std::size_t at) {
 }  // namespace
 
 void append_connect(std::string& out, std::string_view client_id, std::string_view username,
-                    std::string_view password, std::uint16_t keepalive_s) {
+                    std::string_view password, std::uint16_t keepalive_s, bool clean) {
   std::string body;
   append_str(body, "MQTT");
-  body.push_back(4);          // protocol level 3.1.1
-  std::uint8_t flags = 0x02;  // clean session: a benchmark wants no leftover state
+  body.push_back(4);  // protocol level 3.1.1
+  std::uint8_t flags = clean ? 0x02 : 0;
   if (!username.empty()) flags |= 0x80;
   if (!password.empty()) flags |= 0x40;
   body.push_back(static_cast<char>(flags));

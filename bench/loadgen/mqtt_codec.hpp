@@ -18,8 +18,9 @@ enum class Type : std::uint8_t {
   pingresp = 13,
 };
 
+// clean = false asks for a persistent session (3.1.1 clean session 0).
 void append_connect(std::string& out, std::string_view client_id, std::string_view username,
-                    std::string_view password, std::uint16_t keepalive_s);
+                    std::string_view password, std::uint16_t keepalive_s, bool clean = true);
 void append_subscribe(std::string& out, std::uint16_t packet_id, std::string_view filter,
                       std::uint8_t qos);
 void append_publish(std::string& out, std::string_view topic, std::string_view payload,

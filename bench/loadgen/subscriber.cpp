@@ -68,7 +68,7 @@ class SubscriberImpl : public Subscriber {
   awaitable<void> run_mqtt() {
     std::string out;
     mqtt::append_connect(out, client_id_, config_.token.empty() ? "" : config_.username,
-                         config_.token, config_.keepalive_s);
+                         config_.token, config_.keepalive_s, !config_.persistent);
     mqtt::append_subscribe(out, 1, topic_, config_.qos);
     send(std::move(out));
     if (config_.keepalive_s > 0) asio::co_spawn(ex_, ping_loop(), asio::detached);

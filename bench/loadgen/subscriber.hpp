@@ -26,6 +26,7 @@ struct SubscriberConfig {
   std::string token;  // MQTT password / SSE bearer token; "" = anonymous (mosquitto)
   std::uint16_t keepalive_s = 60;
   std::uint8_t qos = 1;
+  bool persistent = false;  // MQTT clean session 0: the server keeps (and journals) the session
 };
 
 class Subscriber {
