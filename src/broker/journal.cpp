@@ -37,6 +37,10 @@ StoredState Journal::load() {
 }
 
 void Journal::start() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -106,8 +110,9 @@ void Journal::run() {
       through = appended_;
     }
     bool ok = true;
+    bool committed = false;
     try {
-      store_->write(batch);
+      committed = store_->write(batch);
     } catch (const std::exception& e) {
       ok = false;
       log::error("journal commit failed; persistent sessions may lose what it held",
@@ -125,7 +130,7 @@ void Journal::run() {
         ++stats_.failures;
       }
       written_ = through;
-      ++stats_.commits;
+      if (committed) ++stats_.commits;
       stats_.entries += count;
       std::erase_if(waiters_, [&](Waiter& w) {
         if (w.seq > written_) return false;

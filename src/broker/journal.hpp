@@ -30,7 +30,7 @@ namespace popflow::broker {
 class SessionStore;
 
 struct JournalStats {
-  std::uint64_t commits = 0;
+  std::uint64_t commits = 0;  // transactions (a batch that settled itself writes none)
   std::uint64_t entries = 0;
   std::uint64_t failures = 0;  // commits that failed; their waiters were told
   std::size_t backlog = 0;     // entries appended and not yet committed

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "auth/base64url.hpp"
 
@@ -147,10 +148,55 @@ SessionStore::SessionStore(const std::string& path, bool fsync)
   db_.exec(fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
 }
 
-void SessionStore::write(std::span<const JournalEntry> batch) {
+namespace {
+
+using MessageKey = std::pair<std::uint64_t, std::uint64_t>;  // session, seq
+
+struct MessageKeyHash {
+  std::size_t operator()(const MessageKey& k) const {
+    return std::hash<std::uint64_t>()(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
+  }
+};
+
+std::optional<MessageKey> message_key(const JournalEntry& entry) {
+  if (const auto* e = std::get_if<journal::MessageSaved>(&entry))
+    return MessageKey{e->session, e->delivery.seq};
+  if (const auto* e = std::get_if<journal::MessageSent>(&entry))
+    return MessageKey{e->session, e->seq};
+  if (const auto* e = std::get_if<journal::MessageDropped>(&entry))
+    return MessageKey{e->session, e->seq};
+  return std::nullopt;
+}
+
+// Messages queued and acknowledged within one batch: the usual case for a connected client,
+// which acknowledges before the commit comes round. Nothing of them needs to reach the disk.
+std::unordered_set<MessageKey, MessageKeyHash> settled_within(std::span<const JournalEntry> batch) {
+  std::unordered_set<MessageKey, MessageKeyHash> saved, settled;
+  for (const auto& entry : batch) {
+    if (const auto* e = std::get_if<journal::MessageSaved>(&entry)) {
+      saved.insert({e->session, e->delivery.seq});
+    } else if (const auto* e = std::get_if<journal::MessageDropped>(&entry)) {
+      if (saved.contains({e->session, e->seq})) settled.insert({e->session, e->seq});
+    }
+  }
+  return settled;
+}
+
+}  // namespace
+
+bool SessionStore::write(std::span<const JournalEntry> batch) {
+  const auto settled = settled_within(batch);
+  const auto skipped = [&](const JournalEntry& entry) {
+    const auto key = message_key(entry);
+    return key && settled.contains(*key);
+  };
+  if (std::ranges::all_of(batch, skipped)) return false;
   db_.exec("BEGIN IMMEDIATE");
   try {
-    for (const auto& entry : batch) std::visit([this](const auto& e) { apply(e); }, entry);
+    for (const auto& entry : batch) {
+      if (skipped(entry)) continue;
+      std::visit([this](const auto& e) { apply(e); }, entry);
+    }
     db_.exec("COMMIT");
   } catch (...) {
     try {
@@ -159,6 +205,7 @@ void SessionStore::write(std::span<const JournalEntry> batch) {
     }
     throw;
   }
+  return true;
 }
 
 void SessionStore::apply(const journal::SessionSaved& entry) {

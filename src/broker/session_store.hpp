@@ -21,7 +21,9 @@ class SessionStore {
   // longer exist (a crash between entries) are removed.
   StoredState load();
   // One transaction for the whole batch; throws store::StoreError (then nothing of it holds).
-  void write(std::span<const JournalEntry> batch);
+  // A message both queued and acknowledged within the batch is not written at all. Returns
+  // false when nothing was left to write (no transaction, no fsync).
+  bool write(std::span<const JournalEntry> batch);
 
  private:
   void apply(const journal::SessionSaved& entry);

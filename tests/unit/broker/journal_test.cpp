@@ -195,6 +195,25 @@ TEST_F(JournalTest, EntriesAppendedWhileBusyShareOneCommit) {
   EXPECT_EQ(journal.stats().entries, 502u);
 }
 
+TEST_F(JournalTest, MessagesAcknowledgedBeforeTheCommitAreNeverWritten) {
+  Router router;
+  Journal journal(path, false);
+  Broker broker(router, {}, &journal);
+  auto attached = broker.attach("agent", acme, true, 3600s, &link);
+  broker.subscribe(*attached.session, "CTI/acme/1001", record("CTI/acme/1001"));
+  journal.start();
+  ASSERT_TRUE(written(journal));
+  const auto commits = journal.stats().commits;
+  journal.stop();  // what follows waits for one batch
+  for (int i = 0; i < 10; ++i) broker.publish(make_message("CTI/acme/1001"));
+  for (const auto& delivery : attached.session->take_sendable(10, Clock::now()))
+    ASSERT_TRUE(attached.session->complete(delivery.packet_id));
+  journal.start();
+  EXPECT_TRUE(written(journal));  // waiters are still told
+  EXPECT_EQ(journal.stats().commits, commits);
+  EXPECT_EQ(journal.stats().entries, 2u + 30u);
+}
+
 TEST_F(JournalTest, AnswersWaitForTheCommitHoldingTheirEntries) {
   BrokerRun run(path);
   leave_offline_subscriber(run);
