@@ -64,6 +64,7 @@ class MqttConnection : public broker::SessionLink,
   // mqtt_publish.cpp
   void handle_publish(mqtt::Publish& packet);
   void handle_ack(const mqtt::Ack& ack);
+  void acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_before);
   void flush();
   // mqtt_subscribe.cpp
   void handle_subscribe(const mqtt::Subscribe& packet);
@@ -97,6 +98,10 @@ class MqttConnection : public broker::SessionLink,
   std::size_t window_ = 0;                        // QoS 1/2 in flight to the client
   std::optional<std::uint32_t> peer_max_packet_;  // the client's Maximum Packet Size
   std::vector<std::string> topic_aliases_;        // client -> server, index = alias
+  // Acknowledgements held until the journal has written what their PUBLISH appended; the
+  // ones after wait behind them, so acknowledgements keep the order of the PUBLISHes.
+  std::size_t acks_waiting_ = 0;
+  std::uint64_t acks_wait_for_ = 0;
 };
 
 // net::Listener hook for the MQTT port.

@@ -3,6 +3,9 @@
 // Incoming QoS 2 uses "method A" of section 4.3.3: the message is published on the first
 // PUBLISH and only its packet id is remembered until PUBREL, so a resent PUBLISH is not
 // published twice.
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
 #include "auth/acl.hpp"
 #include "core/log.hpp"
 #include "mqtt/codec.hpp"
@@ -53,22 +56,47 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
     if (first && session_->incoming_qos2() > worker_.state().config.mqtt_max_inflight)
       return disconnect(ReasonCode::receive_maximum_exceeded, "too many QoS 2 messages in flight");
     std::size_t reached = 1;
+    const auto journaled_before = broker::Journal::appended_here();
     if (first)
       reached = broker.publish(make_message(std::move(packet.topic), std::move(packet.payload),
                                             packet.qos, packet.retain, packet.properties,
                                             session_->id()));
     const auto code =
         v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
-    return send(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}});
+    return acknowledge(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}}, journaled_before);
   }
+  const auto journaled_before = broker::Journal::appended_here();
   const auto reached =
       broker.publish(make_message(std::move(packet.topic), std::move(packet.payload), packet.qos,
                                   packet.retain, packet.properties, session_->id()));
   if (packet.qos == 1) {
     const auto code =
         v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
-    send(mqtt::Ack{mqtt::PacketType::puback, id, code, {}});
+    acknowledge(mqtt::Ack{mqtt::PacketType::puback, id, code, {}}, journaled_before);
   }
+}
+
+// Like a trigger's 200, a PUBACK/PUBREC tells the publisher it may forget the message: when
+// the publish appended to the journal (queued for a persistent session, or retained), it is
+// sent once that is written. The journal calls back in order, and posts keep that order.
+void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_before) {
+  auto* journal = worker_.state().broker.journal();
+  const auto journaled = broker::Journal::appended_here();
+  if (!journal || (journaled == journaled_before && acks_waiting_ == 0)) return send(ack);
+  if (journaled != journaled_before) acks_wait_for_ = std::max(acks_wait_for_, journaled);
+  ++acks_waiting_;
+  journal->when_written(acks_wait_for_,
+                        [self = shared_from_this(), reply = ack](bool written) mutable {
+                          // Not written: a 5.0 publisher hears so; 3.1.1 has no code for it (the
+                          // error is logged).
+                          if (!written && self->version_ == mqtt::ProtocolVersion::v5 &&
+                              reply.reason_code == ReasonCode::success)
+                            reply.reason_code = ReasonCode::unspecified_error;
+                          boost::asio::post(self->worker_.io(), [self, reply] {
+                            --self->acks_waiting_;
+                            self->send(reply);
+                          });
+                        });
 }
 
 void MqttConnection::handle_ack(const mqtt::Ack& ack) {
