@@ -2,23 +2,9 @@
 
 #include <algorithm>
 
+#include "broker/stored_message.hpp"
+
 namespace popflow::broker {
-namespace {
-
-std::int64_t wall_ms(Clock::time_point steady) {
-  using namespace std::chrono;
-  const auto ago = duration_cast<milliseconds>(Clock::now() - steady);
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() - ago.count();
-}
-
-Clock::time_point steady_from_wall(std::int64_t wall) {
-  using namespace std::chrono;
-  const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  return Clock::now() - milliseconds(std::max<std::int64_t>(0, now - wall));
-}
-
-}  // namespace
-
 Session::Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits,
                  Stats& stats, Journal* journal)
     : key_(std::move(key)),
@@ -34,7 +20,7 @@ void Session::restore(const StoredSession& stored) {
   journaled_ = journal_ != nullptr;
   expiry_ = stored.expiry;
   // A session that was attached when the server stopped counts as detached from now on.
-  if (stored.detached_at) detached_at_ = steady_from_wall(*stored.detached_at);
+  if (stored.detached_at) detached_at_ = from_wall_clock_ms(*stored.detached_at);
   subscriptions_ = stored.subscriptions;
   for (const auto& [delivery, released] : stored.messages) {
     next_seq_ = std::max(next_seq_, delivery.seq);
@@ -116,7 +102,7 @@ bool Session::detach(SessionLink* link) {
   if (link_ != link) return false;
   link_ = nullptr;
   detached_at_ = Clock::now();
-  if (journaled_) journal_->append(journal::SessionDetached{id_, wall_ms(detached_at_)});
+  if (journaled_) journal_->append(journal::SessionDetached{id_, to_wall_clock_ms(detached_at_)});
   return true;
 }
 
@@ -270,7 +256,7 @@ std::map<std::string, SubscriptionRecord> Session::take_subscriptions() {
 
 void Session::journal_session() {
   std::optional<std::int64_t> detached_at;
-  if (!link_) detached_at = wall_ms(detached_at_);
+  if (!link_) detached_at = to_wall_clock_ms(detached_at_);
   journal_->append(journal::SessionSaved{id_, key_, identity_, expiry_, detached_at});
 }
 

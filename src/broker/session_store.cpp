@@ -1,118 +1,16 @@
 #include "broker/session_store.hpp"
 
-#include <boost/json.hpp>
-#include <charconv>
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "auth/base64url.hpp"
+#include "broker/stored_message.hpp"
 
 namespace popflow::broker {
 namespace {
 
-using namespace std::chrono;
-
-std::int64_t wall_ms() {
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// Deadlines are steady-clock points in memory and wall-clock milliseconds on disk: the
-// steady clock starts again at every boot.
-std::int64_t to_wall(steady_clock::time_point deadline) {
-  return wall_ms() + duration_cast<milliseconds>(deadline - steady_clock::now()).count();
-}
-
-steady_clock::time_point to_steady(std::int64_t wall) {
-  return steady_clock::now() + milliseconds(wall - wall_ms());
-}
-
-// MQTT 5.0 application properties as JSON; correlation data is binary, so base64url.
-std::optional<std::string> encode(const std::shared_ptr<const MessageProperties>& properties) {
-  if (!properties) return std::nullopt;
-  boost::json::object out;
-  if (properties->payload_format) out["payload_format"] = *properties->payload_format;
-  if (properties->content_type) out["content_type"] = *properties->content_type;
-  if (properties->response_topic) out["response_topic"] = *properties->response_topic;
-  if (properties->correlation_data)
-    out["correlation_data"] = auth::base64url_encode(*properties->correlation_data);
-  boost::json::array user;
-  for (const auto& [name, value] : properties->user_properties)
-    user.push_back(boost::json::array{name, value});
-  if (!user.empty()) out["user_properties"] = std::move(user);
-  return boost::json::serialize(out);
-}
-
-std::shared_ptr<const MessageProperties> decode(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  boost::system::error_code ec;
-  auto value = boost::json::parse(*text, ec);
-  if (ec || !value.is_object()) return nullptr;
-  const auto& in = value.get_object();
-  auto properties = std::make_shared<MessageProperties>();
-  if (auto* v = in.if_contains("payload_format"); v && v->is_int64())
-    properties->payload_format = static_cast<std::uint8_t>(v->get_int64());
-  if (auto* v = in.if_contains("content_type"); v && v->is_string())
-    properties->content_type = std::string(v->get_string());
-  if (auto* v = in.if_contains("response_topic"); v && v->is_string())
-    properties->response_topic = std::string(v->get_string());
-  if (auto* v = in.if_contains("correlation_data"); v && v->is_string())
-    properties->correlation_data = auth::base64url_decode(v->get_string());
-  if (auto* v = in.if_contains("user_properties"); v && v->is_array()) {
-    for (const auto& pair : v->get_array()) {
-      const auto* p = pair.if_array();
-      if (p && p->size() == 2 && (*p)[0].is_string() && (*p)[1].is_string())
-        properties->user_properties.emplace_back((*p)[0].get_string(), (*p)[1].get_string());
-    }
-  }
-  return properties;
-}
-
-std::string join(const std::vector<std::uint32_t>& ids) {
-  std::string out;
-  for (auto id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
-  return out;
-}
-
-std::vector<std::uint32_t> split(std::string_view text) {
-  std::vector<std::uint32_t> ids;
-  while (!text.empty()) {
-    std::uint32_t id = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec == std::errc()) ids.push_back(id);
-    const auto comma = text.find(',');
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return ids;
-}
-
 std::int64_t id_of(std::uint64_t session) {
   return static_cast<std::int64_t>(session);
-}
-
-constexpr const char* kMessageColumns =
-    "topic, payload, message_id, message_qos, expires_at, properties";
-
-// Binds the columns of kMessageColumns from `first` on.
-void bind_message(store::Statement& stmt, int first, const Message& message) {
-  stmt.bind(first, message.topic)
-      .bind_blob(first + 1, message.payload)
-      .bind(first + 2, message.id)
-      .bind(first + 3, std::int64_t{message.qos})
-      .bind(first + 4, message.expires_at ? std::optional(to_wall(*message.expires_at))
-                                          : std::optional<std::int64_t>())
-      .bind(first + 5, encode(message.properties));
-}
-
-std::shared_ptr<Message> read_message(const store::Statement& stmt, int first) {
-  auto message = std::make_shared<Message>();
-  message->topic = stmt.text(first);
-  message->payload = stmt.blob(first + 1);
-  message->id = stmt.text(first + 2);
-  message->qos = static_cast<std::uint8_t>(stmt.integer(first + 3));
-  if (auto expires = stmt.optional_integer(first + 4)) message->expires_at = to_steady(*expires);
-  message->properties = decode(stmt.optional_text(first + 5));
-  return message;
 }
 
 }  // namespace
@@ -136,12 +34,13 @@ SessionStore::SessionStore(const std::string& path, bool fsync)
       save_message_(db_.prepare(
           std::string("INSERT OR REPLACE INTO mqtt_queued (session_id, seq, qos, retain, "
                       "subscription_ids, origin, message_retain, ") +
-          kMessageColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")),
+          kStoredMessageColumns +
+          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")),
       message_sent_(db_.prepare("UPDATE mqtt_queued SET packet_id = ?3, released = ?4 "
                                 "WHERE session_id = ?1 AND seq = ?2")),
       drop_message_(db_.prepare("DELETE FROM mqtt_queued WHERE session_id = ?1 AND seq = ?2")),
       save_retained_(db_.prepare(std::string("INSERT OR REPLACE INTO mqtt_retained (") +
-                                 kMessageColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
+                                 kStoredMessageColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")),
       drop_retained_(db_.prepare("DELETE FROM mqtt_retained WHERE topic = ?1")) {
   // WAL with synchronous=NORMAL already survives a crash of the process; FULL also syncs
   // the log at every commit, so a power cut loses nothing that was answered either.
@@ -254,7 +153,7 @@ void SessionStore::apply(const journal::MessageSaved& entry) {
       .bind(2, static_cast<std::int64_t>(delivery.seq))
       .bind(3, std::int64_t{delivery.qos})
       .bind(4, std::int64_t{delivery.retain})
-      .bind(5, join(delivery.subscription_ids))
+      .bind(5, join_ids(delivery.subscription_ids))
       .bind(6, static_cast<std::int64_t>(message.origin))
       .bind(7, std::int64_t{message.retain});
   bind_message(save_message_, 8, message);
@@ -301,7 +200,7 @@ StoredState SessionStore::load() {
       claims->agent = sessions.optional_text(4);
       session.identity.claims = std::move(claims);
     }
-    if (auto expiry = sessions.optional_integer(5)) session.expiry = seconds(*expiry);
+    if (auto expiry = sessions.optional_integer(5)) session.expiry = std::chrono::seconds(*expiry);
     session.detached_at = sessions.optional_integer(6);
     // Two sessions under one key: a clean start whose drop of the old one did not commit.
     // The newer (higher id) wins; the older one's rows go below, as orphans.
@@ -334,7 +233,7 @@ StoredState SessionStore::load() {
   auto queued = db_.prepare(
       std::string("SELECT session_id, seq, qos, retain, subscription_ids, packet_id, released, "
                   "origin, message_retain, ") +
-      kMessageColumns + " FROM mqtt_queued ORDER BY session_id, seq");
+      kStoredMessageColumns + " FROM mqtt_queued ORDER BY session_id, seq");
   while (queued.step()) {
     auto it = by_id.find(static_cast<std::uint64_t>(queued.integer(0)));
     if (it == by_id.end()) continue;
@@ -346,14 +245,15 @@ StoredState SessionStore::load() {
     stored.delivery.seq = static_cast<std::uint64_t>(queued.integer(1));
     stored.delivery.qos = static_cast<std::uint8_t>(queued.integer(2));
     stored.delivery.retain = queued.integer(3) != 0;
-    stored.delivery.subscription_ids = split(queued.text(4));
+    stored.delivery.subscription_ids = split_ids(queued.text(4));
     stored.delivery.packet_id = static_cast<std::uint16_t>(queued.integer(5));
     stored.released = queued.integer(6) != 0;
     state.sessions[it->second].messages.push_back(std::move(stored));
   }
 
-  const auto now = wall_ms();
-  auto retained = db_.prepare(std::string("SELECT ") + kMessageColumns + " FROM mqtt_retained");
+  const auto now = wall_clock_ms();
+  auto retained =
+      db_.prepare(std::string("SELECT ") + kStoredMessageColumns + " FROM mqtt_retained");
   while (retained.step()) {
     auto expires = retained.optional_integer(4);
     if (expires && *expires <= now) continue;
