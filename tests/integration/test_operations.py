@@ -1,4 +1,5 @@
 """Health, metrics, logs, configuration, timeouts, limits and graceful shutdown."""
+import http.client
 import json
 import os
 import signal
@@ -129,6 +130,43 @@ class Timeouts(ServerTest):
         for s in held + [extra]:
             s.close()
         self.assertTrue(wait_until(lambda: self.server.request("GET", "/healthz").status == 200))
+
+
+class Overload(unittest.TestCase):
+    def test_a_stalled_event_loop_answers_503_until_it_catches_up(self):
+        """The server is stopped (SIGSTOP) longer than overload_lag, as a loop stuck behind a
+        backlog would be: once it runs again, triggers get 503 overloaded with Retry-After
+        rather than late answers, and 200 again as soon as the loop keeps time."""
+        server = Server("--threads", "1", "--overload-lag", "100ms", "--rate-limit", "0")
+        server.customer("acme")
+        key = server.api_key("acme")
+        with server:
+            trigger = json.dumps({"agentId": "1001", "jwt": key, "event": "On Ring"})
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            self.addCleanup(conn.close)
+
+            def fire():
+                conn.request("POST", "/api/sendmessage/CTI", body=trigger,
+                             headers={"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                return resp.status, resp.getheader("Retry-After"), json.loads(resp.read())
+
+            self.assertEqual(fire()[0], 200)
+            os.kill(server.proc.pid, signal.SIGSTOP)
+            time.sleep(0.5)
+            os.kill(server.proc.pid, signal.SIGCONT)
+            answers = []
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                answers.append(fire())
+                statuses = [a[0] for a in answers]
+                if 503 in statuses and statuses[-1] == 200:
+                    break
+            shed = [a for a in answers if a[0] == 503]
+            self.assertTrue(shed, [a[0] for a in answers])
+            self.assertEqual(shed[0][1], "1")
+            self.assertEqual(shed[0][2]["code"], "overloaded")
+            self.assertEqual(answers[-1][0], 200, "the loop caught up but still sheds")
 
 
 class GracefulShutdown(unittest.TestCase):
