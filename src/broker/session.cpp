@@ -5,6 +5,7 @@
 #include "broker/stored_message.hpp"
 
 namespace popflow::broker {
+
 Session::Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits,
                  Stats& stats, Journal* journal)
     : key_(std::move(key)),
