@@ -1,9 +1,11 @@
 #include "core/message_id.hpp"
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <random>
 
 namespace popflow {
@@ -36,12 +38,11 @@ std::string next_message_id() {
   const std::uint64_t ms = stamp >> 12;
   const unsigned seq = static_cast<unsigned>(stamp & 0xfff);
   const std::uint64_t tail = random_tail();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-7%03x-%04x-%012llx", static_cast<unsigned>(ms >> 16),
-                static_cast<unsigned>(ms & 0xffff), seq,
-                static_cast<unsigned>(0x8000 | ((tail >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(tail & 0xffffffffffffULL));
-  return buf;
+  // Compiled format: snprintf cost ~3k instructions a trigger (bench/callgrind.sh).
+  return fmt::format(FMT_COMPILE("{:08x}-{:04x}-7{:03x}-{:04x}-{:012x}"),
+                     static_cast<unsigned>(ms >> 16), static_cast<unsigned>(ms & 0xffff), seq,
+                     static_cast<unsigned>(0x8000 | ((tail >> 48) & 0x3fff)),
+                     static_cast<unsigned long long>(tail & 0xffffffffffffULL));
 }
 
 }  // namespace popflow

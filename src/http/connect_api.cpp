@@ -1,7 +1,6 @@
 #include "http/connect_api.hpp"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <chrono>
 
 #include "core/message_id.hpp"
@@ -166,13 +165,11 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
   if (const auto journaled = broker::Journal::appended_here(); journaled != journaled_before)
     info.journal_seq = journaled;
 
-  boost::json::object body{
-      {"status", "ok"}, {"id", message->id}, {"topic", message->topic}, {"delivered", delivered}};
-  if (delivered == 0) {
-    body["warnings"] = boost::json::array{"no client is subscribed to " + message->topic + "; " +
-                                          subscription_hint(*trigger, customer)};
-  }
-  return make_json(request, 200, boost::json::serialize(body));
+  std::string warning;
+  if (delivered == 0)
+    warning = "no client is subscribed to " + message->topic + "; " +
+              subscription_hint(*trigger, customer);
+  return make_json(request, 200, accepted_json(message->id, message->topic, delivered, warning));
 }
 
 }  // namespace

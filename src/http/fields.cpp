@@ -1,6 +1,9 @@
 #include "http/fields.hpp"
 
 #include <strings.h>
+
+#include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 #include "http/query.hpp"
@@ -63,7 +66,12 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
   options.allow_trailing_commas = true;
   options.max_depth = limits.max_depth;
   boost::system::error_code ec;
-  auto parsed = boost::json::parse(body, ec, {}, options);
+  // The parse tree lives in a stack arena (heap beyond it) and only the values are copied
+  // out: the object's table and every key would otherwise be a malloc and a free per
+  // trigger (~1.5k instructions, callgrind).
+  unsigned char arena_buffer[2048];
+  boost::json::monotonic_resource arena(arena_buffer, sizeof arena_buffer);
+  auto parsed = boost::json::parse(body, ec, &arena, options);
   if (ec == boost::json::error::too_deep)
     return bad_request("malformed_body", "the JSON body is nested deeper than " +
                                              std::to_string(limits.max_depth) +
@@ -75,8 +83,11 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
     return bad_request("malformed_body",
                        "the body must be a JSON object of fields, like "
                        "{\"agentId\": \"1001\", \"event\": \"On Ring\"}");
+  // One allocation for the fields instead of the vector growing through 1, 2, 4, 8.
+  out.reserve(out.fields().size() + std::min(parsed.get_object().size(), limits.max_fields));
   for (auto& member : parsed.get_object()) {
-    if (auto added = out.add(std::string(member.key()), std::move(member.value()), limits); !added)
+    auto value = boost::json::value(member.value(), {});  // a copy in the default resource
+    if (auto added = out.add(std::string(member.key()), std::move(value), limits); !added)
       return added;
   }
   return {};

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/problem.hpp"
@@ -35,7 +36,10 @@ class FieldSet {
   // Removes and returns the field's value (null when absent).
   boost::json::value take(std::string_view name);
 
+  void reserve(std::size_t count) { fields_.reserve(count); }
   const std::vector<Field>& fields() const { return fields_; }
+  // Hands every remaining field over, leaving the set empty.
+  std::vector<Field> take_all() { return std::exchange(fields_, {}); }
 
  private:
   std::vector<Field> fields_;  // a handful of fields: a linear scan beats hashing

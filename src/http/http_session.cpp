@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -111,6 +112,12 @@ void HttpSession<Stream>::read_request() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
   parser_->body_limit(config.max_body_bytes);
+  // The whole request is almost always in the buffer already: parse it here. async_read
+  // would post twice and re-arm the timer (~9k instructions a request, bench/callgrind.sh).
+  parser_->eager(true);
+  beast::error_code ec;
+  buffer_.consume(parser_->put(buffer_.data(), ec));
+  if (ec != bhttp::error::need_more && (ec || parser_->is_done())) return on_read(ec);
   beast::get_lowest_layer(stream_).expires_after(config.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
@@ -190,9 +197,12 @@ void HttpSession<Stream>::send(Response response) {
   access_log(response_.result_int());
   const bool keep_alive = response_.keep_alive();
   beast::get_lowest_layer(stream_).expires_after(worker_.state().config.read_timeout);
-  bhttp::async_write(stream_, response_,
-                     [self = this->shared_from_this(), keep_alive](
-                         beast::error_code ec, std::size_t) { self->on_write(ec, keep_alive); });
+  wire_ = wire_bytes(response_);
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(wire_),
+      [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+        self->on_write(ec, keep_alive);
+      });
 }
 
 // A trigger queued for a persistent session is answered once the journal has committed it,

@@ -60,6 +60,7 @@ class HttpSession : public net::Drainable,
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;
+  std::string wire_;  // response_ serialized, while it is being written
   net::Worker& worker_;
   std::uint64_t registration_ = 0;
   bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown

@@ -1,7 +1,10 @@
 #include "http/responses.hpp"
 
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/http/serializer.hpp>
 
 namespace popflow::http {
 
@@ -24,6 +27,23 @@ Response make_json(const Request& request, unsigned status, std::string body) {
 
 Response make_problem(const Request& request, const Problem& problem) {
   return make_json(request, static_cast<unsigned>(problem.status), problem.to_json());
+}
+
+std::string wire_bytes(const Response& response) {
+  bhttp::serializer<false, bhttp::string_body> serializer{response};
+  std::string out;
+  boost::beast::error_code ec;
+  while (!ec && !serializer.is_done()) {
+    serializer.next(ec, [&](boost::beast::error_code& next_ec, const auto& buffers) {
+      next_ec = {};
+      const auto size = boost::beast::buffer_bytes(buffers);
+      const auto at = out.size();
+      out.resize(at + size);
+      boost::asio::buffer_copy(boost::asio::buffer(out.data() + at, size), buffers);
+      serializer.consume(size);
+    });
+  }
+  return out;
 }
 
 void apply_cors(const Request& request, Response& response,

@@ -39,6 +39,11 @@ std::string topic_of(const Trigger& trigger, std::string_view customer);
 std::string message_json(const Trigger& trigger, std::string_view customer, std::string_view id,
                          std::string_view received_at);
 
+// The 200 answer to a trigger: {"status":"ok","id":…,"topic":…,"delivered":N}, plus
+// "warnings":[warning] when `warning` is not empty (nobody received it).
+std::string accepted_json(std::string_view id, std::string_view topic, std::size_t delivered,
+                          std::string_view warning = {});
+
 // What an agent's client app should subscribe to, for the warning when nobody received it.
 std::string subscription_hint(const Trigger& trigger, std::string_view customer);
 

@@ -25,9 +25,11 @@ std::size_t Router::publish(const MessagePtr& message) {
 
   std::shared_lock lock(mutex_);
   index_.match(message->topic, matches);
-  // Group by subscriber so overlapping subscriptions yield one delivery each.
-  std::stable_sort(matches.begin(), matches.end(),
-                   [](const Match& a, const Match& b) { return a.subscriber < b.subscriber; });
+  // Group by subscriber so overlapping subscriptions yield one delivery each. Skipped for a
+  // single match (a trigger to one agent): stable_sort allocates a buffer even then.
+  if (matches.size() > 1)
+    std::stable_sort(matches.begin(), matches.end(),
+                     [](const Match& a, const Match& b) { return a.subscriber < b.subscriber; });
   std::size_t accepted = 0;
   for (auto it = matches.begin(); it != matches.end();) {
     options.clear();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace popflow::http {
 namespace {
@@ -78,6 +79,45 @@ TEST(Trigger, MessageHasTheContractShape) {
   EXPECT_EQ(message, boost::json::parse(R"({"id": "id-1", "channel": "CTI", "customerId": "acme",
       "agentId": "1001", "event": "On Ring", "ctiId": "env-1",
       "receivedAt": "2026-11-24T22:50:00.123Z", "data": {"ani": "555"}})"));
+}
+
+// message_json appends the JSON piece by piece: it must be byte for byte what Boost.JSON
+// writes for the same object, escapes included.
+TEST(Trigger, MessageIsExactlyWhatBoostJsonWouldWrite) {
+  std::string odd = "q\" b\\ /\x01\x1f\x7f\b\t\n\f\r é \xe2\x82\xac";
+  odd.push_back('\0');
+  boost::json::object data{{"ani", "555"}, {"odd", odd}, {"n", 1.5}, {"list", {1, "x"}}};
+  for (auto channel : {Channel::cti, Channel::crm}) {
+    auto fields = fields_of(R"({"agentId": "a\"b\\c", "ctiId": "env", "crmId": "crm\u00e9",
+                                "event": "e\u0001\n"})");
+    if (channel == Channel::cti) fields.take("crmId");
+    if (channel == Channel::crm) fields.take("ctiId");
+    for (const auto& [key, value] : data) ASSERT_TRUE(fields.add(key, value, FieldLimits{}));
+    auto trigger = make_trigger(channel, std::move(fields));
+    ASSERT_TRUE(trigger);
+    boost::json::object expected;
+    expected["id"] = "id-\x02";
+    expected["channel"] = to_string(channel);
+    expected["customerId"] = odd;
+    expected["agentId"] = trigger->agent_id;
+    expected["event"] = trigger->event;
+    if (trigger->cti_id) expected["ctiId"] = *trigger->cti_id;
+    if (trigger->crm_id) expected["crmId"] = *trigger->crm_id;
+    expected["receivedAt"] = "2026-11-24T22:50:00.123Z";
+    expected["data"] = trigger->data;
+    EXPECT_EQ(message_json(*trigger, odd, "id-\x02", "2026-11-24T22:50:00.123Z"),
+              boost::json::serialize(expected));
+  }
+}
+
+TEST(Trigger, AcceptedAnswerIsWhatBoostJsonWouldWrite) {
+  boost::json::object expected{
+      {"status", "ok"}, {"id", "id-\x01"}, {"topic", "CTI/a\"c/7"}, {"delivered", 12}};
+  EXPECT_EQ(accepted_json("id-\x01", "CTI/a\"c/7", 12), boost::json::serialize(expected));
+  expected["delivered"] = 0;
+  expected["warnings"] = boost::json::array{"nobody \"here\"\n"};
+  EXPECT_EQ(accepted_json("id-\x01", "CTI/a\"c/7", 0, "nobody \"here\"\n"),
+            boost::json::serialize(expected));
 }
 
 TEST(Trigger, HintNamesBothCtiTopics) {
