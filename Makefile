@@ -36,7 +36,7 @@ sanitize:
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined $(SAN_COMMON)" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && POPFLOW_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 
 # ThreadSanitizer over the multi-threaded tests: the router and registry unit tests and the
 # integration tests whose server runs two event loops with publishers and subscribers on both.

@@ -111,7 +111,10 @@ class Soak(unittest.TestCase):
             self.assertTrue(arrived, f"lost triggers per agent: {missing}")
             self.assertEqual(foreign, 0, "an agent received another agent's trigger")
             self.assertGreater(total_sent, RATE * SECONDS * 0.5)
-            self.assertLess(end_rss, warm_rss * 1.5 + 8192, "memory kept growing after warm-up")
+            # Under AddressSanitizer freed memory sits in its quarantine (256 MiB) and RSS grows
+            # until that fills: memory is judged in the plain build only.
+            if not os.environ.get("POPFLOW_SANITIZED"):
+                self.assertLess(end_rss, warm_rss * 1.5 + 8192, "memory kept growing after warm-up")
             for client in clients.values():
                 client.disconnect()
 
