@@ -1,5 +1,6 @@
 #include "net/worker.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <boost/asio/post.hpp>
 
@@ -28,7 +29,7 @@ void Worker::probe_lag() {
 }
 
 std::string Worker::next_request_id() {
-  return fmt::format("{:x}-{:x}", index_, ++next_id_);
+  return fmt::format(FMT_COMPILE("{:x}-{:x}"), index_, ++next_id_);  // one per request
 }
 
 std::uint64_t Worker::add(std::weak_ptr<Drainable> connection) {
