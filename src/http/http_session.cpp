@@ -222,6 +222,7 @@ void HttpSession<Stream>::send_when_written(Response response) {
                  "the trigger reached the connected clients but could not be stored for the "
                  "offline ones; retry it",
                  ""});
+            response.set(bhttp::field::retry_after, "1");
           }
           self->send(std::move(response));
         });

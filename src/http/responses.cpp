@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
-#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/serializer.hpp>
 
