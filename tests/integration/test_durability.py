@@ -3,8 +3,10 @@ QoS 1 messages, and retained messages survive a restart and a kill -9. A trigger
 the message is on disk for every persistent session it was queued for, so the server is
 killed right after the last answer."""
 import json
+import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -114,6 +116,23 @@ class Durability(unittest.TestCase):
         self.restart(signal.SIGKILL, "--mqtt-allow-anonymous")
         out, err = mosquitto_sub(self.server, None, "lobby/status", count=1).communicate(timeout=15)
         self.assertEqual(out.strip(), "lobby/status open", err)
+
+    def test_a_trigger_the_store_cannot_write_is_answered_503_not_stored(self):
+        self.server.start()
+        self.offline_subscriber("agent-5005", "CTI/acme/5005")
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") == 0))
+        # Break the store under the running server: its next commit fails.
+        db = sqlite3.connect(os.path.join(self.data_dir, "popflow.db"))
+        db.execute("DROP TABLE mqtt_queued")
+        db.commit()
+        db.close()
+        response = self.server.post_json("/api/sendmessage/CTI",
+                                         {"agentId": "5005", "jwt": self.key, "event": "On Ring"})
+        self.assertEqual(response.status, 503, response)
+        self.assertEqual(response.json()["code"], "not_stored")
+        self.assertEqual(response.headers.get("retry-after"), "1")
+        self.assertEqual(metric(self.server, "popflow_journal_failures_total"), 1)
+        self.assertNotIn(self.key, self.server.log_text())
 
     def test_clean_sessions_and_durability_off_keep_nothing(self):
         self.server.args += ["--durability=false"]
