@@ -85,18 +85,18 @@ void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_b
   if (!journal || (journaled == journaled_before && acks_waiting_ == 0)) return send(ack);
   if (journaled != journaled_before) acks_wait_for_ = std::max(acks_wait_for_, journaled);
   ++acks_waiting_;
-  journal->when_written(acks_wait_for_,
-                        [self = shared_from_this(), reply = ack](bool written) mutable {
-                          // Not written: a 5.0 publisher hears so; 3.1.1 has no code for it (the
-                          // error is logged).
-                          if (!written && self->version_ == mqtt::ProtocolVersion::v5 &&
-                              reply.reason_code == ReasonCode::success)
-                            reply.reason_code = ReasonCode::unspecified_error;
-                          boost::asio::post(self->worker_.io(), [self, reply] {
-                            --self->acks_waiting_;
-                            self->send(reply);
-                          });
-                        });
+  // Decided here, on the connection's thread: the callback runs on the journal's.
+  const bool v5 = version_ == mqtt::ProtocolVersion::v5;
+  auto done = [self = shared_from_this(), reply = ack, v5](bool written) mutable {
+    // Not written: a 5.0 publisher hears so; 3.1.1 has no code for it (the error is logged).
+    if (!written && v5 && reply.reason_code == ReasonCode::success)
+      reply.reason_code = ReasonCode::unspecified_error;
+    boost::asio::post(self->worker_.io(), [self, reply] {
+      --self->acks_waiting_;
+      self->send(reply);
+    });
+  };
+  journal->when_written(acks_wait_for_, std::move(done));
 }
 
 void MqttConnection::handle_ack(const mqtt::Ack& ack) {

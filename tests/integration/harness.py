@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -55,6 +56,7 @@ class Server:
         self.port = None
         self.mqtt_port = None
         self._listening = threading.Event()
+        self._reported = False
 
     # --- admin commands (the same binary, same data dir) ---
     def cli(self, *args):
@@ -81,7 +83,8 @@ class Server:
         cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0",
                "--revocation-poll", "100ms", *self.args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
-        threading.Thread(target=self._read_logs, daemon=True).start()
+        self._reader = threading.Thread(target=self._read_logs, daemon=True)
+        self._reader.start()
         if wait and not self._listening.wait(10):
             self.stop()
             raise AssertionError("server did not start:\n" + self.log_text())
@@ -122,6 +125,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        # Under `make sanitize`/`make tsan` a report ends the server: show it with the test.
+        if self.proc and self.proc.poll() is not None:
+            self._reader.join(2)
+        if self.proc and "Sanitizer" in self.log_text() and not self._reported:
+            self._reported = True
+            sys.stderr.write("\n--- server log (sanitizer report) ---\n" + self.log_text()[-20000:])
         return self.proc.returncode if self.proc else None
 
     def __enter__(self):
