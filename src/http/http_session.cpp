@@ -212,21 +212,26 @@ void HttpSession<Stream>::send_when_written(Response response) {
   auto* journal = worker_.state().broker.journal();
   journal->when_written(info_.journal_seq, [self = this->shared_from_this(),
                                             response = std::move(response)](bool written) mutable {
-    boost::asio::post(
-        self->stream_.get_executor(), [self, response = std::move(response), written]() mutable {
-          if (!written) {
-            self->info_.refusal = "not_stored";
-            response = make_problem(
-                self->parser_->get(),
-                {503, "not_stored",
-                 "the trigger reached the connected clients but could not be stored for the "
-                 "offline ones; retry it",
-                 ""});
-            response.set(bhttp::field::retry_after, "1");
-          }
-          self->send(std::move(response));
-        });
+    // `self` moves into the posted handler: the session's last reference must never be
+    // dropped here, on the journal thread (its destructor belongs to its worker).
+    auto executor = self->stream_.get_executor();
+    boost::asio::post(executor, [self = std::move(self), response = std::move(response),
+                                 written]() mutable { self->answer_written(written, response); });
   });
+}
+
+template <class Stream>
+void HttpSession<Stream>::answer_written(bool written, Response& response) {
+  if (!written) {
+    info_.refusal = "not_stored";
+    response = make_problem(parser_->get(),
+                            {503, "not_stored",
+                             "the trigger reached the connected clients but could not be stored "
+                             "for the offline ones; retry it",
+                             ""});
+    response.set(bhttp::field::retry_after, "1");
+  }
+  send(std::move(response));
 }
 
 template <class Stream>

@@ -50,6 +50,7 @@ class HttpSession : public net::Drainable,
   void handle();
   void send(Response response);
   void send_when_written(Response response);
+  void answer_written(bool written, Response& response);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
   void close();

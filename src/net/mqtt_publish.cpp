@@ -91,7 +91,9 @@ void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_b
     // Not written: a 5.0 publisher hears so; 3.1.1 has no code for it (the error is logged).
     if (!written && v5 && reply.reason_code == ReasonCode::success)
       reply.reason_code = ReasonCode::unspecified_error;
-    boost::asio::post(self->worker_.io(), [self, reply] {
+    // `self` moves on: the last reference must never be dropped on the journal thread.
+    auto& io = self->worker_.io();
+    boost::asio::post(io, [self = std::move(self), reply] {
       --self->acks_waiting_;
       self->send(reply);
     });
