@@ -83,15 +83,20 @@ void Journal::when_written(std::uint64_t seq, std::function<void(bool)> done) {
 }
 
 JournalStats Journal::stats() const {
-  std::lock_guard lock(mutex_);
-  auto stats = stats_;
-  stats.backlog = appended_ - written_;
+  JournalStats stats;
+  {
+    std::lock_guard lock(mutex_);
+    stats = stats_;
+  }
+  stats.backlog = backlog();
   return stats;
 }
 
 std::size_t Journal::backlog() const {
-  std::lock_guard lock(mutex_);
-  return appended_ - written_;
+  // Written first: read the other way round, a commit in between could make it exceed
+  // appended_ and the difference wrap.
+  const auto written = written_.load();
+  return appended_.load() - written;
 }
 
 bool Journal::failed(std::uint64_t seq) const {

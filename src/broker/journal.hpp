@@ -14,6 +14,7 @@
 //
 // Threads: append(), appended_here(), when_written(), backlog() from any thread; load()
 // before start(); stop() from the thread that owns the Journal.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -61,7 +62,7 @@ class Journal {
   void when_written(std::uint64_t seq, std::function<void(bool)> done);
 
   JournalStats stats() const;
-  std::size_t backlog() const;  // entries appended and not yet committed
+  std::size_t backlog() const;  // entries appended and not yet committed; lock-free
 
  private:
   struct Waiter {
@@ -77,8 +78,9 @@ class Journal {
   std::condition_variable wake_;
   std::vector<JournalEntry> pending_;
   std::vector<Waiter> waiters_;
-  std::uint64_t appended_ = 0;
-  std::uint64_t written_ = 0;  // every entry up to here is committed, or its commit failed
+  // Changed under mutex_; atomic so that backlog(), asked by every trigger, takes no lock.
+  std::atomic<std::uint64_t> appended_{0};
+  std::atomic<std::uint64_t> written_{0};  // every entry up to here is committed, or failed
   // The last failed commit's entries, (from, through]: a waiter arriving late still hears.
   std::uint64_t failed_from_ = 0;
   std::uint64_t failed_through_ = 0;
