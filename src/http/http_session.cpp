@@ -197,7 +197,7 @@ void HttpSession<Stream>::send(Response response) {
   access_log(response_.result_int());
   const bool keep_alive = response_.keep_alive();
   beast::get_lowest_layer(stream_).expires_after(worker_.state().config.read_timeout);
-  wire_ = wire_bytes(response_);
+  write_wire_bytes(response_, wire_);
   boost::asio::async_write(
       stream_, boost::asio::buffer(wire_),
       [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {

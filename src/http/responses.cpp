@@ -29,9 +29,9 @@ Response make_problem(const Request& request, const Problem& problem) {
   return make_json(request, static_cast<unsigned>(problem.status), problem.to_json());
 }
 
-std::string wire_bytes(const Response& response) {
+void write_wire_bytes(const Response& response, std::string& out) {
   bhttp::serializer<false, bhttp::string_body> serializer{response};
-  std::string out;
+  out.clear();
   boost::beast::error_code ec;
   while (!ec && !serializer.is_done()) {
     serializer.next(ec, [&](boost::beast::error_code& next_ec, const auto& buffers) {
@@ -43,7 +43,6 @@ std::string wire_bytes(const Response& response) {
       serializer.consume(size);
     });
   }
-  return out;
 }
 
 void apply_cors(const Request& request, Response& response,
