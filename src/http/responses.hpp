@@ -13,7 +13,7 @@ Response make_text(const Request& request, unsigned status, std::string body,
                    std::string_view content_type = "text/plain; charset=utf-8");
 Response make_problem(const Request& request, const Problem& problem);
 
-// The response as it goes on the wire, by Beast's serializer, in `out` (replacing what it
+// The response as it goes on the wire, serialized by Beast, in `out` (replacing what it
 // held; a connection reuses one string, so its capacity too). Written with one plain write
 // it costs far less than http::async_write, whose composed operation walks the
 // serializer's buffer sequence (every field, one buffer each) again at every step.
