@@ -5,9 +5,11 @@
 //
 // Limits: headers over Config::max_header_bytes get 431, bodies over max_body_bytes 413;
 // a request must arrive whole within read_timeout once its first byte has (slowloris),
-// and an idle keep-alive connection is closed after idle_timeout.
+// and an idle keep-alive connection is closed after idle_timeout. Both are enforced by one
+// coarse watchdog per connection (see watch()), up to a quarter of the timeout late.
 //
 // Threads: lives on one worker; every handler runs on that worker's thread.
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -43,6 +45,8 @@ class HttpSession : public net::Drainable,
   void drain() override;
 
  private:
+  void watch();
+  void expire_in(std::chrono::steady_clock::duration timeout);
   void wait_for_request();
   void read_request();
   void on_read(boost::beast::error_code ec);
@@ -63,6 +67,9 @@ class HttpSession : public net::Drainable,
   Response response_;
   std::string wire_;  // response_ serialized, while it is being written
   net::Worker& worker_;
+  boost::asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool timed_out_ = false;
   std::uint64_t registration_ = 0;
   bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown
   bool draining_ = false;
