@@ -9,6 +9,7 @@
 // coarse watchdog per connection (see watch()), up to a quarter of the timeout late.
 //
 // Threads: lives on one worker; every handler runs on that worker's thread.
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -30,7 +31,8 @@ void accept_http(boost::asio::ip::tcp::socket socket, net::Worker& worker);
 void accept_https(boost::asio::ip::tcp::socket socket, net::Worker& worker);
 std::string_view http_busy_response();
 
-using PlainStream = boost::beast::tcp_stream;
+// A plain socket, not Beast's tcp_stream: timeouts are the session's own (see watch()).
+using PlainStream = boost::asio::ip::tcp::socket;
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // Instantiated for PlainStream and TlsStream (http_session.cpp).
@@ -53,6 +55,7 @@ class HttpSession : public net::Drainable,
   void answer_read_error(boost::beast::error_code ec);
   void handle();
   void send(Response response);
+  bool write_now(bool keep_alive);
   void send_when_written(Response response);
   void answer_written(bool written, Response& response);
   void on_write(boost::beast::error_code ec, bool keep_alive);

@@ -1,6 +1,10 @@
 """The Connect API trigger endpoints, as the seed document and CONTRACT describe them."""
 import json
+import re
+import socket
 import subprocess
+import threading
+import time
 import unittest
 
 from harness import ServerTest, Sse
@@ -210,6 +214,52 @@ class TriggerFormats(ServerTest):
             response.read()
             self.assertEqual(response.status, 200)
         conn.close()
+
+
+def read_responses(sock, count):
+    """Reads `count` HTTP responses off a socket: (status, body) pairs, in order."""
+    data, answers = b"", []
+    while len(answers) < count:
+        end = data.find(b"\r\n\r\n")
+        if end >= 0:
+            head = data[:end].decode()
+            length = int(re.search(r"(?im)^content-length: *(\d+)", head).group(1))
+            if len(data) >= end + 4 + length:
+                answers.append((int(head.split(" ")[1]), data[end + 4:end + 4 + length]))
+                data = data[end + 4 + length:]
+                continue
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    return answers
+
+
+class Pipelining(ServerTest):
+    """Requests sent back to back without waiting for answers (HTTP/1.1 pipelining)."""
+
+    extra_args = ("--rate-limit", "0")
+
+    def test_every_pipelined_trigger_is_answered_in_order(self):
+        # Megabytes of answers, read only after a pause: the server's writes fill the socket
+        # and must wait for the client, and then go on where they stopped.
+        count = 20000
+        requests = b"".join(
+            b"POST /api/sendmessage/CTI HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            for body in (json.dumps({"jwt": self.key, "agentId": f"a{i}", "event": "e"}).encode()
+                         for i in range(count)))
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        self.addCleanup(sock.close)
+        sender = threading.Thread(target=sock.sendall, args=(requests,))
+        sender.start()
+        time.sleep(1)
+        answers = read_responses(sock, count)
+        sender.join()
+        self.assertEqual(len(answers), count)
+        self.assertEqual({status for status, _ in answers}, {200})
+        topics = [json.loads(body)["topic"] for _, body in answers]
+        self.assertEqual(topics, [f"CTI/acme/a{i}" for i in range(count)])
 
 
 class Scope(ServerTest):
