@@ -46,12 +46,21 @@ std::unique_ptr<net::Transport> to_transport(TlsStream& stream) {
   return std::make_unique<net::TlsTransport>(std::move(stream));
 }
 
-void upgrade_to_mqtt(PlainStream& stream, Request upgrade, net::Worker& worker) {
-  net::accept_mqtt_websocket(beast::tcp_stream(std::move(stream)), std::move(upgrade), worker);
+// The upgrade request outlives the session, whose arena holds its fields: copied out of it.
+net::UpgradeRequest copy_upgrade(const Request& request) {
+  net::UpgradeRequest copy{std::piecewise_construct, std::make_tuple(request.body()),
+                           std::make_tuple(static_cast<const Fields&>(request))};
+  copy.method(request.method());
+  copy.version(request.version());
+  return copy;
 }
 
-void upgrade_to_mqtt(TlsStream& stream, Request upgrade, net::Worker& worker) {
-  net::accept_mqtt_websocket(std::move(stream), std::move(upgrade), worker);
+void upgrade_to_mqtt(PlainStream& stream, const Request& upgrade, net::Worker& worker) {
+  net::accept_mqtt_websocket(beast::tcp_stream(std::move(stream)), copy_upgrade(upgrade), worker);
+}
+
+void upgrade_to_mqtt(TlsStream& stream, const Request& upgrade, net::Worker& worker) {
+  net::accept_mqtt_websocket(std::move(stream), copy_upgrade(upgrade), worker);
 }
 
 }  // namespace
@@ -138,6 +147,11 @@ void HttpSession<Stream>::drain() {
 // buffered (a pipelined request) skip the wait.
 template <class Stream>
 void HttpSession<Stream>::wait_for_request() {
+  // The last request and its answer are done with: their fields go, and the arena is empty
+  // again before the next request.
+  parser_.reset();
+  response_.reset();
+  arena_.release();
   idle_ = true;
   if (buffer_.size() > 0) return read_request();
   expire_in(worker_.state().config.idle_timeout);
@@ -153,7 +167,8 @@ template <class Stream>
 void HttpSession<Stream>::read_request() {
   idle_ = false;
   const auto& config = worker_.state().config;
-  parser_.emplace();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(FieldsAllocator(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
   parser_->body_limit(config.max_body_bytes);
   // The whole request is almost always in the buffer already: parse it here. async_read
@@ -216,7 +231,7 @@ void HttpSession<Stream>::handle() {
     access_log(101);
     upgraded_ = true;
     watchdog_.cancel();
-    return upgrade_to_mqtt(stream_, parser_->release(), worker_);
+    return upgrade_to_mqtt(stream_, request, worker_);
   }
   auto outcome = dispatch(request, worker_, info_);
   if (auto* response = std::get_if<Response>(&outcome)) {
@@ -236,13 +251,18 @@ void HttpSession<Stream>::handle() {
 
 template <class Stream>
 void HttpSession<Stream>::send(Response response) {
-  response_ = std::move(response);
-  response_.set(bhttp::field::server, "popflow-connect");
-  response_.set("X-Request-Id", request_id_);
-  access_log(response_.result_int());
-  const bool keep_alive = response_.keep_alive();
+  response_.emplace(std::move(response));
+  write_response();
+}
+
+template <class Stream>
+void HttpSession<Stream>::write_response() {
+  response_->set(bhttp::field::server, "popflow-connect");
+  response_->set("X-Request-Id", request_id_);
+  access_log(response_->result_int());
+  const bool keep_alive = response_->keep_alive();
   expire_in(worker_.state().config.read_timeout);
-  write_wire_bytes(response_, wire_);
+  write_wire_bytes(*response_, wire_);
   if (write_now(keep_alive)) return;
   boost::asio::async_write(
       stream_, boost::asio::buffer(wire_),
@@ -280,32 +300,33 @@ bool HttpSession<Stream>::write_now(bool keep_alive) {
 }
 
 // A trigger queued for a persistent session is answered once the journal has committed it,
-// so a 200 means it survives a crash. The journal calls back on its own thread.
+// so a 200 means it survives a crash. The journal calls back on its own thread; the answer
+// waits in response_ (its fields are in this session's arena, so they stay with it).
 template <class Stream>
 void HttpSession<Stream>::send_when_written(Response response) {
+  response_.emplace(std::move(response));
   auto* journal = worker_.state().broker.journal();
-  journal->when_written(info_.journal_seq, [self = this->shared_from_this(),
-                                            response = std::move(response)](bool written) mutable {
+  journal->when_written(info_.journal_seq, [self = this->shared_from_this()](bool written) mutable {
     // `self` moves into the posted handler: the session's last reference must never be
     // dropped here, on the journal thread (its destructor belongs to its worker).
     auto executor = self->stream_.get_executor();
-    boost::asio::post(executor, [self = std::move(self), response = std::move(response),
-                                 written]() mutable { self->answer_written(written, response); });
+    boost::asio::post(executor,
+                      [self = std::move(self), written] { self->answer_written(written); });
   });
 }
 
 template <class Stream>
-void HttpSession<Stream>::answer_written(bool written, Response& response) {
+void HttpSession<Stream>::answer_written(bool written) {
   if (!written) {
     info_.refusal = "not_stored";
-    response = make_problem(parser_->get(),
-                            {503, "not_stored",
-                             "the trigger reached the connected clients but could not be stored "
-                             "for the offline ones; retry it",
-                             ""});
-    response.set(bhttp::field::retry_after, "1");
+    response_.emplace(make_problem(
+        parser_->get(), {503, "not_stored",
+                         "the trigger reached the connected clients but could not be stored "
+                         "for the offline ones; retry it",
+                         ""}));
+    response_->set(bhttp::field::retry_after, "1");
   }
-  send(std::move(response));
+  write_response();
 }
 
 template <class Stream>

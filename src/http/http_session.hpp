@@ -9,13 +9,16 @@
 // coarse watchdog per connection (see watch()), up to a quarter of the timeout late.
 //
 // Threads: lives on one worker; every handler runs on that worker's thread.
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/container/pmr/monotonic_buffer_resource.hpp>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 
@@ -55,9 +58,10 @@ class HttpSession : public net::Drainable,
   void answer_read_error(boost::beast::error_code ec);
   void handle();
   void send(Response response);
+  void write_response();  // response_
   bool write_now(bool keep_alive);
   void send_when_written(Response response);
-  void answer_written(bool written, Response& response);
+  void answer_written(bool written);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
   void close();
@@ -66,8 +70,16 @@ class HttpSession : public net::Drainable,
 
   Stream stream_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  Response response_;
+  // Fields of the request being answered and of its answer (see types.hpp); declared before
+  // them, as it must outlive them. A trigger's fit in the buffer (~1.2 KiB with a key in
+  // the Authorization header); larger ones take heap blocks until the next release().
+  std::array<std::byte, 2048> arena_buffer_;
+  boost::container::pmr::monotonic_buffer_resource arena_{arena_buffer_.data(),
+                                                          arena_buffer_.size()};
+  std::optional<
+      boost::beast::http::request_parser<boost::beast::http::string_body, FieldsAllocator>>
+      parser_;
+  std::optional<Response> response_;
   std::string wire_;  // response_ serialized, while it is being written
   net::Worker& worker_;
   boost::asio::steady_timer watchdog_;

@@ -9,9 +9,17 @@ namespace popflow::http {
 
 namespace bhttp = boost::beast::http;
 
+Response make_response(const Request& request, unsigned status) {
+  Response response{std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(request.get_allocator())};
+  response.result(status);
+  response.version(request.version());
+  return response;
+}
+
 Response make_text(const Request& request, unsigned status, std::string body,
                    std::string_view content_type) {
-  Response response{static_cast<bhttp::status>(status), request.version()};
+  auto response = make_response(request, status);
   response.set(bhttp::field::content_type, content_type);
   response.set(bhttp::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
@@ -54,7 +62,7 @@ void apply_cors(const Request& request, Response& response,
 }
 
 Response make_preflight(const Request& request, const std::vector<std::string>& allowed_origins) {
-  Response response{bhttp::status::no_content, request.version()};
+  auto response = make_response(request, 204);
   response.keep_alive(request.keep_alive());
   apply_cors(request, response, allowed_origins);
   response.set(bhttp::field::access_control_allow_methods, "GET, POST, OPTIONS");

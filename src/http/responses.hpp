@@ -8,6 +8,8 @@
 
 namespace popflow::http {
 
+// An answer to `request` with no fields yet: its HTTP version, its fields' memory.
+Response make_response(const Request& request, unsigned status);
 Response make_json(const Request& request, unsigned status, std::string body);
 Response make_text(const Request& request, unsigned status, std::string body,
                    std::string_view content_type = "text/plain; charset=utf-8");
