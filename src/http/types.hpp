@@ -4,7 +4,7 @@
 //
 // Header fields take their memory from an allocator: an HttpSession gives its messages its
 // own arena, emptied at once between requests, so the dozen fields of a request and its
-// answer cost no malloc and free each (~4k instructions a trigger, bench/callgrind.sh). A
+// answer cost no malloc and free each (~1k instructions a trigger, bench/callgrind.sh). A
 // default-constructed message allocates from the heap. Boost.Container's allocator, not
 // std::pmr's, because Beast's fields need one that can be assigned.
 #include <boost/beast/http/fields.hpp>
