@@ -1,6 +1,8 @@
 #include "http/connect_api.hpp"
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <chrono>
 
 #include "core/message_id.hpp"
@@ -17,14 +19,17 @@ FieldLimits limits_of(const Config& config) {
   return {config.max_fields, config.max_depth, config.max_value_bytes};
 }
 
-// The media type without parameters, lower-cased: "application/json; charset=utf-8" ->
-// "application/json".
-std::string media_type(std::string_view content_type) {
+enum class MediaType { none, json, form, other };
+
+// The media type, without parameters and in any case: "Application/JSON; charset=utf-8" is
+// JSON.
+MediaType media_type(std::string_view content_type) {
   auto type = content_type.substr(0, content_type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  std::string lower(type);
-  std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower;
+  if (type.empty()) return MediaType::none;
+  if (boost::beast::iequals(type, "application/json")) return MediaType::json;
+  if (boost::beast::iequals(type, "application/x-www-form-urlencoded")) return MediaType::form;
+  return MediaType::other;
 }
 
 bool opens_an_object(std::string_view body) {
@@ -34,20 +39,20 @@ bool opens_an_object(std::string_view body) {
 
 // Fields from the query string and, for POST, the body.
 Checked<FieldSet> read_fields(const Request& request, std::string_view query,
-                              const FieldLimits& limits) {
-  FieldSet fields;
+                              const FieldLimits& limits, boost::json::storage_ptr storage) {
+  FieldSet fields(std::move(storage));
   if (auto added = add_form_fields(query, limits, fields); !added) return added.error();
   if (request.method() != bhttp::verb::post || request.body().empty()) return fields;
 
   const auto type = media_type(request[bhttp::field::content_type]);
   // Platforms post JSON without a Content-Type, and `curl -d '{...}'` labels it a form: a
   // body that opens like a JSON object is read as one (no form field name starts with '{').
-  const bool looks_like_json = (type.empty() || type == "application/x-www-form-urlencoded") &&
-                               opens_an_object(request.body());
+  const bool looks_like_json =
+      (type == MediaType::none || type == MediaType::form) && opens_an_object(request.body());
   Checked<void> added;
-  if (type == "application/json" || looks_like_json) {
+  if (type == MediaType::json || looks_like_json) {
     added = add_json_fields(request.body(), limits, fields);
-  } else if (type == "application/x-www-form-urlencoded") {
+  } else if (type == MediaType::form) {
     added = add_form_fields(request.body(), limits, fields);
   } else {
     return Problem{415, "unsupported_media_type",
@@ -191,7 +196,12 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
     response.set(bhttp::field::retry_after, "1");
     return response;
   }
-  auto fields = read_fields(request, query, limits_of(state.config));
+  // The trigger's fields and data live in this arena, all freed at once on return (the
+  // message keeps text only): a malloc, a copy and a free per value saved (~2k
+  // instructions a trigger, bench/callgrind.sh).
+  unsigned char arena_buffer[4096];
+  boost::json::monotonic_resource arena(arena_buffer, sizeof arena_buffer);
+  auto fields = read_fields(request, query, limits_of(state.config), &arena);
   if (!fields) return refuse(fields.error());
   auto key = take_api_key(request, *fields);
   if (!key) return refuse(key.error());

@@ -3,7 +3,6 @@
 #include <strings.h>
 
 #include <algorithm>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 #include "http/query.hpp"
@@ -66,12 +65,7 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
   options.allow_trailing_commas = true;
   options.max_depth = limits.max_depth;
   boost::system::error_code ec;
-  // The parse tree lives in a stack arena (heap beyond it) and only the values are copied
-  // out: the object's table and every key would otherwise be a malloc and a free per
-  // trigger (~1.5k instructions, callgrind).
-  unsigned char arena_buffer[2048];
-  boost::json::monotonic_resource arena(arena_buffer, sizeof arena_buffer);
-  auto parsed = boost::json::parse(body, ec, &arena, options);
+  auto parsed = boost::json::parse(body, ec, out.storage(), options);
   if (ec == boost::json::error::too_deep)
     return bad_request("malformed_body", "the JSON body is nested deeper than " +
                                              std::to_string(limits.max_depth) +
@@ -86,8 +80,8 @@ Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, 
   // One allocation for the fields instead of the vector growing through 1, 2, 4, 8.
   out.reserve(out.fields().size() + std::min(parsed.get_object().size(), limits.max_fields));
   for (auto& member : parsed.get_object()) {
-    auto value = boost::json::value(member.value(), {});  // a copy in the default resource
-    if (auto added = out.add(std::string(member.key()), std::move(value), limits); !added)
+    // Moved, not copied: the value is in the set's storage already.
+    if (auto added = out.add(std::string(member.key()), std::move(member.value()), limits); !added)
       return added;
   }
   return {};
@@ -111,7 +105,8 @@ Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, 
     if (!is_valid_utf8(value))
       return bad_request("invalid_field",
                          "field '" + name + "' is not valid UTF-8; encode it as UTF-8", name);
-    if (auto added = out.add(std::move(name), boost::json::string(value), limits); !added)
+    if (auto added = out.add(std::move(name), boost::json::string(value, out.storage()), limits);
+        !added)
       return added;
   }
   return {};

@@ -99,8 +99,7 @@ std::string_view to_string(Channel channel) {
 }
 
 Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
-  Trigger trigger;
-  trigger.channel = channel;
+  Trigger trigger(channel, fields.storage());
   auto agent = take_topic_level(fields, kAgentId, Need::required);
   if (!agent) return agent.error();
   trigger.agent_id = std::move(**agent);
@@ -118,8 +117,8 @@ Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
     if (!crm) return crm.error();
     trigger.crm_id = std::move(*crm);
   }
-  // Everything else is interaction data, keyed as sent; moved, not copied (field values
-  // live in the default resource, as the object does, so a move steals them).
+  // Everything else is interaction data, keyed as sent; moved, not copied (the object is in
+  // the fields' storage, so a move steals each value).
   auto rest = fields.take_all();
   trigger.data.reserve(rest.size());
   for (auto& field : rest) trigger.data.emplace(field.name, std::move(field.value));

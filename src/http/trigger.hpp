@@ -19,15 +19,19 @@ enum class Channel { cti, crm };
 std::string_view to_string(Channel channel);  // "CTI", "CRM"
 
 struct Trigger {
-  Channel channel = Channel::cti;
+  Trigger(Channel channel, boost::json::storage_ptr storage)
+      : channel(channel), data(std::move(storage)) {}
+
+  Channel channel;
   std::string agent_id;
   std::string event;
   std::optional<std::string> cti_id;  // CTI only
   std::optional<std::string> crm_id;  // CRM only, required there
-  boost::json::object data;           // every other field, as sent
+  boost::json::object data;           // every other field, as sent (in the fields' storage)
 };
 
-// Takes agentId, event, ctiId/crmId out of `fields` and keeps the rest as data. The API
+// Takes agentId, event, ctiId/crmId out of `fields` and keeps the rest as data, in the
+// same JSON storage (which must outlive the trigger). The API
 // key field ("jwt") must already have been taken out. Numeric agent ids become their
 // decimal text (telephony platforms send 1001 as often as "1001").
 Checked<Trigger> make_trigger(Channel channel, FieldSet fields);
