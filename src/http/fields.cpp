@@ -1,8 +1,7 @@
 #include "http/fields.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 
 #include "http/query.hpp"
@@ -12,7 +11,7 @@ namespace popflow::http {
 namespace {
 
 bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+  return boost::beast::iequals(a, b);
 }
 
 Checked<void> check_value_size(const std::string& name, const boost::json::value& value,
@@ -46,18 +45,22 @@ Checked<void> FieldSet::add(std::string name, boost::json::value value, const Fi
 
 const Field* FieldSet::find(std::string_view name) const {
   for (const auto& field : fields_)
-    if (same_name(field.name, name)) return &field;
+    if (!field.taken && same_name(field.name, name)) return &field;
   return nullptr;
 }
 
 boost::json::value FieldSet::take(std::string_view name) {
-  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
-    if (!same_name(it->name, name)) continue;
-    auto value = std::move(it->value);
-    fields_.erase(it);
-    return value;
+  for (auto& field : fields_) {
+    if (field.taken || !same_name(field.name, name)) continue;
+    field.taken = true;
+    return std::move(field.value);
   }
   return nullptr;
+}
+
+std::vector<Field> FieldSet::take_all() {
+  std::erase_if(fields_, [](const Field& field) { return field.taken; });
+  return std::exchange(fields_, {});
 }
 
 Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out) {

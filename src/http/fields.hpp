@@ -29,6 +29,7 @@ struct FieldLimits {
 struct Field {
   std::string name;  // as sent
   boost::json::value value;
+  bool taken = false;  // handed out by FieldSet::take()
 };
 
 class FieldSet {
@@ -40,14 +41,16 @@ class FieldSet {
   Checked<void> add(std::string name, boost::json::value value, const FieldLimits& limits);
   // Case-insensitive lookup; nullptr when absent.
   const Field* find(std::string_view name) const;
-  // Removes and returns the field's value (null when absent).
+  // Removes and returns the field's value (null when absent). The field is only marked:
+  // erasing it would move every field after it, per take (~1k instructions a trigger).
   boost::json::value take(std::string_view name);
 
   const boost::json::storage_ptr& storage() const { return storage_; }
   void reserve(std::size_t count) { fields_.reserve(count); }
+  // Every field added, taken ones included.
   const std::vector<Field>& fields() const { return fields_; }
-  // Hands every remaining field over, leaving the set empty.
-  std::vector<Field> take_all() { return std::exchange(fields_, {}); }
+  // Hands every field not yet taken over, in the order sent, leaving the set empty.
+  std::vector<Field> take_all();
 
  private:
   boost::json::storage_ptr storage_;
