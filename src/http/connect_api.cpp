@@ -65,19 +65,21 @@ Checked<FieldSet> read_fields(const Request& request, std::string_view query,
   return fields;
 }
 
-// The API key from the "jwt" field or the Authorization header (not both, unless equal).
-Checked<std::string> take_api_key(const Request& request, FieldSet& fields) {
-  auto field = fields.take("jwt");
+// The API key from the "jwt" field or the Authorization header (not both, unless equal): a
+// view into the one it came from.
+Checked<std::string_view> api_key_of(const Request& request, const FieldSet& fields) {
+  const auto* field = fields.find("jwt");
   const auto header = bearer_token(request);
-  if (!field.is_null() && !field.is_string())
+  if (field && !field->value.is_null() && !field->value.is_string())
     return unauthorized("malformed_key", "field 'jwt' must be a string holding the API key");
-  std::string from_field = field.is_string() ? std::string(field.get_string()) : std::string();
+  const std::string_view from_field =
+      field && field->value.is_string() ? std::string_view(field->value.get_string()) : "";
   if (!from_field.empty() && !header.empty() && from_field != header)
     return bad_request("duplicate_field",
                        "the API key was sent in both the 'jwt' field and the Authorization header, "
                        "with different values; send it once",
                        "jwt");
-  return from_field.empty() ? std::string(header) : from_field;
+  return from_field.empty() ? header : from_field;
 }
 
 constexpr std::size_t kMaxIdempotencyKeyBytes = 256;
@@ -172,8 +174,10 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
 
   std::string warning;
   if (delivered == 0)
-    warning = "no client is subscribed to " + message->topic + "; " +
-              subscription_hint(*trigger, customer);
+    warning.append("no client is subscribed to ")
+        .append(message->topic)
+        .append("; ")
+        .append(subscription_hint(*trigger, customer));
   return make_json(request, 200, accepted_json(message->id, message->topic, delivered, warning));
 }
 
@@ -203,12 +207,13 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   boost::json::monotonic_resource arena(arena_buffer, sizeof arena_buffer);
   auto fields = read_fields(request, query, limits_of(state.config), &arena);
   if (!fields) return refuse(fields.error());
-  auto key = take_api_key(request, *fields);
+  auto key = api_key_of(request, *fields);
   if (!key) return refuse(key.error());
 
   const auto now = std::chrono::system_clock::now();
   auto claims =
       worker.authenticator().authenticate(*key, auth::TokenKind::api_key, unix_seconds(now));
+  fields->take("jwt");  // the key is never interaction data (and `key` may view it: not used after)
   if (!claims) {
     state.metrics.count_auth_failure(claims.error());
     return refuse(auth::to_problem(claims.error(), "API key"));

@@ -174,13 +174,15 @@ std::string accepted_json(std::string_view id, std::string_view topic, std::size
 }
 
 std::string subscription_hint(const Trigger& trigger, std::string_view customer) {
-  const std::string channel(to_string(trigger.channel));
-  const std::string prefix = channel + "/" + std::string(customer) + "/";
-  if (trigger.channel == Channel::crm)
-    return "agent " + trigger.agent_id + "'s client app should subscribe to " + prefix + "+/" +
-           trigger.agent_id;
-  return "agent " + trigger.agent_id + "'s client app should subscribe to " + prefix +
-         trigger.agent_id + " and " + prefix + "+/" + trigger.agent_id;
+  const auto& agent = trigger.agent_id;
+  std::string prefix(to_string(trigger.channel));
+  prefix.append("/").append(customer).append("/");
+  std::string hint = "agent ";
+  hint.reserve(64 + 3 * agent.size() + 2 * prefix.size());
+  hint.append(agent).append("'s client app should subscribe to ");
+  if (trigger.channel == Channel::cti) hint.append(prefix).append(agent).append(" and ");
+  hint.append(prefix).append("+/").append(agent);
+  return hint;
 }
 
 }  // namespace popflow::http
