@@ -155,30 +155,12 @@ void HttpSession<Stream>::wait_for_request() {
   idle_ = true;
   if (buffer_.size() > 0) return read_request();
   expire_in(worker_.state().config.idle_timeout);
-  if constexpr (std::is_same_v<Stream, PlainStream>) {
-    // Readiness first, then the read: async_read_some would try a read at once, which
-    // nearly always finds nothing yet (the client is still busy with the answer); one
-    // system call a request fewer.
-    stream_.async_wait(PlainStream::wait_read,
-                       [self = this->shared_from_this()](beast::error_code ec) {
-                         if (ec) return self->close();
-                         std::size_t n = self->stream_.read_some(self->buffer_.prepare(4096), ec);
-                         if (ec == boost::asio::error::would_block) return self->wait_for_request();
-                         self->on_first_bytes(ec, n);
-                       });
-  } else {
-    stream_.async_read_some(buffer_.prepare(4096),
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-                              self->on_first_bytes(ec, n);
-                            });
-  }
-}
-
-template <class Stream>
-void HttpSession<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
-  if (ec) return close();  // idle timeout or peer closed: nothing to answer
-  buffer_.commit(n);
-  read_request();
+  stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
+                                                     beast::error_code ec, std::size_t n) {
+    if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
+    self->buffer_.commit(n);
+    self->read_request();
+  });
 }
 
 template <class Stream>

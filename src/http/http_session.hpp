@@ -53,7 +53,6 @@ class HttpSession : public net::Drainable,
   void watch();
   void expire_in(std::chrono::steady_clock::duration timeout);
   void wait_for_request();
-  void on_first_bytes(boost::beast::error_code ec, std::size_t n);
   void read_request();
   void on_read(boost::beast::error_code ec);
   void answer_read_error(boost::beast::error_code ec);
