@@ -37,7 +37,8 @@ deliver() {
 }
 for round in $(seq "$ROUNDS"); do
   ingest ours "${ours_pub[@]}"
-  ingest nginx-static --pub-port "$p_static" --path / --body "$trigger"
+  ingest nginx-static --pub-port "$p_static" --path /api/sendmessage/CTI \
+    --header "Authorization: Bearer $key" --body "$trigger"
   deliver ours-mqtt --protocol mqtt --sub-port "$p_mqtt" --token "$token" "${ours_pub[@]}"
   deliver nchan-ws --protocol nchan-ws --sub-port "$p_nchan" --sub-topic '{agent}' "${nchan_pub[@]}"
   deliver ours-sse --protocol sse --sub-port "$p_http" --token "$token" "${ours_pub[@]}"

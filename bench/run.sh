@@ -38,6 +38,7 @@ trigger='{"agentId":"{agent}","event":"On Ring","seq":{seq},"ani":"5551234567","
 message='{"id":"01a2247f-3ac6-7000-b96f-7592d767c9aa","channel":"CTI","customerId":"bench","agentId":"{agent}","event":"On Ring","receivedAt":"2026-11-28T23:30:47.622Z","data":{"seq":{seq},"ani":"5551234567","dnis":"8005550100"}}'
 ours_pub=(--pub-port "$p_http" --path /api/sendmessage/CTI --header "Authorization: Bearer $key" --body "$trigger")
 nchan_pub=(--pub-port "$p_nchan" --path '/pub?id={agent}' --body "$message")
+static_pub=(--pub-port "$p_static" --path /api/sendmessage/CTI --header "Authorization: Bearer $key" --body "$trigger")
 mosq_pub=(--publisher mqtt --pub-port "$p_mosq" --topic 'bench/{agent}' --body "$message" --pub-connections 4 --pub-window 64)
 
 ingest() {  # NAME PUBLISHER-ARGS...
@@ -50,7 +51,8 @@ ingest() {  # NAME PUBLISHER-ARGS...
 
 for round in $(seq "$ROUNDS"); do
   ingest ours "${ours_pub[@]}"
-  ingest nginx-static --pub-port "$p_static" --path / --body "$trigger"
+  # The very request ours gets (path, key, body): nginx answers any path with its static 200.
+  ingest nginx-static "${static_pub[@]}"
   ingest nchan-publish "${nchan_pub[@]}"
 done
 
