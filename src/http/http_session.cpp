@@ -106,6 +106,7 @@ void HttpSession<Stream>::start() {
   boost::system::error_code ignored;
   socket_of(stream_).set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   socket_of(stream_).non_blocking(true, ignored);  // for write_now(); Asio's async ops agree
+  now_ = std::chrono::steady_clock::now();
   watch();
   wait_for_request();
 }
@@ -132,9 +133,12 @@ void HttpSession<Stream>::watch() {
   });
 }
 
+// From now_: the clock is read when a request is complete and when it is answered, and the
+// deadlines in between count from there (each read is ~100 instructions; their drift is
+// microseconds against timeouts of seconds).
 template <class Stream>
 void HttpSession<Stream>::expire_in(std::chrono::steady_clock::duration timeout) {
-  deadline_ = std::chrono::steady_clock::now() + timeout;
+  deadline_ = now_ + timeout;
 }
 
 template <class Stream>
@@ -177,6 +181,7 @@ void HttpSession<Stream>::read_request() {
   beast::error_code ec;
   buffer_.consume(parser_->put(buffer_.data(), ec));
   if (ec != bhttp::error::need_more && (ec || parser_->is_done())) return on_read(ec);
+  now_ = std::chrono::steady_clock::now();  // the first bytes may have come after a long wait
   expire_in(config.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
@@ -186,7 +191,8 @@ void HttpSession<Stream>::read_request() {
 template <class Stream>
 void HttpSession<Stream>::on_read(beast::error_code ec) {
   deadline_ = std::chrono::steady_clock::time_point::max();  // we owe the answer now
-  started_ = std::chrono::steady_clock::now();
+  now_ = std::chrono::steady_clock::now();
+  started_ = now_;
   request_id_ = worker_.next_request_id();
   info_ = {};
   if (ec) return answer_read_error(ec);
@@ -267,6 +273,7 @@ void HttpSession<Stream>::write_response() {
   boost::asio::async_write(
       stream_, boost::asio::buffer(wire_),
       [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+        self->now_ = std::chrono::steady_clock::now();
         self->on_write(ec, keep_alive);
       });
 }
@@ -338,7 +345,8 @@ void HttpSession<Stream>::on_write(beast::error_code ec, bool keep_alive) {
 
 template <class Stream>
 void HttpSession<Stream>::access_log(unsigned status) {
-  const auto elapsed = std::chrono::steady_clock::now() - started_;
+  now_ = std::chrono::steady_clock::now();
+  const auto elapsed = now_ - started_;
   worker_.state().metrics.count_request(info_.route, status, elapsed);
   const bool operational = info_.route == net::Route::health || info_.route == net::Route::metrics;
   if (!worker_.state().config.access_log || (operational && status < 400)) return;

@@ -83,6 +83,7 @@ class HttpSession : public net::Drainable,
   std::string wire_;  // response_ serialized, while it is being written
   net::Worker& worker_;
   boost::asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point now_;  // when the session last read the clock
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool timed_out_ = false;
   std::uint64_t registration_ = 0;
