@@ -2,6 +2,19 @@
 # loopback, each in the foreground of a background job whose pid is remembered for cleanup.
 # Expects $work (a temp dir) and $bin (the server binary).
 
+# PIN=1 (run.sh and quick-ratios.sh default to it): the load generator on CPU 0, every
+# server on the other CPUs. Left to share every core, the scheduler interleaves the load
+# generator with the server's threads (a server with more threads gets preempted and idles
+# more), and ratios move by ±5% between runs; pinned, each side keeps its cores and they
+# repeat within ~2%. PIN=0 shares every core. Needs two CPUs or more.
+server_cpus=() loadgen_cpus=()
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+  server_cpus=(taskset -c "1-$(($(nproc) - 1))")
+  loadgen_cpus=(taskset -c 0)
+fi
+# The event loops (ours) and worker processes (nginx) each server gets: one per CPU it has.
+server_threads() { echo $(($(nproc) - (${#server_cpus[@]} > 0 ? 1 : 0))); }
+
 started_pids=()
 stop_started() {
   local pid
@@ -32,7 +45,7 @@ make_credentials() {
 start_ours() {
   local http=$1 mqtt=$2 threads=$3
   shift 3
-  "$bin" serve --data-dir "${OURS_DATA_DIR:-$work/data}" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
+  "${server_cpus[@]}" "$bin" serve --data-dir "${OURS_DATA_DIR:-$work/data}" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
     --threads "$threads" --rate-limit 0 --access-log=false --log-level warn "$@" &
   ours_pid=$!
   started_pids+=("$ours_pid")
@@ -66,7 +79,7 @@ http {
   }
 }
 CONF
-  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" 2>>"$work/nginx/stderr" &
+  "${server_cpus[@]}" nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g "daemon off;" 2>>"$work/nginx/stderr" &
   started_pids+=("$!")
   wait_port "$1"
   wait_port "$2"
@@ -86,7 +99,7 @@ max_connections -1
 log_dest stderr
 log_type error
 CONF
-  mosquitto -c "$work/mosquitto-$1.conf" 2>>"$work/mosquitto.log" &
+  "${server_cpus[@]}" mosquitto -c "$work/mosquitto-$1.conf" 2>>"$work/mosquitto.log" &
   mosquitto_pid=$!
   started_pids+=("$mosquitto_pid")
   wait_port "$1"

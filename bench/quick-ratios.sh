@@ -4,15 +4,17 @@
 # MQTT TCP and SSE / nchan WebSocket, triggers/s delivered). The same load generator runs
 # as `make bench`, reduced to those scenarios, in alternation for ROUNDS rounds (best kept).
 # Writes nothing under bench/results. usage: bench/quick-ratios.sh SERVER LOADGEN
-# knobs: DURATION=3 ROUNDS=2 THREADS=2 CONNECTIONS=64 SUBSCRIBERS=1000 BENCH_PORT=18780
+# knobs: DURATION=3 ROUNDS=2 PIN=1 THREADS=(CPUs left to the servers) CONNECTIONS=64
+#   SUBSCRIBERS=1000 BENCH_PORT=18780
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "$1") loadgen=$(realpath "$2")
-DURATION=${DURATION:-3} ROUNDS=${ROUNDS:-2} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-3} ROUNDS=${ROUNDS:-2} PIN=${PIN:-1} CONNECTIONS=${CONNECTIONS:-64}
 SUBSCRIBERS=${SUBSCRIBERS:-1000} BENCH_PORT=${BENCH_PORT:-18780}
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 source "$here/peers.sh"
+THREADS=${THREADS:-$(server_threads)}
 trap 'stop_started; rm -rf "$work"' EXIT
 p_http=$BENCH_PORT p_mqtt=$((BENCH_PORT + 1)) p_static=$((BENCH_PORT + 2)) p_nchan=$((BENCH_PORT + 3))
 make_credentials
@@ -26,13 +28,13 @@ results="$work/results.jsonl"
 ingest() {
   local name=$1
   shift
-  "$loadgen" ingest --name "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
+  "${loadgen_cpus[@]}" "$loadgen" ingest --name "$name" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup 1 "$@" >>"$results"
 }
 deliver() {
   local name=$1
   shift
-  "$loadgen" deliver --name "$name" --subscribers "$SUBSCRIBERS" --phases "sat:$DURATION" \
+  "${loadgen_cpus[@]}" "$loadgen" deliver --name "$name" --subscribers "$SUBSCRIBERS" --phases "sat:$DURATION" \
     --connections 32 "$@" >>"$results" || echo "bench: $name lost or duplicated messages" >&2
 }
 for round in $(seq "$ROUNDS"); do

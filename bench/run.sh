@@ -4,21 +4,23 @@
 # and latest.png. Everything shares this machine's cores; see docs/performance.md.
 # usage: bench/run.sh [server binary] [load generator]
 # knobs (environment): DURATION=5 (s per throughput run) RATE_SECONDS=3 (s per fixed-rate
-#   run) RATES="1000 10000 50000" ROUNDS=2 THREADS=2 (server event loops = nginx workers)
-#   LOADGEN_THREADS=1 CONNECTIONS=64 (ingest HTTP connections) SUBSCRIBERS=1000
+#   run) RATES="1000 10000 50000" ROUNDS=2 PIN=1 (load generator on CPU 0, servers on the
+#   others; see peers.sh) THREADS=CPUs left to the servers (server event loops = nginx
+#   workers) LOADGEN_THREADS=1 CONNECTIONS=64 (ingest HTTP connections) SUBSCRIBERS=1000
 #   IDLE_CONNECTIONS=10000 BENCH_PORT=18480 (first of 8 consecutive ports)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-$here/../build/src/app/popflow-connect}")
 loadgen=$(realpath "${2:-$here/../build/bench/popflow-bench}")
 DURATION=${DURATION:-5} RATE_SECONDS=${RATE_SECONDS:-3} RATES=${RATES:-1000 10000 50000}
-ROUNDS=${ROUNDS:-2} THREADS=${THREADS:-2} LOADGEN_THREADS=${LOADGEN_THREADS:-1}
+ROUNDS=${ROUNDS:-2} PIN=${PIN:-1} LOADGEN_THREADS=${LOADGEN_THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-64} SUBSCRIBERS=${SUBSCRIBERS:-1000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000} BENCH_PORT=${BENCH_PORT:-18480}
 
 ulimit -n "$(ulimit -Hn)"  # thousands of sockets; children inherit it
 work=$(mktemp -d)
 source "$here/peers.sh"
+THREADS=${THREADS:-$(server_threads)}
 trap 'stop_started; rm -rf "$work"' EXIT
 results="$work/results.jsonl"
 log() { echo "bench: $*" >&2; }
@@ -31,7 +33,7 @@ make_credentials
 start_ours "$p_http" "$p_mqtt" "$THREADS"
 start_nginx "$p_static" "$p_nchan" "$THREADS"
 start_mosquitto "$p_mosq"
-log "server --threads $THREADS, nginx worker_processes $THREADS, mosquitto (1 thread), load generator on the same $(nproc) cores"
+log "server --threads $THREADS, nginx worker_processes $THREADS, mosquitto (1 thread), $([ "$PIN" = 1 ] && echo "load generator pinned to CPU 0, servers to the other $THREADS" || echo "everything on the same $(nproc) cores")"
 
 # Our trigger, and for the peers the JSON our server delivers for it (same bytes on the wire).
 trigger='{"agentId":"{agent}","event":"On Ring","seq":{seq},"ani":"5551234567","dnis":"8005550100"}'
@@ -45,7 +47,7 @@ ingest() {  # NAME PUBLISHER-ARGS...
   local name=$1
   shift
   log "ingest $name"
-  "$loadgen" ingest --name "$name" --connections "$CONNECTIONS" --threads "$LOADGEN_THREADS" \
+  "${loadgen_cpus[@]}" "$loadgen" ingest --name "$name" --connections "$CONNECTIONS" --threads "$LOADGEN_THREADS" \
     --duration "$DURATION" --warmup 1 "$@" | record
 }
 
@@ -60,7 +62,7 @@ deliver() {  # NAME PHASES FANOUT SUBSCRIBER-AND-PUBLISHER-ARGS...
   local name=$1 phases=$2 fanout=$3
   shift 3
   log "$([ "$fanout" = 1 ] && echo fan-out || echo deliver) $name ($phases)"
-  "$loadgen" deliver --name "$name" --subscribers "$SUBSCRIBERS" --fanout "$fanout" \
+  "${loadgen_cpus[@]}" "$loadgen" deliver --name "$name" --subscribers "$SUBSCRIBERS" --fanout "$fanout" \
     --phases "$phases" --connections 32 "$@" | record || log "$name: not every message delivered exactly once"
 }
 deliver_all() {  # PHASES FANOUT TOPIC-AGENT
@@ -111,7 +113,7 @@ idle() {  # NAME PID PORT LOADGEN-ARGS...
   local pids=()
   log "connections $name: $IDLE_CONNECTIONS idle MQTT subscribers in $procs process(es)"
   for i in $(seq 0 $((procs - 1))); do
-    "$loadgen" connections --name "$name" --sub-port "$port" --count "$per" --offset $((i * per)) \
+    "${loadgen_cpus[@]}" "$loadgen" connections --name "$name" --sub-port "$port" --count "$per" --offset $((i * per)) \
       --threads 2 --sources 8 --hold 600 "$@" >"$work/idle-$name-$i.out" &
     pids+=("$!")
   done
@@ -135,5 +137,5 @@ stop_started
 
 mkdir -p "$here/results"
 python3 "$here/summarize.py" "$results" "$here/results" \
-  --command "make bench" --threads "$THREADS" --loadgen-threads "$LOADGEN_THREADS" \
-  --knobs "DURATION=$DURATION RATE_SECONDS=$RATE_SECONDS RATES='$RATES' ROUNDS=$ROUNDS THREADS=$THREADS LOADGEN_THREADS=$LOADGEN_THREADS CONNECTIONS=$CONNECTIONS SUBSCRIBERS=$SUBSCRIBERS IDLE_CONNECTIONS=$IDLE_CONNECTIONS"
+  --command "make bench" --threads "$THREADS" --loadgen-threads "$LOADGEN_THREADS" --pin "$PIN" \
+  --knobs "DURATION=$DURATION RATE_SECONDS=$RATE_SECONDS RATES='$RATES' ROUNDS=$ROUNDS PIN=$PIN THREADS=$THREADS LOADGEN_THREADS=$LOADGEN_THREADS CONNECTIONS=$CONNECTIONS SUBSCRIBERS=$SUBSCRIBERS IDLE_CONNECTIONS=$IDLE_CONNECTIONS"

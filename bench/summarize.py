@@ -107,7 +107,9 @@ def markdown(table, targets, meta):
     out = [f"`{meta['command']}` on {meta['machine']['cpus']} × {meta['machine']['cpu']}, "
            f"{meta['generated_at']}; server `--threads {meta['server_threads']}`, nginx "
            f"`worker_processes {meta['server_threads']}`, load generator {meta['loadgen_threads']} "
-           f"thread(s), all on the same cores. Knobs: `{meta['knobs']}`.", "",
+           f"thread(s), " + ("pinned to CPU 0 and the servers to the other CPUs"
+                             if meta["pinned"] else "all on the same cores") +
+           f". Knobs: `{meta['knobs']}`.", "",
            "| scenario | measure | ours | figure | peer | figure | ours / peer |",
            "|---|---|---|---|---|---|---|"]
     for row in table:
@@ -169,6 +171,7 @@ def main():
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--threads", default="2")
     ap.add_argument("--loadgen-threads", default="1")
+    ap.add_argument("--pin", default="0")
     ap.add_argument("--knobs", default="")
     args = ap.parse_args()
     with open(args.results) as f:
@@ -177,7 +180,7 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     meta = {"generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": args.command, "knobs": args.knobs, "server_threads": int(args.threads),
-            "loadgen_threads": int(args.loadgen_threads),
+            "loadgen_threads": int(args.loadgen_threads), "pinned": args.pin == "1",
             "machine": {"cpus": os.cpu_count(), "cpu": cpu, "kernel": platform.release()}}
     table, targets = build(lines, rates)
     md = markdown(table, targets, meta)
