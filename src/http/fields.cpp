@@ -58,11 +58,6 @@ boost::json::value FieldSet::take(std::string_view name) {
   return nullptr;
 }
 
-std::vector<Field> FieldSet::take_all() {
-  std::erase_if(fields_, [](const Field& field) { return field.taken; });
-  return std::exchange(fields_, {});
-}
-
 Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out) {
   boost::json::parse_options options;
   options.allow_trailing_commas = true;

@@ -49,8 +49,9 @@ class FieldSet {
   void reserve(std::size_t count) { fields_.reserve(count); }
   // Every field added, taken ones included.
   const std::vector<Field>& fields() const { return fields_; }
-  // Hands every field not yet taken over, in the order sent, leaving the set empty.
-  std::vector<Field> take_all();
+  // Hands every field over, in the order sent (taken ones still marked), leaving the set
+  // empty.
+  std::vector<Field> take_all() { return std::exchange(fields_, {}); }
 
  private:
   boost::json::storage_ptr storage_;

@@ -121,7 +121,8 @@ Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
   // the fields' storage, so a move steals each value).
   auto rest = fields.take_all();
   trigger.data.reserve(rest.size());
-  for (auto& field : rest) trigger.data.emplace(field.name, std::move(field.value));
+  for (auto& field : rest)
+    if (!field.taken) trigger.data.emplace(field.name, std::move(field.value));
   return trigger;
 }
 
