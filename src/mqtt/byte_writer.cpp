@@ -33,7 +33,10 @@ void ByteWriter::string(std::string_view text) {
 }
 
 void ByteWriter::raw(std::string_view bytes) {
-  out_.insert(out_.end(), bytes.begin(), bytes.end());
+  // As bytes: chars inserted into a vector of uint8_t are converted one by one (~5
+  // instructions a byte), bytes are one memmove.
+  const auto* first = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  out_.insert(out_.end(), first, first + bytes.size());
 }
 
 std::size_t ByteWriter::begin_length() {
