@@ -1,7 +1,8 @@
 #include "http/fields.hpp"
 
+#include <strings.h>
+
 #include <algorithm>
-#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 
 #include "http/query.hpp"
@@ -11,7 +12,7 @@ namespace popflow::http {
 namespace {
 
 bool same_name(std::string_view a, std::string_view b) {
-  return boost::beast::iequals(a, b);
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Checked<void> check_value_size(const std::string& name, const boost::json::value& value,
