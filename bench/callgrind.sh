@@ -4,7 +4,7 @@
 # up uninstrumented, switches instrumentation on for SECONDS_MEASURED, dumps, and divides
 # by the triggers published meanwhile (from /metrics). Prints "Ir/trigger" and leaves the
 # dump for callgrind_annotate (e.g. --inclusive=yes). Run-to-run spread: about 3%.
-# usage: bench/callgrind.sh SERVER LOADGEN ingest|mqtt|sse [out-dir]
+# usage: bench/callgrind.sh SERVER LOADGEN ingest|mqtt|mqtt-ws|sse [out-dir]
 # knobs: SECONDS_MEASURED=6 WARMUP=4 SUBSCRIBERS=200 THREADS=2 PORT=18580
 set -euo pipefail
 bin=$(realpath "$1") loadgen=$(realpath "$2") mode=$3 out=${4:-/tmp/callgrind-$3}
@@ -36,12 +36,12 @@ case $mode in
     "$loadgen" ingest --name ours --connections 16 --duration "$total" --warmup 0 "${pub[@]}" \
       >"$out/loadgen.json" &
     ;;
-  mqtt | sse)
+  mqtt | mqtt-ws | sse)
     "$loadgen" deliver --name "ours-$mode" --protocol "$mode" --subscribers "$SUBSCRIBERS" \
       --sub-port "$([ "$mode" = mqtt ] && echo "$p_mqtt" || echo "$p_http")" --token "$token" \
       --phases "sat:$total" --connections 8 --window 64 --drain 20 "${pub[@]}" >"$out/loadgen.json" &
     ;;
-  *) echo "mode must be ingest, mqtt or sse" >&2; exit 2 ;;
+  *) echo "mode must be ingest, mqtt, mqtt-ws or sse" >&2; exit 2 ;;
 esac
 lg_pid=$!
 # Subscribers connect first (slow under valgrind); wait for the phase to be running.

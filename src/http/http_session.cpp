@@ -56,7 +56,7 @@ net::UpgradeRequest copy_upgrade(const Request& request) {
 }
 
 void upgrade_to_mqtt(PlainStream& stream, const Request& upgrade, net::Worker& worker) {
-  net::accept_mqtt_websocket(beast::tcp_stream(std::move(stream)), copy_upgrade(upgrade), worker);
+  net::accept_mqtt_websocket(std::move(stream), copy_upgrade(upgrade), worker);
 }
 
 void upgrade_to_mqtt(TlsStream& stream, const Request& upgrade, net::Worker& worker) {

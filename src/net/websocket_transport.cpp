@@ -1,6 +1,18 @@
 #include "net/websocket_transport.hpp"
 
 namespace popflow::net {
+namespace {
+
+void close_socket(boost::asio::ip::tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.close(ignored);
+}
+
+void close_socket(boost::beast::tcp_stream& stream) {
+  stream.close();
+}
+
+}  // namespace
 
 template <class NextLayer>
 WebSocketTransport<NextLayer>::WebSocketTransport(Stream stream) : stream_(std::move(stream)) {
@@ -20,10 +32,10 @@ void WebSocketTransport<NextLayer>::write(boost::asio::const_buffer buffer, Hand
 template <class NextLayer>
 void WebSocketTransport<NextLayer>::close() {
   // No closing handshake: the MQTT DISCONNECT (if any) has been sent; cut the TCP stream.
-  boost::beast::get_lowest_layer(stream_).close();
+  close_socket(boost::beast::get_lowest_layer(stream_));
 }
 
-template class WebSocketTransport<boost::beast::tcp_stream>;
+template class WebSocketTransport<boost::asio::ip::tcp::socket>;
 template class WebSocketTransport<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
 }  // namespace popflow::net

@@ -39,8 +39,9 @@ void accept(NextLayer next, UpgradeRequest upgrade, Worker& worker) {
 
 }  // namespace
 
-void accept_mqtt_websocket(beast::tcp_stream stream, UpgradeRequest upgrade, Worker& worker) {
-  accept(std::move(stream), std::move(upgrade), worker);
+void accept_mqtt_websocket(boost::asio::ip::tcp::socket socket, UpgradeRequest upgrade,
+                           Worker& worker) {
+  accept(std::move(socket), std::move(upgrade), worker);
 }
 
 void accept_mqtt_websocket(beast::ssl_stream<beast::tcp_stream> stream, UpgradeRequest upgrade,
