@@ -71,8 +71,9 @@ class HttpSession : public net::Drainable,
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   // Fields of the request being answered and of its answer (see types.hpp); declared before
-  // them, as it must outlive them. A trigger's fit in the buffer (~1.2 KiB with a key in
-  // the Authorization header); larger ones take heap blocks until the next release().
+  // them, as it must outlive them. A trigger's request and answer fit in the buffer (~1.2 KiB
+  // with a key in the Authorization header); larger ones take heap blocks until the next
+  // release().
   std::array<std::byte, 2048> arena_buffer_;
   boost::container::pmr::monotonic_buffer_resource arena_{arena_buffer_.data(),
                                                           arena_buffer_.size()};
