@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench` (issue #4): starts our server and the peers on loopback, runs every scenario
 # against each in alternation, then prints one table and writes bench/results/latest.json
-# and latest.png. The load generator and the servers get separate cores (PIN); see docs/performance.md.
+# and latest.png. The load generator and the servers get separate cores (PIN); see
+# docs/performance.md.
 # usage: bench/run.sh [server binary] [load generator]
 # knobs (environment): DURATION=5 (s per throughput run) RATE_SECONDS=3 (s per fixed-rate
 #   run) RATES="1000 10000 50000" ROUNDS=2 PIN=1 (load generator on CPU 0, servers on the
