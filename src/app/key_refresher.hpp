@@ -11,8 +11,23 @@
 
 #include "auth/key_registry.hpp"
 #include "store/database.hpp"
+#include "store/key_store.hpp"
 
 namespace popflow::app {
+
+// One key read from the store on demand (KeyRegistry::find_or_load), on its own connection:
+// the refresher's belongs to the control loop, and this one is used by whichever worker meets
+// a new key (the registry serialises the calls).
+class StoreKeySource : public auth::KeySource {
+ public:
+  explicit StoreKeySource(const std::string& path) : db_(path) {}
+  std::optional<store::KeyRecord> find(const std::string& key_id) override {
+    return store::KeyStore(db_).find(key_id);
+  }
+
+ private:
+  store::Database db_;
+};
 
 class KeyRefresher {
  public:

@@ -64,7 +64,8 @@ void await_drain(asio::steady_timer& timer, net::Server& server,
 
 int serve(const Config& config) {
   DataDir dir(config.data_dir);
-  auth::KeyRegistry registry;
+  StoreKeySource key_source(config.data_dir + "/popflow.db");
+  auth::KeyRegistry registry(&key_source, static_cast<double>(config.key_lookup_rate));
   Router router;
   net::Metrics metrics;
   net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
@@ -73,7 +74,7 @@ int serve(const Config& config) {
   if (config.durability)
     journal =
         std::make_unique<broker::Journal>(config.data_dir + "/popflow.db", config.durability_fsync);
-  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued}, journal.get());
+  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued}, journal.get(), &registry);
   if (journal) {
     const auto stored = journal->load();
     broker.restore(stored);

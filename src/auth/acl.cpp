@@ -27,6 +27,17 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
   return std::nullopt;
 }
 
+bool may_read(const Claims& client, std::string_view topic) {
+  const auto first_slash = topic.find('/');
+  const auto channel = topic.substr(0, first_slash);
+  if (first_slash == std::string_view::npos || (channel != "CTI" && channel != "CRM")) return false;
+  const auto rest = topic.substr(first_slash + 1);
+  const auto second_slash = rest.find('/');
+  if (second_slash == std::string_view::npos || rest.substr(0, second_slash) != client.customer)
+    return false;
+  return !client.agent || topic.substr(topic.rfind('/') + 1) == *client.agent;
+}
+
 namespace {
 
 bool first_level_is_tenant(std::string_view text) {

@@ -19,6 +19,11 @@ namespace popflow::auth {
 // nullopt when allowed; otherwise the reason, fit for an error message.
 std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter);
 
+// Whether a message on `topic` may reach a holder of `client`: the same rule as
+// subscribe_denial, for a topic name. Asked at every delivery (as mosquitto does), so a
+// subscription never outlives the right that granted it. Cost: a few string compares.
+bool may_read(const Claims& client, std::string_view topic);
+
 // Anonymous MQTT clients (--mqtt-allow-anonymous) may use every topic outside CTI/ and CRM/:
 // a filter whose first level is literally CTI or CRM is refused; wildcard filters are
 // allowed, and the broker never delivers tenant topics to anonymous sessions.

@@ -4,20 +4,13 @@
 
 namespace popflow::auth {
 
-Authenticator::Authenticator(std::string secret, const KeyRegistry& registry,
-                             std::size_t cache_capacity)
+Authenticator::Authenticator(std::string secret, KeyRegistry& registry, std::size_t cache_capacity)
     : secret_(std::move(secret)), registry_(registry), capacity_(cache_capacity) {}
 
 boost::system::result<void, AuthFailure> Authenticator::still_valid(const Claims& claims,
                                                                     std::int64_t now) const {
-  if (claims.expires_at && now >= *claims.expires_at) return AuthFailure::expired;
-  if (claims.not_before && now < *claims.not_before) return AuthFailure::not_yet_valid;
   const auto state = registry_.find(claims.key_id);
-  // A key the store does not know (deleted, or signed for another store with the same
-  // secret) is refused: the store, not the signature alone, decides what is valid.
-  if (!state || state->customer != claims.customer || state->kind != claims.kind)
-    return AuthFailure::unknown_key;
-  if (state->revoked_at && now >= *state->revoked_at) return AuthFailure::revoked;
+  if (auto problem = credential_problem(state ? &*state : nullptr, claims, now)) return *problem;
   return {};
 }
 
@@ -38,7 +31,9 @@ boost::system::result<ClaimsPtr, AuthFailure> Authenticator::authenticate(std::s
       cache_.emplace(std::string(token), claims);
     }
   }
-  if (auto valid = still_valid(*claims, now); !valid) return valid.error();
+  // A key id the snapshot lacks may be a key created since the last poll: looked up now.
+  const auto state = registry_.find_or_load(claims->key_id);
+  if (auto problem = credential_problem(state ? &*state : nullptr, *claims, now)) return *problem;
   if (claims->kind != expected) return AuthFailure::wrong_kind;
   return claims;
 }

@@ -3,8 +3,9 @@
 //
 // Cost: a cache hit is one hash lookup of the token plus one registry lookup; a miss adds
 // base64, JSON and HMAC-SHA256 (~2 µs). The cache never weakens anything: expiry and
-// revocation are checked on every call, hit or miss. It is bounded (an arbitrary entry is
-// evicted when full) so a flood of distinct valid tokens cannot grow memory.
+// revocation are checked on every call, hit or miss. A verified token whose key id the
+// registry lacks makes it read that key from the store (KeyRegistry::find_or_load). It is bounded
+// (an arbitrary entry is evicted when full) so a flood of distinct valid tokens cannot grow memory.
 //
 // Threads: one Authenticator per event loop (its cache is unsynchronised); the
 // KeyRegistry it reads is shared.
@@ -24,7 +25,7 @@ using ClaimsPtr = std::shared_ptr<const Claims>;
 
 class Authenticator {
  public:
-  Authenticator(std::string secret, const KeyRegistry& registry, std::size_t cache_capacity);
+  Authenticator(std::string secret, KeyRegistry& registry, std::size_t cache_capacity);
 
   boost::system::result<ClaimsPtr, AuthFailure> authenticate(std::string_view token,
                                                              TokenKind expected, std::int64_t now);
@@ -36,7 +37,7 @@ class Authenticator {
 
  private:
   std::string secret_;
-  const KeyRegistry& registry_;
+  KeyRegistry& registry_;
   std::size_t capacity_;
   struct TokenHash {
     using is_transparent = void;  // find() by string_view

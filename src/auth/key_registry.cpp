@@ -1,18 +1,32 @@
 #include "auth/key_registry.hpp"
 
+#include <algorithm>
+
 namespace popflow::auth {
+namespace {
+
+KeyState state_of(const store::KeyRecord& k) {
+  return {k.customer_id,
+          k.kind == store::KeyKind::api_key ? TokenKind::api_key : TokenKind::client_token,
+          k.expires_at, k.revoked_at};
+}
+
+}  // namespace
+
+KeyRegistry::KeyRegistry(KeySource* source, double lookups_per_second)
+    : source_(source), rate_(lookups_per_second), tokens_(lookups_per_second) {}
 
 void KeyRegistry::replace(const std::vector<store::KeyRecord>& keys) {
   auto table = std::make_shared<Table>();
   table->reserve(keys.size());
-  for (const auto& k : keys) {
-    table->emplace(k.id, KeyState{k.customer_id,
-                                  k.kind == store::KeyKind::api_key ? TokenKind::api_key
-                                                                    : TokenKind::client_token,
-                                  k.revoked_at});
-  }
+  for (const auto& k : keys) table->emplace(k.id, state_of(k));
+  install(std::move(table));
+}
+
+void KeyRegistry::install(std::shared_ptr<const Table> table) {
   std::lock_guard lock(mutex_);
   table_ = std::move(table);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::shared_ptr<const KeyRegistry::Table> KeyRegistry::snapshot() const {
@@ -27,8 +41,53 @@ std::optional<KeyState> KeyRegistry::find(const std::string& key_id) const {
   return it->second;
 }
 
+std::optional<KeyState> KeyRegistry::find_or_load(const std::string& key_id) {
+  if (auto state = find(key_id)) return state;
+  if (!source_) return std::nullopt;
+  std::lock_guard load_lock(load_mutex_);
+  if (auto state = find(key_id)) return state;  // another thread loaded it meanwhile
+  if (!take_lookup()) return std::nullopt;
+  std::optional<store::KeyRecord> record;
+  try {
+    record = source_->find(key_id);
+  } catch (const std::exception&) {
+    return std::nullopt;  // a busy or broken store: unknown for now, the poll tries again
+  }
+  if (!record) return std::nullopt;
+  // Copy-on-write: readers keep the table they hold. A replace() racing with this from an
+  // older read of the store may drop the key again; the next use loads it once more.
+  auto table = std::make_shared<Table>(*snapshot());
+  auto state = state_of(*record);
+  table->insert_or_assign(record->id, state);
+  install(std::move(table));
+  return state;
+}
+
+bool KeyRegistry::take_lookup() {
+  const auto now = std::chrono::steady_clock::now();
+  const std::chrono::duration<double> elapsed = now - refilled_;
+  refilled_ = now;
+  tokens_ = std::min(rate_, tokens_ + elapsed.count() * rate_);
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
 std::size_t KeyRegistry::size() const {
   return snapshot()->size();
+}
+
+std::optional<AuthFailure> credential_problem(const KeyState* state, const Claims& claims,
+                                              std::int64_t now) {
+  if (claims.expires_at && now >= *claims.expires_at) return AuthFailure::expired;
+  if (claims.not_before && now < *claims.not_before) return AuthFailure::not_yet_valid;
+  // A key the store does not know (deleted, or signed for another store with the same
+  // secret) is refused: the store, not the signature alone, decides what is valid.
+  if (!state || state->customer != claims.customer || state->kind != claims.kind)
+    return AuthFailure::unknown_key;
+  if (state->expires_at && now >= *state->expires_at) return AuthFailure::expired;
+  if (state->revoked_at && now >= *state->revoked_at) return AuthFailure::revoked;
+  return std::nullopt;
 }
 
 }  // namespace popflow::auth

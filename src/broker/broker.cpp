@@ -9,20 +9,24 @@ constexpr std::uint8_t kSessionTakenOver = 0x8E;
 
 }  // namespace
 
-Broker::Broker(Router& router, SessionLimits limits, Journal* journal)
-    : router_(router), limits_(limits), journal_(journal) {}
+Broker::Broker(Router& router, SessionLimits limits, Journal* journal,
+               const auth::KeyRegistry* keys)
+    : router_(router), limits_(limits), journal_(journal), keys_(keys) {}
 
 void Broker::restore(const StoredState& state) {
   for (const auto& stored : state.sessions) {
-    auto session = std::make_shared<Session>(stored.key, stored.identity, stored.id, limits_,
-                                             stats_, journal_);
+    // The key is made again from the stored owner: a session kept by a release that scoped
+    // client ids by customer only moves into its agent's namespace (and is written so).
+    auto key = session_key(stored.identity, client_id_of(stored.key));
+    auto session = std::make_shared<Session>(key, stored.identity, stored.id, limits_, stats_,
+                                             journal_, keys_);
     session->restore(stored);
     for (const auto& [full_filter, record] : stored.subscriptions)
       router_.subscribe(record.filter, session.get(), record.options, record.group);
     std::lock_guard lock(mutex_);
     // Ids go on from the highest restored one: the journal names sessions by id.
     next_session_id_ = std::max<std::uint64_t>(next_session_id_, stored.id);
-    sessions_.insert_or_assign(stored.key, std::move(session));
+    sessions_.insert_or_assign(std::move(key), std::move(session));
   }
   for (const auto& message : state.retained) retained_.update(message);
 }
@@ -30,7 +34,7 @@ void Broker::restore(const StoredState& state) {
 Broker::Attached Broker::attach(const std::string& client_id, const Identity& identity,
                                 bool clean_start, std::optional<std::chrono::seconds> expiry,
                                 SessionLink* link) {
-  const auto key = identity.namespace_key() + '\x1f' + client_id;
+  const auto key = session_key(identity, client_id);
   std::shared_ptr<Session> session;
   std::shared_ptr<Session> discarded;
   bool present = false;
@@ -49,12 +53,13 @@ Broker::Attached Broker::attach(const std::string& client_id, const Identity& id
       }
     }
     if (!session) {
-      session =
-          std::make_shared<Session>(key, identity, ++next_session_id_, limits_, stats_, journal_);
+      session = std::make_shared<Session>(key, identity, ++next_session_id_, limits_, stats_,
+                                          journal_, keys_);
       sessions_.emplace(key, session);
     }
   }
   if (discarded) end_session(*discarded);
+  if (present) session->set_identity(identity);
   session->attach(link);
   session->set_expiry(expiry);  // after attach: a persistent session is journaled as attached
   return {session, present};

@@ -2,8 +2,9 @@
 // The MQTT broker's shared state: sessions by client id, retained messages, and wills
 // waiting out their delay. Connections (src/net/mqtt_connection) call it; it never does I/O.
 //
-// Client ids are scoped by customer: two customers' "agent-1001" are different sessions,
-// so one tenant can never take over another's session.
+// Client ids are scoped by what the credential may read (identity.hpp, session_key): two
+// customers' "agent-1001" are different sessions, and so are two agents' of one customer.
+// So one tenant, or one agent, can never resume or take over another's session.
 //
 // Threads: any. `mutex_` guards the session table and the delayed wills; sessions and the
 // retained store lock themselves. Publishing never happens under `mutex_`.
@@ -29,8 +30,10 @@ struct Will {
 
 class Broker {
  public:
-  // `journal` null: sessions and retained messages live in memory only.
-  Broker(Router& router, SessionLimits limits, Journal* journal = nullptr);
+  // `journal` null: sessions and retained messages live in memory only. `keys`: sessions
+  // check their token against it at every delivery (null: topic rights only).
+  Broker(Router& router, SessionLimits limits, Journal* journal = nullptr,
+         const auth::KeyRegistry* keys = nullptr);
 
   // At start-up, before any connection: the sessions and retained messages the journal
   // kept. Restored sessions are detached; their expiry counts from when they were left.
@@ -41,9 +44,10 @@ class Broker {
     std::shared_ptr<Session> session;
     bool present = false;  // an existing session was resumed
   };
-  // CONNECT accepted: resumes or creates the session and attaches `link`. A connection
-  // already attached to it is kicked (session taken over); clean_start discards the old
-  // session. `expiry` nullopt = never.
+  // CONNECT accepted: resumes or creates the session of `client_id` in the identity's
+  // namespace and attaches `link`. A connection already attached to it is kicked (session
+  // taken over); clean_start discards the old session. A resumed session takes `identity`
+  // as its credential from now on. `expiry` nullopt = never.
   Attached attach(const std::string& client_id, const Identity& identity, bool clean_start,
                   std::optional<std::chrono::seconds> expiry, SessionLink* link);
   // The connection ended. Its will is published now, when the session ends, or after its
@@ -78,6 +82,7 @@ class Broker {
   Router& router_;
   SessionLimits limits_;
   Journal* const journal_;
+  const auth::KeyRegistry* const keys_;
   Stats stats_;
   RetainedStore retained_;
   std::atomic<std::uint64_t> next_session_id_{0};

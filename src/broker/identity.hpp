@@ -11,9 +11,20 @@ struct Identity {
   auth::ClaimsPtr claims;  // null for anonymous clients
 
   bool anonymous() const { return !claims; }
-  // Sessions of different customers never share a client id namespace.
-  std::string namespace_key() const { return claims ? claims->customer : std::string(); }
 };
+
+// The session table's key for a client id: client ids are scoped by what the credential
+// may read, so a session is only ever resumed or taken over by a credential allowed every
+// subscription it can hold. Customers never share a namespace; within one, each agent of an
+// agent-limited token has its own, apart from customer-wide tokens:
+//   customer-wide   "acme" US "agent-1001"
+//   agent 1001      "acme" RS "1001" US "agent-1001"
+// (US = \x1f, RS = \x1e: neither can occur in a customer id or an agent id, which are topic
+// levels; so two keys are equal only when all three parts are.)
+std::string session_key(const Identity& identity, std::string_view client_id);
+// The client id back from a key made by session_key (or by a release before agents had
+// their own namespace: "customer" US "client id").
+std::string_view client_id_of(std::string_view session_key);
 
 // CTI/... and CRM/...: the tenant topics anonymous clients never see.
 bool is_tenant_topic(std::string_view topic);

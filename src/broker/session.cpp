@@ -1,20 +1,37 @@
 #include "broker/session.hpp"
 
 #include <algorithm>
+#include <limits>
+
+#include "auth/acl.hpp"
+#include "core/time.hpp"
 
 #include "broker/stored_message.hpp"
 
 namespace popflow::broker {
 
 Session::Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits,
-                 Stats& stats, Journal* journal)
+                 Stats& stats, Journal* journal, const auth::KeyRegistry* keys)
     : key_(std::move(key)),
-      identity_(std::move(identity)),
       id_(id),
       limits_(limits),
       stats_(stats),
       journal_(journal),
+      keys_(keys),
+      identity_(std::move(identity)),
       detached_at_(Clock::now()) {}
+
+Identity Session::identity() {
+  std::lock_guard lock(mutex_);
+  return identity_;
+}
+
+void Session::set_identity(Identity identity) {
+  std::lock_guard lock(mutex_);
+  identity_ = std::move(identity);
+  checked_generation_ = 0;  // checked afresh at the next delivery
+  if (journaled_) journal_session();
+}
 
 void Session::restore(const StoredSession& stored) {
   std::lock_guard lock(mutex_);
@@ -42,7 +59,6 @@ void Session::end() {
 }
 
 bool Session::deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) {
-  if (identity_.anonymous() && is_tenant_topic(message->topic)) return false;
   Delivery delivery;
   delivery.message = message;
   bool wanted = false;
@@ -62,7 +78,6 @@ bool Session::deliver(const MessagePtr& message, std::span<const SubscriptionOpt
 }
 
 void Session::deliver_retained(const MessagePtr& message, const SubscriptionOptions& options) {
-  if (identity_.anonymous() && is_tenant_topic(message->topic)) return;
   Delivery delivery;
   delivery.message = message;
   delivery.qos = std::min(options.qos, message->qos);
@@ -74,6 +89,10 @@ void Session::deliver_retained(const MessagePtr& message, const SubscriptionOpti
 bool Session::enqueue(Delivery delivery) {
   std::lock_guard lock(mutex_);
   if (ended_) return false;
+  if (!may_read(delivery.message->topic)) {
+    stats_.denied_delivery.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
   if (!link_ && delivery.qos == 0) {
     // Like mosquitto: QoS 0 is not kept for offline clients.
     stats_.dropped_offline_qos0.fetch_add(1, std::memory_order_relaxed);
@@ -90,6 +109,29 @@ bool Session::enqueue(Delivery delivery) {
   queue_.push_back(std::move(delivery));
   if (link_) link_->wake();
   return true;
+}
+
+bool Session::may_read(std::string_view topic) {
+  if (identity_.anonymous()) return !is_tenant_topic(topic);
+  const auto& claims = *identity_.claims;
+  if (!auth::may_read(claims, topic)) return false;
+  if (!keys_) return true;
+  const auto generation = keys_->generation();
+  constexpr auto kNever = std::numeric_limits<std::int64_t>::max();
+  if (generation == checked_generation_ &&
+      (readable_until_ == kNever || unix_now() < readable_until_))
+    return readable_;
+  const auto now = unix_now();
+  const auto state = keys_->find(claims.key_id);
+  checked_generation_ = generation;
+  readable_ = !auth::credential_problem(state ? &*state : nullptr, claims, now);
+  // The answer holds until the table changes or the first of the token's expiry and a
+  // revocation set for later (a rotation's grace) comes.
+  readable_until_ = kNever;
+  for (const auto& at : {claims.expires_at, state ? state->expires_at : std::nullopt,
+                         state ? state->revoked_at : std::nullopt})
+    if (at && *at > now) readable_until_ = std::min(readable_until_, *at);
+  return readable_;
 }
 
 void Session::attach(SessionLink* link) {
@@ -284,10 +326,6 @@ void Session::journal_sent(const Delivery& delivery, bool released) {
 
 void Session::journal_dropped(const Delivery& delivery) {
   if (delivery.seq != 0 && journaled_) journal_->append(journal::MessageDropped{id_, delivery.seq});
-}
-
-bool is_tenant_topic(std::string_view topic) {
-  return topic == "CTI" || topic == "CRM" || topic.starts_with("CTI/") || topic.starts_with("CRM/");
 }
 
 }  // namespace popflow::broker

@@ -7,6 +7,12 @@
 // above that changes is appended to the journal under the session's lock, so the journal
 // sees one session's changes in the order they happened. QoS 0 messages are not kept.
 //
+// Access: every delivery is checked against the session's credential (its topic and, with a
+// key registry, that the token is still known, unexpired and unrevoked), so a subscription
+// never outlives the right that granted it. The registry check is cached per session until
+// the registry's table changes or the token's expiry comes: a delivery normally costs one
+// atomic load and a few string compares more.
+//
 // Threads: deliver() runs on any publisher's thread; the rest on the thread of whichever
 // connection is attached. One mutex guards it all: a session is touched by one connection
 // and, briefly, by publishers, so it is never contended for long.
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/key_registry.hpp"
 #include "broker/delivery.hpp"
 #include "broker/identity.hpp"
 #include "broker/journal.hpp"
@@ -44,9 +51,10 @@ struct SessionLimits {
 
 class Session : public Subscriber {
  public:
-  // `journal` null: nothing is persisted.
+  // `journal` null: nothing is persisted. `keys` null: deliveries are checked against the
+  // credential's topic rights only.
   Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits, Stats& stats,
-          Journal* journal = nullptr);
+          Journal* journal = nullptr, const auth::KeyRegistry* keys = nullptr);
   // Back from the store at start-up, detached: subscriptions (the caller also gives them to
   // the router), queued messages, and the ones in flight, resent with DUP on attach.
   void restore(const StoredSession& stored);
@@ -55,7 +63,10 @@ class Session : public Subscriber {
   void end();
 
   const std::string& key() const { return key_; }
-  const Identity& identity() const { return identity_; }
+  Identity identity();
+  // Resumed with another token of the same namespace (a new token of the same agent, say):
+  // deliveries are checked against that one from now on.
+  void set_identity(Identity identity);
   std::uint64_t id() const { return id_; }  // Message::origin of what it publishes
 
   bool deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) override;
@@ -93,6 +104,7 @@ class Session : public Subscriber {
     bool released = false;  // QoS 2: PUBREC received, PUBREL sent, waiting for PUBCOMP
   };
   bool enqueue(Delivery delivery);
+  bool may_read(std::string_view topic);  // under the lock
   std::uint16_t allocate_packet_id();
   // Journal helpers, called with the lock held.
   void journal_session();
@@ -101,13 +113,19 @@ class Session : public Subscriber {
   void journal_dropped(const Delivery& delivery);
 
   const std::string key_;
-  const Identity identity_;
   const std::uint64_t id_;
   const SessionLimits limits_;
   Stats& stats_;
   Journal* const journal_;
+  const auth::KeyRegistry* const keys_;
 
   std::mutex mutex_;
+  Identity identity_;
+  // may_read()'s cache of the registry check: valid while the registry is at
+  // `checked_generation_` and the clock before `readable_until_` (Unix seconds).
+  std::uint64_t checked_generation_ = 0;
+  std::int64_t readable_until_ = 0;
+  bool readable_ = false;
   SessionLink* link_ = nullptr;
   bool resend_ = false;
   bool ended_ = false;

@@ -35,10 +35,12 @@ std::string Stats::render(std::size_t sessions, std::size_t connections, std::si
         std::pair{"too_large", &dropped_too_large},
         std::pair{"offline_qos0", &dropped_offline_qos0}})
     out += fmt::format("popflow_mqtt_dropped_total{{reason=\"{}\"}} {}\n", reason, load(*counter));
-  metric("popflow_mqtt_denied_total", "counter", "Publishes and subscriptions refused by the ACL.");
+  metric("popflow_mqtt_denied_total", "counter",
+         "Publishes, subscriptions and deliveries refused by the ACL.");
   out += fmt::format("popflow_mqtt_denied_total{{what=\"publish\"}} {}\n", load(denied_publish));
   out +=
       fmt::format("popflow_mqtt_denied_total{{what=\"subscribe\"}} {}\n", load(denied_subscribe));
+  out += fmt::format("popflow_mqtt_denied_total{{what=\"delivery\"}} {}\n", load(denied_delivery));
   metric("popflow_mqtt_slow_consumers_total", "counter",
          "Connections closed because their unsent bytes passed the limit.");
   out += fmt::format("popflow_mqtt_slow_consumers_total {}\n", load(slow_consumers));

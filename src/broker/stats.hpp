@@ -15,7 +15,8 @@ struct Stats {
   std::atomic<std::uint64_t> dropped_offline_qos0{0};
   std::atomic<std::uint64_t> denied_publish{0};
   std::atomic<std::uint64_t> denied_subscribe{0};
-  std::atomic<std::uint64_t> slow_consumers{0};  // connections cut for unsent bytes
+  std::atomic<std::uint64_t> denied_delivery{0};  // the session's credential may no longer read
+  std::atomic<std::uint64_t> slow_consumers{0};   // connections cut for unsent bytes
 
   // Prometheus text; `gauges` are sampled by the caller.
   std::string render(std::size_t sessions, std::size_t connections, std::size_t subscriptions,

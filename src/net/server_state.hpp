@@ -19,7 +19,7 @@ namespace popflow::net {
 struct ServerState {
   const Config& config;
   Router& router;
-  const auth::KeyRegistry& keys;
+  auth::KeyRegistry& keys;
   Metrics& metrics;
   RateLimiter& rate_limiter;
   IdempotencyStore& idempotency;

@@ -79,5 +79,64 @@ TEST(KeyRegistry, ConcurrentReadersDuringReplaceSmoke) {
   EXPECT_EQ(torn.load(), 0);
 }
 
+// A key created after the last poll (`key create` while the server runs) is read from the
+// store on its first use, once.
+struct FakeSource : KeySource {
+  std::vector<store::KeyRecord> keys;
+  int reads = 0;
+  std::optional<store::KeyRecord> find(const std::string& id) override {
+    ++reads;
+    for (const auto& k : keys)
+      if (k.id == id) return k;
+    return std::nullopt;
+  }
+};
+
+TEST(KeyRegistry, AKeyNewerThanTheSnapshotIsReadFromTheStoreOnce) {
+  FakeSource source;
+  KeyRegistry registry(&source, 100);
+  registry.replace({});
+  source.keys.push_back(record("k_new", "acme", store::KeyKind::api_key));
+  const auto before = registry.generation();
+  EXPECT_EQ(registry.find("k_new"), std::nullopt);  // find() alone never reads the store
+  const auto loaded = registry.find_or_load("k_new");
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->customer, "acme");
+  EXPECT_TRUE(registry.find_or_load("k_new"));
+  EXPECT_EQ(source.reads, 1);
+  EXPECT_NE(registry.generation(), before);
+  EXPECT_TRUE(registry.find("k_new"));
+}
+
+TEST(KeyRegistry, StoreReadsForUnknownIdsAreBounded) {
+  FakeSource source;
+  KeyRegistry registry(&source, 2);
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_EQ(registry.find_or_load("k_forged_" + std::to_string(i)), std::nullopt);
+  // The bucket holds 2; what refills while the loop runs is a tiny fraction of a second.
+  EXPECT_LE(source.reads, 4);
+  KeyRegistry none(&source, 0);
+  EXPECT_EQ(none.find_or_load("k_forged"), std::nullopt);
+  EXPECT_LE(source.reads, 4);
+}
+
+TEST(CredentialProblem, TheStoresExpiryAndRevocationCount) {
+  Claims claims;
+  claims.key_id = "k_1";
+  claims.customer = "acme";
+  claims.kind = TokenKind::client_token;
+  KeyState state{"acme", TokenKind::client_token, std::nullopt, std::nullopt};
+  EXPECT_EQ(credential_problem(&state, claims, 100), std::nullopt);
+  EXPECT_EQ(credential_problem(nullptr, claims, 100), AuthFailure::unknown_key);
+  state.expires_at = 100;
+  EXPECT_EQ(credential_problem(&state, claims, 100), AuthFailure::expired);
+  state.expires_at.reset();
+  state.revoked_at = 150;
+  EXPECT_EQ(credential_problem(&state, claims, 100), std::nullopt);
+  EXPECT_EQ(credential_problem(&state, claims, 150), AuthFailure::revoked);
+  state.customer = "beta";
+  EXPECT_EQ(credential_problem(&state, claims, 100), AuthFailure::unknown_key);
+}
+
 }  // namespace
 }  // namespace popflow::auth

@@ -20,6 +20,17 @@ inline Identity customer_identity(std::string customer) {
   return Identity{std::move(claims)};
 }
 
+// A client token of `customer`, limited to `agent` when given.
+inline Identity token_identity(std::string customer, std::optional<std::string> agent,
+                               std::string key_id) {
+  auto claims = std::make_shared<auth::Claims>();
+  claims->key_id = std::move(key_id);
+  claims->customer = std::move(customer);
+  claims->kind = auth::TokenKind::client_token;
+  claims->agent = std::move(agent);
+  return Identity{std::move(claims)};
+}
+
 inline SubscriptionOptions qos_options(std::uint8_t qos, std::uint32_t identifier = 0) {
   SubscriptionOptions options;
   options.qos = qos;

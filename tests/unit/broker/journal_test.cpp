@@ -144,7 +144,7 @@ TEST_F(JournalTest, RetainedMessagesSurviveAndAnEmptyOneDeletes) {
     run.broker.publish(make_message("status/b", 1, true, ""));
   }
   BrokerRun again(path);
-  auto attached = again.broker.attach("viewer", acme, true, 0s, &link);
+  auto attached = again.broker.attach("viewer", Identity{}, true, 0s, &link);
   again.broker.subscribe(*attached.session, "status/#", record("status/#"));
   auto out = attached.session->take_sendable(10, Clock::now());
   ASSERT_EQ(out.size(), 1u);
@@ -202,7 +202,8 @@ TEST_F(JournalTest, MessagesAcknowledgedBeforeTheCommitAreNeverWritten) {
   const auto commits = run.journal.stats().commits;
   run.journal.stop();
   // Queued, sent and acknowledged while the journal waits: 3 entries each, one batch.
-  for (int i = 0; i < 10; ++i) attached.session->deliver(make_message("x"), std::span(&qos1, 1));
+  for (int i = 0; i < 10; ++i)
+    attached.session->deliver(make_message("CTI/acme/x"), std::span(&qos1, 1));
   for (const auto& delivery : attached.session->take_sendable(10, Clock::now()))
     ASSERT_TRUE(attached.session->complete(delivery.packet_id));
   run.journal.start();
