@@ -10,6 +10,7 @@ KeyRefresher::KeyRefresher(boost::asio::io_context& io, store::Database& db,
     : timer_(io), db_(db), registry_(registry), interval_(interval) {}
 
 void KeyRefresher::refresh() {
+  std::lock_guard lock(mutex_);
   const auto version = db_.data_version();
   if (version == seen_version_) return;
   registry_.replace(store::KeyStore(db_).list());

@@ -64,8 +64,7 @@ void await_drain(asio::steady_timer& timer, net::Server& server,
 
 int serve(const Config& config) {
   DataDir dir(config.data_dir);
-  StoreKeySource key_source(config.data_dir + "/popflow.db");
-  auth::KeyRegistry registry(&key_source, static_cast<double>(config.key_lookup_rate));
+  auth::KeyRegistry registry;
   Router router;
   net::Metrics metrics;
   net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
@@ -96,6 +95,7 @@ int serve(const Config& config) {
   asio::io_context control;
   KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
   refresher.refresh();
+  registry.set_source(&refresher, static_cast<double>(config.key_refresh_rate));
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

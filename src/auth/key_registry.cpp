@@ -13,17 +13,16 @@ KeyState state_of(const store::KeyRecord& k) {
 
 }  // namespace
 
-KeyRegistry::KeyRegistry(KeySource* source, double lookups_per_second)
-    : source_(source), rate_(lookups_per_second), tokens_(lookups_per_second) {}
+void KeyRegistry::set_source(KeySource* source, double refreshes_per_second) {
+  source_ = source;
+  rate_ = tokens_ = refreshes_per_second;
+  refilled_ = std::chrono::steady_clock::now();
+}
 
 void KeyRegistry::replace(const std::vector<store::KeyRecord>& keys) {
   auto table = std::make_shared<Table>();
   table->reserve(keys.size());
   for (const auto& k : keys) table->emplace(k.id, state_of(k));
-  install(std::move(table));
-}
-
-void KeyRegistry::install(std::shared_ptr<const Table> table) {
   std::lock_guard lock(mutex_);
   table_ = std::move(table);
   generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -45,25 +44,17 @@ std::optional<KeyState> KeyRegistry::find_or_load(const std::string& key_id) {
   if (auto state = find(key_id)) return state;
   if (!source_) return std::nullopt;
   std::lock_guard load_lock(load_mutex_);
-  if (auto state = find(key_id)) return state;  // another thread loaded it meanwhile
-  if (!take_lookup()) return std::nullopt;
-  std::optional<store::KeyRecord> record;
+  if (auto state = find(key_id)) return state;  // another thread refreshed meanwhile
+  if (!take_refresh()) return std::nullopt;
   try {
-    record = source_->find(key_id);
+    source_->refresh();
   } catch (const std::exception&) {
     return std::nullopt;  // a busy or broken store: unknown for now, the poll tries again
   }
-  if (!record) return std::nullopt;
-  // Copy-on-write: readers keep the table they hold. A replace() racing with this from an
-  // older read of the store may drop the key again; the next use loads it once more.
-  auto table = std::make_shared<Table>(*snapshot());
-  auto state = state_of(*record);
-  table->insert_or_assign(record->id, state);
-  install(std::move(table));
-  return state;
+  return find(key_id);
 }
 
-bool KeyRegistry::take_lookup() {
+bool KeyRegistry::take_refresh() {
   const auto now = std::chrono::steady_clock::now();
   const std::chrono::duration<double> elapsed = now - refilled_;
   refilled_ = now;

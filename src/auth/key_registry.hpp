@@ -5,18 +5,21 @@
 // is swapped in whole, so readers see the old or the new table, never a mix.
 //
 // A key created after the last refresh (`key create` while the server runs) is not in the
-// snapshot yet: find_or_load() reads that one key from the store at once, so a new key works
-// on its first use instead of after the next poll. Only tokens whose signature verified get
-// there, and store reads are bounded by a token bucket (`lookups_per_second`), so a burst of
-// unknown key ids costs at most that many reads a second; beyond, the id is unknown.
+// snapshot yet: find_or_load() has the source refresh the table at once, so a new key works
+// on its first use instead of after the next poll, and the table it sees is the store's
+// whole present state (a rotation's new key never arrives without the old key's
+// revocation). Only tokens whose signature verified get there, and refreshes on demand are
+// bounded by a token bucket (`refreshes_per_second`), so a burst of unknown key ids costs at
+// most that many a second; beyond, the id is unknown until the next one.
 //
 // Cost: a reader holds the mutex only to copy a shared_ptr (tens of ns, uncontended but
 // for the once-a-second swap). libstdc++ 12's atomic<shared_ptr> would avoid even that,
 // but its relaxed unlock is reported by ThreadSanitizer, and a clean TSan run is worth more.
-// A load is one indexed SQLite read (tens of µs) on the caller's thread, then a copy of
-// the table: rare by construction (once per new key).
+// A refresh on demand runs on the caller's thread: one `PRAGMA data_version` when the store
+// has not changed, a read of the key table when it has (rare: once per change of the store).
 //
-// Threads: replace() from one thread (the owner of the store connection); the rest from any.
+// Threads: replace() from the source (one at a time); set_source() at start-up, before any
+// reader; the rest from any thread.
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -38,18 +41,18 @@ struct KeyState {
   std::optional<std::int64_t> revoked_at;  // may lie in the future (rotation grace)
 };
 
-// Reads one key from the store. Called by find_or_load() under its own mutex, so an
-// implementation may use one store connection without locking.
+// Brings the registry up to date with the store (calls KeyRegistry::replace when the store
+// changed). Called from any thread, one call at a time per registry.
 class KeySource {
  public:
   virtual ~KeySource() = default;
-  virtual std::optional<store::KeyRecord> find(const std::string& key_id) = 0;
+  virtual void refresh() = 0;
 };
 
 class KeyRegistry {
  public:
-  // `source` null: only replace() fills the table (unit tests, admin commands).
-  explicit KeyRegistry(KeySource* source = nullptr, double lookups_per_second = 20);
+  // Without a source only replace() fills the table (unit tests, admin commands).
+  void set_source(KeySource* source, double refreshes_per_second);
 
   void replace(const std::vector<store::KeyRecord>& keys);
   std::optional<KeyState> find(const std::string& key_id) const;
@@ -62,18 +65,17 @@ class KeyRegistry {
  private:
   using Table = std::unordered_map<std::string, KeyState>;
   std::shared_ptr<const Table> snapshot() const;
-  void install(std::shared_ptr<const Table> table);  // takes mutex_
-  bool take_lookup();                                // under load_mutex_
+  bool take_refresh();  // under load_mutex_
 
   mutable std::mutex mutex_;
   std::shared_ptr<const Table> table_ = std::make_shared<const Table>();
   std::atomic<std::uint64_t> generation_{1};
 
-  KeySource* const source_;
-  const double rate_;
-  std::mutex load_mutex_;  // serialises the source and guards the bucket
-  double tokens_;
-  std::chrono::steady_clock::time_point refilled_ = std::chrono::steady_clock::now();
+  KeySource* source_ = nullptr;
+  double rate_ = 0;
+  std::mutex load_mutex_;  // serialises refreshes on demand and guards the bucket
+  double tokens_ = 0;
+  std::chrono::steady_clock::time_point refilled_;
 };
 
 // The one check of a verified token against the registry: known, of its customer and kind,

@@ -114,12 +114,19 @@ bool Broker::unsubscribe(Session& session, const std::string& full_filter) {
   return true;
 }
 
-std::size_t Broker::publish(const MessagePtr& message) {
+PublishReceipt Broker::publish(const MessagePtr& message) {
+  // Sessions append to the journal on this thread, under their own locks, while the router
+  // delivers: the thread's last appended entry before and after tells whether this publish
+  // appended any (cheaper than threading a receipt through every Subscriber).
+  const auto journaled_before = Journal::appended_here();
   if (message->retain) {
     retained_.update(message);
     if (journal_) journal_->append(journal::RetainedSaved{message});
   }
-  return router_.publish(message);
+  PublishReceipt receipt{router_.publish(message), 0};
+  if (const auto journaled = Journal::appended_here(); journaled != journaled_before)
+    receipt.journal_seq = journaled;
+  return receipt;
 }
 
 void Broker::sweep(Clock::time_point now) {

@@ -23,6 +23,14 @@
 
 namespace popflow::broker {
 
+// What a publish did, decided by the broker: how many sessions took the message, and the
+// journal entry that must be written before anyone is told it is safe (0: nothing was
+// journaled, so it is as safe as it will get now).
+struct PublishReceipt {
+  std::size_t delivered = 0;
+  std::uint64_t journal_seq = 0;
+};
+
 struct Will {
   MessagePtr message;
   std::chrono::seconds delay{0};
@@ -60,8 +68,8 @@ class Broker {
                  const SubscriptionRecord& record);
   bool unsubscribe(Session& session, const std::string& full_filter);
 
-  // Fan-out through the router; keeps the retained store. Returns sessions reached.
-  std::size_t publish(const MessagePtr& message);
+  // Fan-out through the router; keeps the retained store.
+  PublishReceipt publish(const MessagePtr& message);
 
   // Ends expired sessions and publishes wills whose delay has passed. Call about once a
   // second from one thread.

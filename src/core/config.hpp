@@ -38,8 +38,8 @@ struct Config {
   std::vector<std::string> cors_origins{"*"};
   std::size_t token_cache_entries = 10'000;
   ms revocation_poll{1'000};
-  // Store reads a second, at most, for keys created since the last poll (0 = wait for it).
-  std::size_t key_lookup_rate = 20;
+  // Refreshes of the key table a second, at most, for a key id it lacks (0 = wait for the poll).
+  std::size_t key_refresh_rate = 20;
   // Triggers per second per API key (token bucket; 0 = unlimited) and the burst above it.
   std::size_t rate_limit = 1'000;
   std::size_t rate_burst = 2'000;

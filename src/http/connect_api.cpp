@@ -120,10 +120,11 @@ std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
 }
 
-// Rate limit, scope, validation, CRM ID, then publish: everything after authentication.
-Response publish_trigger(const Request& request, Channel channel, const auth::Claims& claims,
-                         FieldSet fields, std::chrono::system_clock::time_point now,
-                         net::Worker& worker, RequestInfo& info) {
+// Rate limit, scope, validation, CRM ID, then publish: everything after authentication. A
+// refusal is a Response; a published trigger is pending until settle_trigger() decides.
+TriggerAnswer publish_trigger(const Request& request, Channel channel, const auth::Claims& claims,
+                              FieldSet fields, std::chrono::system_clock::time_point now,
+                              net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   const auto& customer = claims.customer;
@@ -164,27 +165,25 @@ Response publish_trigger(const Request& request, Channel channel, const auth::Cl
   message->qos = 1;
   message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
   info.message_id = message->id;
-  // Whatever this publish appended to the journal (queued for persistent sessions) must be
-  // on disk before the answer: the session sends it once the journal says so.
-  const auto journaled_before = broker::Journal::appended_here();
-  const auto delivered = state.broker.publish(message);
-  state.metrics.count_published(delivered);
-  if (const auto journaled = broker::Journal::appended_here(); journaled != journaled_before)
-    info.journal_seq = journaled;
+  const auto receipt = state.broker.publish(message);
+  state.metrics.count_published(receipt.delivered);
 
   std::string warning;
-  if (delivered == 0)
+  if (receipt.delivered == 0)
     warning.append("no client is subscribed to ")
         .append(message->topic)
         .append("; ")
         .append(subscription_hint(*trigger, customer));
-  return make_json(request, 200, accepted_json(message->id, message->topic, delivered, warning));
+  return PendingTrigger{
+      make_json(request, 200,
+                accepted_json(message->id, message->topic, receipt.delivered, warning)),
+      receipt.journal_seq, std::nullopt};
 }
 
 }  // namespace
 
-Response handle_trigger(const Request& request, std::string_view query, Channel channel,
-                        net::Worker& worker, RequestInfo& info) {
+TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
+                             net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::post) {
@@ -224,26 +223,47 @@ Response handle_trigger(const Request& request, std::string_view query, Channel 
   // back instead of a second screen pop.
   auto idempotency_key = take_idempotency_key(request, *fields);
   if (!idempotency_key) return refuse(idempotency_key.error());
-  if (!*idempotency_key)
-    return publish_trigger(request, channel, **claims, std::move(*fields), now, worker, info);
-  const auto& key_id = (*claims)->key_id;
-  auto claim = state.idempotency.claim(key_id, **idempotency_key, std::chrono::steady_clock::now());
-  if (claim.state == net::IdempotencyStore::Claim::State::replay) {
-    auto response = make_json(request, 200, std::move(claim.answer));
-    response.set("Idempotent-Replayed", "true");
-    return response;
+  std::optional<IdempotencyHold> hold;
+  if (*idempotency_key) {
+    hold = IdempotencyHold{(*claims)->key_id, std::move(**idempotency_key)};
+    auto claim = state.idempotency.claim(hold->scope, hold->key, std::chrono::steady_clock::now());
+    if (claim.state == net::IdempotencyStore::Claim::State::replay) {
+      auto response = make_json(request, 200, std::move(claim.answer));
+      response.set("Idempotent-Replayed", "true");
+      return response;
+    }
+    if (claim.state == net::IdempotencyStore::Claim::State::in_progress)
+      return refuse({409, "idempotency_conflict",
+                     "a trigger with this Idempotency-Key is still being handled; retry shortly",
+                     ""});
   }
-  if (claim.state == net::IdempotencyStore::Claim::State::in_progress)
-    return refuse({409, "idempotency_conflict",
-                   "a trigger with this Idempotency-Key is still being handled; retry shortly",
-                   ""});
-  auto response =
+  auto published =
       publish_trigger(request, channel, **claims, std::move(*fields), now, worker, info);
-  if (response.result_int() == 200) {
-    state.idempotency.complete(key_id, **idempotency_key, response.body());
-  } else {
-    state.idempotency.release(key_id, **idempotency_key);  // a corrected retry goes through
+  auto* pending = std::get_if<PendingTrigger>(&published);
+  if (!pending) {
+    if (hold) state.idempotency.release(hold->scope, hold->key);  // a corrected retry goes through
+    return published;
   }
+  pending->idempotency = std::move(hold);
+  if (pending->journal_seq != 0) return published;
+  return settle_trigger(request, std::move(*pending), true, state, info);
+}
+
+Response settle_trigger(const Request& request, PendingTrigger pending, bool written,
+                        net::ServerState& state, RequestInfo& info) {
+  const auto& hold = pending.idempotency;
+  if (written) {
+    if (hold) state.idempotency.complete(hold->scope, hold->key, pending.accepted.body());
+    return std::move(pending.accepted);
+  }
+  if (hold) state.idempotency.release(hold->scope, hold->key);  // the retry is handled afresh
+  auto response = refused(request, info,
+                          {503, "not_stored",
+                           "the trigger reached the connected clients but could not be stored "
+                           "for the offline ones; retry it",
+                           ""});
+  response.set(bhttp::field::retry_after, "1");
+  apply_cors(request, response, state.config.cors_origins);
   return response;
 }
 

@@ -6,7 +6,17 @@
 // check the CRM ID against the key (403), then publish and answer 200 with how many sessions got
 // it. Runs on the connection's event loop; publishing fans out synchronously through the Router,
 // whose subscribers only enqueue, so the request never waits on a subscriber.
+//
+// A trigger queued for a persistent session is answered only once the journal has written
+// it, so a 200 means it survives a crash: handle_trigger() then returns a PendingTrigger,
+// and settle_trigger() — the one place a published trigger's outcome is decided — turns it
+// into the 200 or a 503 `not_stored` once the journal says. Its Idempotency-Key stays "in
+// progress" until then: a retry meanwhile gets 409, never a 200 for what may not be stored,
+// and only a 200 is remembered for replay.
+#include <optional>
+#include <string>
 #include <string_view>
+#include <variant>
 
 #include "http/request_info.hpp"
 #include "http/trigger.hpp"
@@ -15,7 +25,27 @@
 
 namespace popflow::http {
 
-Response handle_trigger(const Request& request, std::string_view query, Channel channel,
-                        net::Worker& worker, RequestInfo& info);
+// An Idempotency-Key claimed in the IdempotencyStore, completed or released at settlement.
+struct IdempotencyHold {
+  std::string scope;  // the API key id
+  std::string key;
+};
+
+struct PendingTrigger {
+  Response accepted;  // the 200, once written
+  std::uint64_t journal_seq = 0;
+  std::optional<IdempotencyHold> idempotency;
+};
+
+// A refusal or a 200 now, or a trigger waiting for the journal.
+using TriggerAnswer = std::variant<Response, PendingTrigger>;
+
+TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
+                             net::Worker& worker, RequestInfo& info);
+
+// `written`: whether the journal wrote everything up to pending.journal_seq (true when there
+// was nothing to write).
+Response settle_trigger(const Request& request, PendingTrigger pending, bool written,
+                        net::ServerState& state, RequestInfo& info);
 
 }  // namespace popflow::http

@@ -116,9 +116,14 @@ Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info)
   }
   const auto& origins = worker.state().config.cors_origins;
   if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
-  auto response = handle_trigger(request, query, channel, worker, info);
+  auto answer = handle_trigger(request, query, channel, worker, info);
+  if (auto* pending = std::get_if<PendingTrigger>(&answer)) {
+    apply_cors(request, pending->accepted, origins);
+    return std::move(*pending);
+  }
+  auto& response = std::get<Response>(answer);
   apply_cors(request, response, origins);
-  return response;
+  return std::move(response);
 }
 
 std::string sse_response_head(const Request& request, const Config& config,

@@ -8,9 +8,11 @@
 //
 // A successful /api/subscribe is not answered here: the connection becomes an SSE
 // stream, so dispatch() returns the accepted SubscribeRequest for the session to hand
-// its socket over.
+// its socket over. A trigger queued for a persistent session returns a PendingTrigger: the
+// session answers it once the journal has written it (connect_api.hpp).
 #include <variant>
 
+#include "http/connect_api.hpp"
 #include "http/request_info.hpp"
 #include "http/subscribe_request.hpp"
 #include "http/types.hpp"
@@ -18,7 +20,7 @@
 
 namespace popflow::http {
 
-using Outcome = std::variant<Response, SubscribeRequest>;
+using Outcome = std::variant<Response, SubscribeRequest, PendingTrigger>;
 
 Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info);
 

@@ -242,9 +242,10 @@ void HttpSession<Stream>::handle() {
   auto outcome = dispatch(request, worker_, info_);
   if (auto* response = std::get_if<Response>(&outcome)) {
     if (draining_) response->keep_alive(false);
-    if (info_.journal_seq != 0) return send_when_written(std::move(*response));
     return send(std::move(*response));
   }
+  if (auto* pending = std::get_if<PendingTrigger>(&outcome))
+    return send_when_written(std::move(*pending));
   // The request opened an event stream: the socket moves to an SseSession for good.
   auto head = sse_response_head(request, worker_.state().config, request_id_);
   access_log(200);
@@ -307,13 +308,14 @@ bool HttpSession<Stream>::write_now(bool keep_alive) {
 }
 
 // A trigger queued for a persistent session is answered once the journal has committed it,
-// so a 200 means it survives a crash. The journal calls back on its own thread; the answer
-// waits in response_ (its fields are in this session's arena, so they stay with it).
+// so a 200 means it survives a crash. The journal calls back on its own thread; the trigger
+// waits in pending_ (its answer's fields are in this session's arena, so they stay with it).
 template <class Stream>
-void HttpSession<Stream>::send_when_written(Response response) {
-  response_.emplace(std::move(response));
+void HttpSession<Stream>::send_when_written(PendingTrigger pending) {
+  const auto seq = pending.journal_seq;
+  pending_.emplace(std::move(pending));
   auto* journal = worker_.state().broker.journal();
-  journal->when_written(info_.journal_seq, [self = this->shared_from_this()](bool written) mutable {
+  journal->when_written(seq, [self = this->shared_from_this()](bool written) mutable {
     // `self` moves into the posted handler: the session's last reference must never be
     // dropped here, on the journal thread (its destructor belongs to its worker).
     auto executor = self->stream_.get_executor();
@@ -324,15 +326,10 @@ void HttpSession<Stream>::send_when_written(Response response) {
 
 template <class Stream>
 void HttpSession<Stream>::answer_written(bool written) {
-  if (!written) {
-    info_.refusal = "not_stored";
-    response_.emplace(make_problem(
-        parser_->get(), {503, "not_stored",
-                         "the trigger reached the connected clients but could not be stored "
-                         "for the offline ones; retry it",
-                         ""}));
-    response_->set(bhttp::field::retry_after, "1");
-  }
+  response_.emplace(
+      settle_trigger(parser_->get(), std::move(*pending_), written, worker_.state(), info_));
+  pending_.reset();
+  if (draining_) response_->keep_alive(false);
   write_response();
 }
 

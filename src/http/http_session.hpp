@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 
+#include "http/connect_api.hpp"
 #include "http/request_info.hpp"
 #include "http/types.hpp"
 #include "net/worker.hpp"
@@ -60,7 +61,7 @@ class HttpSession : public net::Drainable,
   void send(Response response);
   void write_response();  // response_
   bool write_now(bool keep_alive);
-  void send_when_written(Response response);
+  void send_when_written(PendingTrigger pending);
   void answer_written(bool written);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
@@ -81,7 +82,8 @@ class HttpSession : public net::Drainable,
       boost::beast::http::request_parser<boost::beast::http::string_body, FieldsAllocator>>
       parser_;
   std::optional<Response> response_;
-  std::string wire_;  // response_ serialized, while it is being written
+  std::optional<PendingTrigger> pending_;  // a trigger waiting for the journal
+  std::string wire_;                       // response_ serialized, while it is being written
   net::Worker& worker_;
   boost::asio::steady_timer watchdog_;
   std::chrono::steady_clock::time_point now_;  // when the session last read the clock

@@ -15,9 +15,6 @@ struct RequestInfo {
   std::string event;
   std::string message_id;
   std::string refusal;  // the error code, when refused
-  // Not 0: the answer waits until the broker's journal has written this far (the trigger
-  // was queued for a persistent session).
-  std::uint64_t journal_seq = 0;
 };
 
 }  // namespace popflow::http

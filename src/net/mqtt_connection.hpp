@@ -64,7 +64,7 @@ class MqttConnection : public broker::SessionLink,
   // mqtt_publish.cpp
   void handle_publish(mqtt::Publish& packet);
   void handle_ack(const mqtt::Ack& ack);
-  void acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_before);
+  void acknowledge(const mqtt::Ack& ack, std::uint64_t journal_seq);
   void flush();
   // mqtt_subscribe.cpp
   void handle_subscribe(const mqtt::Subscribe& packet);

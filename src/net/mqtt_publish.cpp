@@ -55,35 +55,32 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
     const bool first = session_->receive_qos2(id);
     if (first && session_->incoming_qos2() > worker_.state().config.mqtt_max_inflight)
       return disconnect(ReasonCode::receive_maximum_exceeded, "too many QoS 2 messages in flight");
-    std::size_t reached = 1;
-    const auto journaled_before = broker::Journal::appended_here();
+    broker::PublishReceipt receipt{1, 0};
     if (first)
-      reached = broker.publish(make_message(std::move(packet.topic), std::move(packet.payload),
+      receipt = broker.publish(make_message(std::move(packet.topic), std::move(packet.payload),
                                             packet.qos, packet.retain, packet.properties,
                                             session_->id()));
     const auto code =
-        v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
-    return acknowledge(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}}, journaled_before);
+        v5 && receipt.delivered == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
+    return acknowledge(mqtt::Ack{mqtt::PacketType::pubrec, id, code, {}}, receipt.journal_seq);
   }
-  const auto journaled_before = broker::Journal::appended_here();
-  const auto reached =
+  const auto receipt =
       broker.publish(make_message(std::move(packet.topic), std::move(packet.payload), packet.qos,
                                   packet.retain, packet.properties, session_->id()));
   if (packet.qos == 1) {
     const auto code =
-        v5 && reached == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
-    acknowledge(mqtt::Ack{mqtt::PacketType::puback, id, code, {}}, journaled_before);
+        v5 && receipt.delivered == 0 ? ReasonCode::no_matching_subscribers : ReasonCode::success;
+    acknowledge(mqtt::Ack{mqtt::PacketType::puback, id, code, {}}, receipt.journal_seq);
   }
 }
 
 // Like a trigger's 200, a PUBACK/PUBREC tells the publisher it may forget the message: when
 // the publish appended to the journal (queued for a persistent session, or retained), it is
 // sent once that is written. The journal calls back in order, and posts keep that order.
-void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journaled_before) {
+void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journal_seq) {
   auto* journal = worker_.state().broker.journal();
-  const auto journaled = broker::Journal::appended_here();
-  if (!journal || (journaled == journaled_before && acks_waiting_ == 0)) return send(ack);
-  if (journaled != journaled_before) acks_wait_for_ = std::max(acks_wait_for_, journaled);
+  if (!journal || (journal_seq == 0 && acks_waiting_ == 0)) return send(ack);
+  acks_wait_for_ = std::max(acks_wait_for_, journal_seq);
   ++acks_waiting_;
   // Decided here, on the connection's thread: the callback runs on the journal's.
   const bool v5 = version_ == mqtt::ProtocolVersion::v5;

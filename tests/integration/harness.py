@@ -80,8 +80,10 @@ class Server:
 
     # --- the server process ---
     def start(self, wait=True):
+        # A fast poll, unless the test sets its own.
+        poll = [] if "--revocation-poll" in self.args else ["--revocation-poll", "100ms"]
         cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0",
-               "--revocation-poll", "100ms", *self.args]
+               *poll, *self.args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
         self._reader = threading.Thread(target=self._read_logs, daemon=True)
         self._reader.start()

@@ -127,5 +127,35 @@ class ClientTokens(ServerTest):
         self.assertEqual(json.loads(sse.error_body)["code"], "missing_key")
 
 
+class FreshCredentials(ServerTest):
+    """A key or token made while the server runs works on its first use (issue 10, item 2), not
+    after the next poll of the store: here the poll never comes within the test."""
+
+    extra_args = ("--revocation-poll", "1h")
+
+    def test_a_new_api_key_works_at_once(self):
+        key = self.server.api_key("acme")
+        r = self.server.post_json(CTI, {"jwt": key, "agentId": "1001", "event": "On Ring"})
+        self.assertEqual(r.status, 200, r)
+
+    def test_a_new_client_token_works_at_once_over_sse_and_mqtt(self):
+        from mqtt_clients import Mqtt
+        token = self.server.client_token("acme", "--agent", "1001")
+        sse = Sse(self.server, ["CTI/acme/1001"], token)
+        self.assertEqual(sse.status, 200)
+        sse.close()
+        client = Mqtt(self.server, self.server.client_token("acme"))
+        self.assertTrue(client.accepted)
+        client.disconnect()
+
+    def test_a_deleted_or_foreign_key_id_stays_unknown(self):
+        forged = forge(self.key, claims={"jti": "k_00000000000000000000"},
+                       header={"kid": "k_00000000000000000000"})
+        # Re-signed with the real secret is impossible from outside: a stale signature is what
+        # an attacker has, and it is refused before any store read.
+        self.assertEqual(self.server.post_json(CTI, {"jwt": forged, "agentId": "1", "event": "e"}).json()["code"],
+                         "bad_signature")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import unittest
 
 from harness import Server, wait_until
@@ -133,6 +134,53 @@ class Durability(unittest.TestCase):
         self.assertEqual(response.headers.get("retry-after"), "1")
         self.assertEqual(metric(self.server, "popflow_journal_failures_total"), 1)
         self.assertNotIn(self.key, self.server.log_text())
+
+    def keyed_trigger(self, agent, key):
+        return self.server.post_json("/api/sendmessage/CTI", {"agentId": agent, "jwt": self.key, "event": "On Ring"},
+                                     headers={"Idempotency-Key": key})
+
+    def test_a_trigger_answered_not_stored_is_never_replayed_as_200(self):
+        """Issue 10, item 4: the idempotency store kept the 200 it rendered before the commit
+        failed, so the retry was told 200 Idempotent-Replayed for a trigger never stored."""
+        self.server.start()
+        self.offline_subscriber("agent-5005", "CTI/acme/5005")
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") == 0))
+        db = sqlite3.connect(os.path.join(self.data_dir, "popflow.db"))
+        db.execute("DROP TABLE mqtt_queued")
+        db.commit()
+        db.close()
+        first = self.keyed_trigger("5005", "call-42")
+        self.assertEqual(first.json()["code"], "not_stored", first)
+        retry = self.keyed_trigger("5005", "call-42")
+        self.assertIsNone(retry.headers.get("idempotent-replayed"), retry)
+        self.assertEqual(retry.status, 503, retry)  # handled afresh: the store is still broken
+        self.assertEqual(retry.json()["code"], "not_stored")
+
+    def test_a_retry_while_the_first_waits_for_the_store_is_not_answered_200(self):
+        """The retry arrives while the first request waits for its commit: 409, not a 200
+        for what is not on disk yet; once the first is answered 200, retries replay it."""
+        self.server.start()
+        self.offline_subscriber("agent-6006", "CTI/acme/6006")
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") == 0))
+        # Hold the store's write lock: the journal's next commit waits for it.
+        db = sqlite3.connect(os.path.join(self.data_dir, "popflow.db"), isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        answers = []
+        first = threading.Thread(target=lambda: answers.append(self.keyed_trigger("6006", "call-7")))
+        first.start()
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") > 0))
+        retry = self.keyed_trigger("6006", "call-7")
+        self.assertEqual(retry.status, 409, retry)
+        self.assertEqual(retry.json()["code"], "idempotency_conflict")
+        self.assertFalse(answers, "the first was answered before its commit")
+        db.execute("COMMIT")
+        db.close()
+        first.join(10)
+        self.assertEqual(answers[0].status, 200, answers[0])
+        replay = self.keyed_trigger("6006", "call-7")
+        self.assertEqual(replay.status, 200)
+        self.assertEqual(replay.headers.get("idempotent-replayed"), "true")
+        self.assertEqual(replay.json()["id"], answers[0].json()["id"])
 
     def test_clean_sessions_and_durability_off_keep_nothing(self):
         self.server.args += ["--durability=false"]

@@ -79,45 +79,49 @@ TEST(KeyRegistry, ConcurrentReadersDuringReplaceSmoke) {
   EXPECT_EQ(torn.load(), 0);
 }
 
-// A key created after the last poll (`key create` while the server runs) is read from the
-// store on its first use, once.
-struct FakeSource : KeySource {
+// A key created after the last poll (`key create` while the server runs) makes the registry
+// refresh from its source on first use.
+struct FakeStore : KeySource {
+  explicit FakeStore(KeyRegistry& registry) : registry(registry) {}
+  KeyRegistry& registry;
   std::vector<store::KeyRecord> keys;
-  int reads = 0;
-  std::optional<store::KeyRecord> find(const std::string& id) override {
-    ++reads;
-    for (const auto& k : keys)
-      if (k.id == id) return k;
-    return std::nullopt;
+  int refreshes = 0;
+  void refresh() override {
+    ++refreshes;
+    registry.replace(keys);
   }
 };
 
-TEST(KeyRegistry, AKeyNewerThanTheSnapshotIsReadFromTheStoreOnce) {
-  FakeSource source;
-  KeyRegistry registry(&source, 100);
-  registry.replace({});
-  source.keys.push_back(record("k_new", "acme", store::KeyKind::api_key));
+TEST(KeyRegistry, AKeyNewerThanTheSnapshotIsLoadedOnFirstUse) {
+  KeyRegistry registry;
+  FakeStore store(registry);
+  registry.set_source(&store, 100);
+  store.keys.push_back(record("k_old", "acme", store::KeyKind::api_key, 5));
+  store.keys.push_back(record("k_new", "acme", store::KeyKind::api_key));
   const auto before = registry.generation();
-  EXPECT_EQ(registry.find("k_new"), std::nullopt);  // find() alone never reads the store
+  EXPECT_EQ(registry.find("k_new"), std::nullopt);  // find() alone never refreshes
   const auto loaded = registry.find_or_load("k_new");
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->customer, "acme");
+  EXPECT_EQ(registry.find("k_old")->revoked_at, 5);  // the store's whole state, not one row
   EXPECT_TRUE(registry.find_or_load("k_new"));
-  EXPECT_EQ(source.reads, 1);
+  EXPECT_EQ(store.refreshes, 1);
   EXPECT_NE(registry.generation(), before);
-  EXPECT_TRUE(registry.find("k_new"));
 }
 
-TEST(KeyRegistry, StoreReadsForUnknownIdsAreBounded) {
-  FakeSource source;
-  KeyRegistry registry(&source, 2);
+TEST(KeyRegistry, RefreshesForUnknownIdsAreBounded) {
+  KeyRegistry registry;
+  FakeStore store(registry);
+  registry.set_source(&store, 2);
   for (int i = 0; i < 1000; ++i)
     EXPECT_EQ(registry.find_or_load("k_forged_" + std::to_string(i)), std::nullopt);
   // The bucket holds 2; what refills while the loop runs is a tiny fraction of a second.
-  EXPECT_LE(source.reads, 4);
-  KeyRegistry none(&source, 0);
+  EXPECT_LE(store.refreshes, 4);
+  KeyRegistry none;
+  FakeStore other(none);
+  none.set_source(&other, 0);
   EXPECT_EQ(none.find_or_load("k_forged"), std::nullopt);
-  EXPECT_LE(source.reads, 4);
+  EXPECT_EQ(other.refreshes, 0);
 }
 
 TEST(CredentialProblem, TheStoresExpiryAndRevocationCount) {

@@ -31,7 +31,7 @@ TEST_F(BrokerTest, ResumesAPersistentSessionAndKicksTheOldConnection) {
   EXPECT_TRUE(resumed.present);
   EXPECT_EQ(resumed.session, first.session);
   EXPECT_EQ(link.kicks, (std::vector<std::uint8_t>{0x8E}));
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/1")), 1u);
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/1")).delivered, 1u);
 }
 
 TEST_F(BrokerTest, CleanStartDiscardsTheOldSession) {
@@ -41,7 +41,7 @@ TEST_F(BrokerTest, CleanStartDiscardsTheOldSession) {
   auto fresh = broker.attach("c", acme, true, std::nullopt, &second);
   EXPECT_FALSE(fresh.present);
   EXPECT_NE(fresh.session, first.session);
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")), 0u);
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")).delivered, 0u);
 }
 
 TEST_F(BrokerTest, ClientIdsOfDifferentCustomersAreDifferentSessions) {
@@ -59,7 +59,7 @@ TEST_F(BrokerTest, AgentTokensNeverResumeOrTakeOverAnotherAgentsSession) {
   auto owner = broker.attach("agent-1001", agent_1001, false, std::nullopt, &link);
   broker.subscribe(*owner.session, "CTI/acme/1001", record("CTI/acme/1001"));
   broker.detach(owner.session, &link, std::nullopt);
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/1001")), 1u);  // queued for 1001
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/1001")).delivered, 1u);  // queued for 1001
 
   FakeLink intruder_link;
   auto intruder = broker.attach("agent-1001", token_identity("acme", "2002", "k_2002"), false,
@@ -128,14 +128,14 @@ TEST_F(BrokerTest, ZeroExpirySessionEndsAtDetach) {
   broker.subscribe(*s.session, "CTI/acme/x", record("CTI/acme/x"));
   broker.detach(s.session, &link, std::nullopt);
   EXPECT_EQ(broker.session_count(), 0u);
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")), 0u);
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")).delivered, 0u);
 }
 
 TEST_F(BrokerTest, ExpiredSessionsAreSweptAndKeptOnesQueue) {
   auto s = broker.attach("c", acme, true, 10s, &link);
   broker.subscribe(*s.session, "CTI/acme/x", record("CTI/acme/x"));
   broker.detach(s.session, &link, std::nullopt);
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")), 1u);  // queued offline
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")).delivered, 1u);  // queued offline
   broker.sweep(Clock::now() + 5s);
   EXPECT_EQ(broker.session_count(), 1u);
   broker.sweep(Clock::now() + 11s);
@@ -185,7 +185,7 @@ TEST_F(BrokerTest, UnsubscribeStopsDelivery) {
   broker.subscribe(*s.session, "CTI/acme/x", record("CTI/acme/x"));
   EXPECT_TRUE(broker.unsubscribe(*s.session, "CTI/acme/x"));
   EXPECT_FALSE(broker.unsubscribe(*s.session, "CTI/acme/x"));
-  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")), 0u);
+  EXPECT_EQ(broker.publish(make_message("CTI/acme/x")).delivered, 0u);
 }
 
 }  // namespace

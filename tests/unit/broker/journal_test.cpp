@@ -71,7 +71,7 @@ TEST_F(JournalTest, PersistentSessionComesBackWithItsSubscriptionAndQueue) {
   EXPECT_EQ(payloads(resumed.session->take_sendable(10, Clock::now())),
             (std::vector<std::string>{"ring", "answer", "hangup"}));
   // The subscription is back in the router too.
-  EXPECT_EQ(again.broker.publish(make_message("CTI/acme/1001")), 1u);
+  EXPECT_EQ(again.broker.publish(make_message("CTI/acme/1001")).delivered, 1u);
 }
 
 TEST_F(JournalTest, InFlightMessagesComeBackWithTheirPacketIdsAsDuplicates) {
