@@ -168,6 +168,13 @@ const std::vector<Setting>& settings() {
                    &Config::mqtt_max_unsent_bytes),
       size_setting("mqtt_topic_alias_maximum", "topic aliases a 5.0 client may use",
                    &Config::mqtt_topic_alias_maximum),
+      size_setting("mqtt_server_topic_aliases",
+                   "topic aliases the server assigns to what it sends a 5.0 client; 0 = none",
+                   &Config::mqtt_server_topic_aliases),
+      size_setting("mqtt_max_keepalive",
+                   "longest MQTT keep-alive in seconds (5.0: announced; 3.1.1: refused beyond); "
+                   "0 = no maximum",
+                   &Config::mqtt_max_keepalive),
       duration_setting("trigger_expiry",
                        "how long a trigger waits in an offline MQTT session before it is dropped",
                        &Config::trigger_expiry),

@@ -7,6 +7,7 @@
 // std::runtime_error naming the source and the key.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -56,6 +57,12 @@ struct Config {
   std::size_t mqtt_max_queued = 1000;
   std::size_t mqtt_max_unsent_bytes = 4 * 1024 * 1024;
   std::size_t mqtt_topic_alias_maximum = 10;
+  // Topic aliases the server assigns to its PUBLISHes per 5.0 connection (at most what the
+  // client's Topic Alias Maximum allows); 0 = none.
+  std::uint16_t mqtt_server_topic_aliases = 10;
+  // Longest keep-alive in seconds a client may use; 0 = no maximum. 5.0 clients asking more
+  // (or 0) are told this one in CONNACK; 3.1.1 clients asking more (or 0) are refused.
+  std::uint16_t mqtt_max_keepalive = 0;
   ms trigger_expiry{60'000};
   // Persistent MQTT sessions and retained messages are journaled to the store (issue #5).
   bool durability = true;

@@ -92,7 +92,22 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
   }
   session_expiry_was_zero_ = expiry && expiry->count() == 0;
 
+  // mqtt_max_keepalive: a 5.0 client asking longer (or none) is told the maximum in CONNACK's
+  // Server Keep Alive; 3.1.1 has no way to tell it, so it is refused (CONNACK 2, as mosquitto
+  // does) rather than cut off later while idle within its own keep-alive.
   keep_alive_ = connect.keep_alive;
+  const auto max_keep_alive = config.mqtt_max_keepalive;
+  const bool keep_alive_capped =
+      max_keep_alive > 0 && (keep_alive_ == 0 || keep_alive_ > max_keep_alive);
+  if (keep_alive_capped && version_ == mqtt::ProtocolVersion::v311)
+    return refuse_connect(ReasonCode::client_identifier_not_valid,
+                          "keep-alive " + std::to_string(keep_alive_) +
+                              " s is 0 or over mqtt_max_keepalive " +
+                              std::to_string(max_keep_alive) + " s");
+  if (keep_alive_capped) keep_alive_ = max_keep_alive;
+  if (version_ == mqtt::ProtocolVersion::v5)
+    out_aliases_.reset(std::min(connect.properties.topic_alias_maximum.value_or(0),
+                                config.mqtt_server_topic_aliases));
   window_ = std::min<std::size_t>(connect.properties.receive_maximum.value_or(65535),
                                   config.mqtt_max_inflight);
   peer_max_packet_ = connect.properties.maximum_packet_size;
@@ -118,6 +133,7 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
     p.topic_alias_maximum =
         static_cast<std::uint16_t>(std::min<std::size_t>(config.mqtt_topic_alias_maximum, 65535));
     p.assigned_client_identifier = assigned_id;
+    if (keep_alive_capped) p.server_keep_alive = keep_alive_;
   }
   state_ = State::connected;
   send(ack);

@@ -163,12 +163,17 @@ void MqttConnection::handle_frame(const mqtt::Frame& frame) {
 }
 
 void MqttConnection::send(const mqtt::Packet& packet) {
-  if (state_ == State::closed) return;
+  // After a DISCONNECT or a refusing CONNACK nothing more may follow, e.g. an acknowledgement
+  // the journal releases meanwhile.
+  if (state_ == State::closed || close_when_written_) return;
   if (auto encoded = mqtt::encode(version_, packet, out_); !encoded) {
     log::error("mqtt encode failed",
                {{"client_id", client_id_}, {"error", encoded.error().message()}});
     return;
   }
+  if (const auto* ack = std::get_if<mqtt::Ack>(&packet);
+      ack && ack->type == mqtt::PacketType::puback)
+    ++pubacks_unsent_;
   start_write();
 }
 
@@ -186,6 +191,7 @@ void MqttConnection::start_write() {
   }
   writing_.swap(out_);
   out_.clear();
+  pubacks_unsent_ = 0;
   writing_now_ = true;
   transport_->write(asio::buffer(writing_),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {

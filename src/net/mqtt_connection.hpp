@@ -21,6 +21,7 @@
 
 #include "broker/broker.hpp"
 #include "mqtt/frame.hpp"
+#include "mqtt/outgoing_topic_aliases.hpp"
 #include "mqtt/packet.hpp"
 #include "net/transport.hpp"
 #include "net/worker.hpp"
@@ -65,6 +66,7 @@ class MqttConnection : public broker::SessionLink,
   void handle_publish(mqtt::Publish& packet);
   void handle_ack(const mqtt::Ack& ack);
   void acknowledge(const mqtt::Ack& ack, std::uint64_t journal_seq);
+  bool over_receive_maximum(std::uint8_t qos);
   void flush();
   // mqtt_subscribe.cpp
   void handle_subscribe(const mqtt::Subscribe& packet);
@@ -98,10 +100,17 @@ class MqttConnection : public broker::SessionLink,
   std::size_t window_ = 0;                        // QoS 1/2 in flight to the client
   std::optional<std::uint32_t> peer_max_packet_;  // the client's Maximum Packet Size
   std::vector<std::string> topic_aliases_;        // client -> server, index = alias
+  mqtt::OutgoingTopicAliases out_aliases_;        // server -> client
   // Acknowledgements held until the journal has written what their PUBLISH appended; the
   // ones after wait behind them, so acknowledgements keep the order of the PUBLISHes.
   std::size_t acks_waiting_ = 0;
   std::uint64_t acks_wait_for_ = 0;
+  // Incoming QoS 1 messages not yet acknowledged, for Receive Maximum: PUBACKs held for the
+  // journal, and PUBACKs in out_ not yet handed to the transport. Once handed over they may
+  // have reached the client, which may then send more: counting them would refuse a client
+  // that keeps to the limit.
+  std::size_t pubacks_held_ = 0;
+  std::size_t pubacks_unsent_ = 0;
 };
 
 // net::Listener hook for the MQTT port.

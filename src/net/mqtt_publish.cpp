@@ -36,6 +36,9 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
   broker.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
 
   const auto id = packet.packet_id;
+  if (packet.qos == 1 && over_receive_maximum(1))
+    return disconnect(ReasonCode::receive_maximum_exceeded,
+                      "more unacknowledged QoS 1 and 2 messages than Receive Maximum");
   if (auto denial = auth::publish_denial(packet.topic)) {
     broker.stats().denied_publish.fetch_add(1, std::memory_order_relaxed);
     log::warn("mqtt publish refused",
@@ -53,8 +56,9 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
 
   if (packet.qos == 2) {
     const bool first = session_->receive_qos2(id);
-    if (first && session_->incoming_qos2() > worker_.state().config.mqtt_max_inflight)
-      return disconnect(ReasonCode::receive_maximum_exceeded, "too many QoS 2 messages in flight");
+    if (first && over_receive_maximum(2))
+      return disconnect(ReasonCode::receive_maximum_exceeded,
+                        "more unacknowledged QoS 1 and 2 messages than Receive Maximum");
     broker::PublishReceipt receipt{1, 0};
     if (first)
       receipt = broker.publish(make_message(std::move(packet.topic), std::move(packet.payload),
@@ -74,6 +78,17 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
   }
 }
 
+// Receive Maximum (5.0 sections 3.3.4, 4.9): the client may have at most mqtt_max_inflight
+// QoS 1 and 2 messages we have not finished acknowledging (QoS 2 until PUBREL, QoS 1 until its
+// PUBACK leaves). Called with this PUBLISH counted: a QoS 2 one is already in incoming_qos2().
+// 3.1.1 announces no such limit, so only its QoS 2 ids are bounded (they are kept in memory).
+bool MqttConnection::over_receive_maximum(std::uint8_t qos) {
+  const auto limit = worker_.state().config.mqtt_max_inflight;
+  if (version_ != mqtt::ProtocolVersion::v5) return qos == 2 && session_->incoming_qos2() > limit;
+  const auto qos1 = pubacks_held_ + pubacks_unsent_ + (qos == 1 ? 1 : 0);
+  return qos1 + session_->incoming_qos2() > limit;
+}
+
 // Like a trigger's 200, a PUBACK/PUBREC tells the publisher it may forget the message: when
 // the publish appended to the journal (queued for a persistent session, or retained), it is
 // sent once that is written. The journal calls back in order, and posts keep that order.
@@ -82,6 +97,7 @@ void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journal_seq
   if (!journal || (journal_seq == 0 && acks_waiting_ == 0)) return send(ack);
   acks_wait_for_ = std::max(acks_wait_for_, journal_seq);
   ++acks_waiting_;
+  if (ack.type == mqtt::PacketType::puback) ++pubacks_held_;
   // Decided here, on the connection's thread: the callback runs on the journal's.
   const bool v5 = version_ == mqtt::ProtocolVersion::v5;
   auto done = [self = shared_from_this(), reply = ack, v5](bool written) mutable {
@@ -92,6 +108,7 @@ void MqttConnection::acknowledge(const mqtt::Ack& ack, std::uint64_t journal_seq
     auto& io = self->worker_.io();
     boost::asio::post(io, [self = std::move(self), reply] {
       --self->acks_waiting_;
+      if (reply.type == mqtt::PacketType::puback) --self->pubacks_held_;
       self->send(reply);
     });
   };
@@ -137,10 +154,18 @@ void MqttConnection::flush() {
       send(mqtt::Ack{mqtt::PacketType::pubrel, delivery.packet_id, ReasonCode::success, {}});
       continue;
     }
+    const std::string_view topic = delivery.message->topic;
     mqtt::Properties properties;
-    if (v5) properties = outgoing_properties(delivery, now);
+    mqtt::OutgoingTopicAliases::Choice alias;
+    if (v5) {
+      properties = outgoing_properties(delivery, now);
+      // The alias costs one hash lookup per message (none with aliases off); a topic sent
+      // before travels as its alias alone.
+      alias = out_aliases_.choose(topic);
+      if (alias.alias) properties.topic_alias = alias.alias;
+    }
     // Topic and payload are encoded straight from the shared message, never copied.
-    const mqtt::PublishView packet{delivery.message->topic,
+    const mqtt::PublishView packet{alias.with_topic ? topic : std::string_view{},
                                    delivery.message->payload,
                                    delivery.qos,
                                    delivery.retain,
@@ -157,6 +182,7 @@ void MqttConnection::flush() {
       stats.dropped_too_large.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
+    out_aliases_.commit(topic, alias);  // the client learns a new alias from this PUBLISH
     stats.messages_out.fetch_add(1, std::memory_order_relaxed);
   }
   start_write();

@@ -7,6 +7,10 @@
 //   {"connected": {...CONNACK...}}
 //   {"subscribed": [granted QoS or reason code per topic, in order], "error": "..."?}
 //   {"topic": ..., "payload": <parsed JSON or text>, "qos": ..., "retain": ...}   one per message
+//     (5.0 with a Topic Alias: also "topicAlias" and "wireTopic", the topic as it came, empty
+//     when the alias stood in for it)
+// MQTT_CONNECT_PROPERTIES, when set, is JSON added to CONNECT's properties, e.g.
+// {"topicAliasMaximum": 10} to let the server send topic aliases.
 // Exit status: 0 after COUNT messages (COUNT 0: right after SUBACK), 2 on a connection or
 // protocol error, 3 when TIMEOUT_MS passes first, 64 on bad arguments.
 import mqtt from 'mqtt';
@@ -50,6 +54,7 @@ const options = {
   clean: true,
 };
 if (clientId) options.clientId = clientId;
+if (process.env.MQTT_CONNECT_PROPERTIES) options.properties = JSON.parse(process.env.MQTT_CONNECT_PROPERTIES);
 
 const client = mqtt.connect(url, options);
 
@@ -78,7 +83,10 @@ client.on('message', (topic, payload, packet) => {
     parsed = text;
   }
   received += 1;
-  out({ topic, payload: parsed, qos: packet.qos, retain: packet.retain });
+  const line = { topic, payload: parsed, qos: packet.qos, retain: packet.retain };
+  const alias = packet.properties && packet.properties.topicAlias;
+  if (alias !== undefined) Object.assign(line, { topicAlias: alias, wireTopic: String(packet.topic) });
+  out(line);
   if (received >= expected) finish(0);
 });
 

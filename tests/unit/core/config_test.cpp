@@ -204,6 +204,24 @@ TEST_F(ConfigTest, TomlIntegerDurationMeansSeconds) {
   EXPECT_EQ(load_config(sources).shutdown_timeout, milliseconds(3000));
 }
 
+TEST_F(ConfigTest, MqttKeepAliveAndServerAliasesAreSixteenBitSettings) {
+  const Config defaults = load_config({});
+  EXPECT_EQ(defaults.mqtt_max_keepalive, 0);  // no maximum: the client's keep-alive stands
+  EXPECT_EQ(defaults.mqtt_server_topic_aliases, 10);
+  ConfigSources sources;
+  sources.flags = {{"mqtt_max_keepalive", "65535"}, {"mqtt_server_topic_aliases", "0"}};
+  const Config c = load_config(sources);
+  EXPECT_EQ(c.mqtt_max_keepalive, 65535);
+  EXPECT_EQ(c.mqtt_server_topic_aliases, 0);
+  // Both travel in 16-bit MQTT fields: a larger value is refused, not wrapped.
+  for (const auto* key : {"mqtt_max_keepalive", "mqtt_server_topic_aliases"}) {
+    sources.flags = {{key, "65536"}};
+    const auto err = error_of(sources);
+    EXPECT_NE(err.find(key), std::string::npos) << err;
+    EXPECT_NE(err.find("at most 65535"), std::string::npos) << err;
+  }
+}
+
 TEST(ConfigNames, EnvAndFlagNamesDeriveFromKey) {
   EXPECT_EQ(env_name("max_body_bytes"), "POPFLOW_MAX_BODY_BYTES");
   EXPECT_EQ(flag_name("max_body_bytes"), "--max-body-bytes");
