@@ -216,7 +216,8 @@ class ApiDescription(unittest.TestCase):
                 r = self.send(method, target, body, headers)
                 self.assertNotIn(r.status, (404, 405), f"{method} {path}: {r}")
                 self.assertIn(r.status, statuses, f"{method} {path}: undocumented status {r}")
-                self.assert_problem(r, f"{method} {path}")
+                if method != "HEAD":  # no body to read
+                    self.assert_problem(r, f"{method} {path}")
 
     def test_trigger_channel_segment_is_case_insensitive(self):
         for path in ("/api/sendmessage/cti", "/api/sendmessage/Crm"):
