@@ -34,11 +34,11 @@ def newman_missing():
     return None
 
 
-def collection_requests(items, prefix=""):
-    """The collection's request names, folder by folder, in the order a runner sends them."""
+def collection_requests(items):
+    """The collection's requests (items), folder by folder, in the order a runner sends them."""
     for item in items:
         if "item" in item:
-            yield from collection_requests(item["item"], prefix + item["name"] + " / ")
+            yield from collection_requests(item["item"])
         else:
             yield item
 
@@ -74,28 +74,26 @@ class PostmanCollection(unittest.TestCase):
             return out, json.load(f)["run"]
 
     def test_every_request_runs_with_its_assertions_passing(self):
-        for agent in ("1001", "insert_agentId"):
-            with self.subTest(agent=agent):
-                out, run = self.run_newman("--env-var", "agentId=" + agent)
-                self.assertEqual(out.returncode, 0, out.stdout[-6000:] + out.stderr[-2000:])
-                self.assertEqual(run["failures"], [], out.stdout[-6000:])
+        out, run = self.run_newman("--env-var", "agentId=1001")
+        self.assertEqual(out.returncode, 0, out.stdout[-6000:] + out.stderr[-2000:])
+        self.assertEqual(run["failures"], [], out.stdout[-6000:])
 
-                expected = [item["name"] for item in collection_requests(self.collection["item"])]
-                executed = [e["item"]["name"] for e in run["executions"]]
-                self.assertEqual(executed, expected, "newman did not run every request once, in order")
-                for execution in run["executions"]:
-                    name = execution["item"]["name"]
-                    self.assertNotIn("requestError", execution, name)
-                    assertions = execution.get("assertions", [])
-                    self.assertTrue(assertions, f"{name}: no pm.test assertions ran")
-                    for assertion in assertions:
-                        self.assertNotIn("error", assertion, f"{name}: {assertion['assertion']}")
+        expected = [item["name"] for item in collection_requests(self.collection["item"])]
+        executed = [e["item"]["name"] for e in run["executions"]]
+        self.assertEqual(executed, expected, "newman did not run every request once, in order")
+        for execution in run["executions"]:
+            name = execution["item"]["name"]
+            self.assertNotIn("requestError", execution, name)
+            assertions = execution.get("assertions", [])
+            self.assertTrue(assertions, f"{name}: no pm.test assertions ran")
+            for assertion in assertions:
+                self.assertNotIn("error", assertion, f"{name}: {assertion['assertion']}")
 
-                stats = run["stats"]
-                self.assertEqual(stats["requests"], {"total": len(expected), "pending": 0, "failed": 0})
-                self.assertEqual(stats["assertions"]["failed"], 0)
-                self.assertEqual(stats["assertions"]["total"],
-                                 sum(len(e.get("assertions", [])) for e in run["executions"]))
+        stats = run["stats"]
+        self.assertEqual(stats["requests"], {"total": len(expected), "pending": 0, "failed": 0})
+        self.assertEqual(stats["assertions"]["failed"], 0)
+        self.assertEqual(stats["assertions"]["total"],
+                         sum(len(e.get("assertions", [])) for e in run["executions"]))
 
     def test_every_request_has_tests_a_user_relies_on(self):
         for item in collection_requests(self.collection["item"]):
