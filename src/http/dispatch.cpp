@@ -39,8 +39,9 @@ Outcome operations(const Request& request, std::string_view path, net::Worker& w
                    RequestInfo& info) {
   auto& state = worker.state();
   info.route = path == "/metrics" ? net::Route::metrics : net::Route::health;
+  // HEAD is answered as GET is; the session leaves the body out (see write_wire_bytes).
   if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head)
-    return method_not_allowed(request, "GET", info);
+    return method_not_allowed(request, "GET, HEAD", info);
   if (path == "/healthz") return make_json(request, 200, R"({"status":"ok"})");
   if (path == "/readyz") {
     return state.ready.load() ? make_json(request, 200, R"({"status":"ready"})")
@@ -58,7 +59,9 @@ Outcome subscribe(const Request& request, std::string_view query, net::Worker& w
   info.route = net::Route::subscribe;
   const auto& origins = worker.state().config.cors_origins;
   if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
-  if (request.method() != bhttp::verb::get) return method_not_allowed(request, "GET", info);
+  const bool head = request.method() == bhttp::verb::head;
+  if (request.method() != bhttp::verb::get && !head)
+    return method_not_allowed(request, "GET, HEAD, OPTIONS", info);
   auto accepted = parse_subscribe(request, query, worker, unix_now(), info);
   if (!accepted) {
     info.refusal = accepted.error().code;
@@ -66,6 +69,9 @@ Outcome subscribe(const Request& request, std::string_view query, net::Worker& w
     apply_cors(request, response, origins);
     return response;
   }
+  // HEAD checks the token and filters without subscribing: the head a stream would open
+  // with, and the connection closes as the stream's would.
+  if (head) return sse_head(request, origins);
   return std::move(*accepted);
 }
 
@@ -116,6 +122,13 @@ Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info)
   }
   const auto& origins = worker.state().config.cors_origins;
   if (request.method() == bhttp::verb::options) return make_preflight(request, origins);
+  // HEAD must not have side effects (RFC 9110 9.2.1), and a GET here publishes a trigger:
+  // refused like any other method, never published.
+  if (request.method() == bhttp::verb::head) {
+    auto response = method_not_allowed(request, "GET, POST, OPTIONS", info);
+    apply_cors(request, response, origins);
+    return response;
+  }
   auto answer = handle_trigger(request, query, channel, worker, info);
   if (auto* pending = std::get_if<PendingTrigger>(&answer)) {
     apply_cors(request, pending->accepted, origins);
@@ -126,21 +139,26 @@ Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info)
   return std::move(response);
 }
 
-std::string sse_response_head(const Request& request, const Config& config,
-                              std::string_view request_id) {
-  Response probe{bhttp::status::ok, request.version()};
-  apply_cors(request, probe, config.cors_origins);
+Response sse_head(const Request& request, const std::vector<std::string>& cors_origins) {
+  auto response = make_response(request, 200);
+  response.version(11);
+  response.set(bhttp::field::content_type, "text/event-stream");
+  response.set(bhttp::field::cache_control, "no-cache");
   // No Content-Length and no chunking: the stream's body ends when the connection does,
   // which every EventSource and curl understand.
-  std::string head =
-      "HTTP/1.1 200 OK\r\n"
-      "Content-Type: text/event-stream\r\n"
-      "Cache-Control: no-cache\r\n"
-      "Connection: close\r\n"
-      "X-Accel-Buffering: no\r\n";
-  for (const auto& field : probe)
-    head.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
-  head.append("X-Request-Id: ").append(request_id).append("\r\n\r\n");
+  response.keep_alive(false);
+  response.set("X-Accel-Buffering", "no");
+  response.set(bhttp::field::server, "popflow-connect");
+  apply_cors(request, response, cors_origins);
+  return response;
+}
+
+std::string sse_response_head(const Request& request, const Config& config,
+                              std::string_view request_id) {
+  auto response = sse_head(request, config.cors_origins);
+  response.set("X-Request-Id", request_id);
+  std::string head;
+  write_wire_bytes(response, head);
   return head;
 }
 

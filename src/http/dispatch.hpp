@@ -1,10 +1,14 @@
 #pragma once
 // Which handler answers a request: the one routing table of the HTTP port.
 //
-//   /api/sendmessage/{CTI,CRM}  GET, POST, OPTIONS   Connect API triggers
-//   /api/subscribe              GET, OPTIONS         Server-Sent Events
-//   /healthz /readyz /metrics   GET                  operations
-//   /mqtt                       WebSocket upgrade    MQTT (handled before dispatch; 426 otherwise)
+//   /api/sendmessage/{CTI,CRM}  GET, POST, OPTIONS  Connect API triggers
+//   /api/subscribe              GET, HEAD, OPTIONS  Server-Sent Events
+//   /healthz /readyz /metrics   GET, HEAD           operations
+//   /mqtt                       WebSocket upgrade   MQTT (before dispatch; 426 otherwise)
+//
+// HEAD is routed as GET and answered with GET's header, Content-Length included; the
+// session writes no body (write_wire_bytes). Not on the trigger routes: a GET there
+// publishes, and HEAD must not have side effects, so it gets 405 like any other method.
 //
 // A successful /api/subscribe is not answered here: the connection becomes an SSE
 // stream, so dispatch() returns the accepted SubscribeRequest for the session to hand
@@ -24,7 +28,9 @@ using Outcome = std::variant<Response, SubscribeRequest, PendingTrigger>;
 
 Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info);
 
-// The status line and headers that open an SSE stream.
+// The status line and headers that open an SSE stream: as a Response (the answer to HEAD),
+// and as the bytes an SseSession starts with.
+Response sse_head(const Request& request, const std::vector<std::string>& cors_origins);
 std::string sse_response_head(const Request& request, const Config& config,
                               std::string_view request_id);
 

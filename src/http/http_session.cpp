@@ -269,7 +269,10 @@ void HttpSession<Stream>::write_response() {
   access_log(response_->result_int());
   const bool keep_alive = response_->keep_alive();
   expire_in(worker_.state().config.read_timeout);
-  write_wire_bytes(*response_, wire_);
+  // The answer to HEAD is GET's without its body (a read error's too, when the request
+  // line said HEAD).
+  const bool head = parser_ && parser_->get().method() == bhttp::verb::head;
+  write_wire_bytes(*response_, wire_, !head);
   if (write_now(keep_alive)) return;
   boost::asio::async_write(
       stream_, boost::asio::buffer(wire_),

@@ -9,6 +9,15 @@ namespace popflow::http {
 
 namespace bhttp = boost::beast::http;
 
+// What a browser page may send and read beyond the CORS-safelisted headers. Sending:
+// Idempotency-Key (safe retries), Popflow-Wait (answer once the run is reported),
+// X-CSRF-Token (admin console writes). Reading: Idempotent-Replayed (this was a retry),
+// X-Request-Id (to quote in a support request), Retry-After (429 and 503).
+constexpr std::string_view kAllowedRequestHeaders =
+    "Content-Type, Authorization, Idempotency-Key, Popflow-Wait, X-CSRF-Token";
+constexpr std::string_view kExposedResponseHeaders =
+    "Idempotent-Replayed, X-Request-Id, Retry-After";
+
 Response make_response(const Request& request, unsigned status) {
   Response response{std::piecewise_construct, std::make_tuple(),
                     std::make_tuple(request.get_allocator())};
@@ -36,14 +45,14 @@ Response make_problem(const Request& request, const Problem& problem) {
   return make_json(request, static_cast<unsigned>(problem.status), problem.to_json());
 }
 
-void write_wire_bytes(const Response& response, std::string& out) {
+void write_wire_bytes(const Response& response, std::string& out, bool with_body) {
   // The header comes from the writer http::serializer itself uses (the Fields concept's
   // FieldsWriter), and the body follows it. Same bytes; walking the writer's buffers once
   // instead of through the serializer's three nested views saves ~5k instructions.
   const Response::fields_type::writer header{response.base(), response.version(),
                                              response.result_int()};
   const auto buffers = header.get();
-  const auto& body = response.body();
+  const std::string_view body = with_body ? std::string_view(response.body()) : std::string_view{};
   out.resize(boost::beast::buffer_bytes(buffers) + body.size());
   const auto header_size = boost::asio::buffer_copy(boost::asio::buffer(out), buffers);
   std::copy(body.begin(), body.end(), out.begin() + static_cast<std::ptrdiff_t>(header_size));
@@ -53,12 +62,14 @@ void apply_cors(const Request& request, Response& response,
                 const std::vector<std::string>& allowed_origins) {
   if (std::ranges::find(allowed_origins, "*") != allowed_origins.end()) {
     response.set(bhttp::field::access_control_allow_origin, "*");
-    return;
-  }
-  const auto origin = request[bhttp::field::origin];
-  response.set(bhttp::field::vary, "Origin");
-  if (!origin.empty() && std::ranges::find(allowed_origins, origin) != allowed_origins.end())
+  } else {
+    const auto origin = request[bhttp::field::origin];
+    response.set(bhttp::field::vary, "Origin");
+    if (origin.empty() || std::ranges::find(allowed_origins, origin) == allowed_origins.end())
+      return;
     response.set(bhttp::field::access_control_allow_origin, origin);
+  }
+  response.set(bhttp::field::access_control_expose_headers, kExposedResponseHeaders);
 }
 
 Response make_preflight(const Request& request, const std::vector<std::string>& allowed_origins) {
@@ -66,7 +77,7 @@ Response make_preflight(const Request& request, const std::vector<std::string>& 
   response.keep_alive(request.keep_alive());
   apply_cors(request, response, allowed_origins);
   response.set(bhttp::field::access_control_allow_methods, "GET, POST, OPTIONS");
-  response.set(bhttp::field::access_control_allow_headers, "Content-Type, Authorization");
+  response.set(bhttp::field::access_control_allow_headers, kAllowedRequestHeaders);
   response.set(bhttp::field::access_control_max_age, "600");
   return response;
 }
