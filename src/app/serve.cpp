@@ -125,34 +125,44 @@ int serve(const Config& config) {
   refresher.start();
   // Session expiry and delayed wills, once a second.
   asio::steady_timer sweeper(control);
+  asio::signal_set signals(control, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(control);
+  int exit_code = 0;
+  const auto shut_down = [&] {
+    state.ready = false;
+    refresher.stop();
+    sweeper.cancel();
+    signals.cancel();
+    server.begin_shutdown();
+    await_drain(drain_timer, server, std::chrono::steady_clock::now() + config.shutdown_timeout,
+                control);
+  };
   std::function<void()> sweep = [&] {
     sweeper.expires_after(std::chrono::seconds(1));
     sweeper.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
+      // A dead event loop leaves its share of connections unanswered: never run half-dead.
+      if (server.failed()) {
+        log::error("an event loop died; shutting down (exit 70)");
+        exit_code = 70;  // EX_SOFTWARE
+        return shut_down();
+      }
       broker.sweep(broker::Clock::now());
       sweep();
     });
   };
   sweep();
-
-  asio::signal_set signals(control, SIGINT, SIGTERM);
-  asio::steady_timer drain_timer(control);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     log::info("shutting down", {{"signal", signal}});
-    state.ready = false;
-    refresher.stop();
-    sweeper.cancel();
-    server.begin_shutdown();
-    await_drain(drain_timer, server, std::chrono::steady_clock::now() + config.shutdown_timeout,
-                control);
+    shut_down();
   });
   control.run();
   server.join();
   // Connections are closed and their sessions detached: the journal writes the last of it.
   if (journal) journal->stop();
-  log::info("stopped");
-  return 0;
+  log::info("stopped", {{"exit_code", exit_code}});
+  return exit_code;
 }
 
 }  // namespace popflow::app

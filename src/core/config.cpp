@@ -205,6 +205,10 @@ const std::vector<Setting>& settings() {
       size_setting("durability_max_backlog",
                    "journal entries waiting to be written before new triggers get 503",
                    &Config::durability_max_backlog),
+      bool_setting("fault_injection",
+                   "tests only: /__fault/throw, /__fault/loop and /__fault/die raise inside a "
+                   "handler, to show the server survives or fails loudly",
+                   &Config::fault_injection),
   };
   return table;
 }

@@ -73,6 +73,8 @@ struct Config {
   std::string tls_key;
   std::string https = "0.0.0.0:8443";
   std::string mqtts = "0.0.0.0:8883";
+  // Tests only: /__fault/* routes that throw inside a handler (see http/dispatch.cpp).
+  bool fault_injection = false;
 };
 
 struct Setting {

@@ -2,6 +2,9 @@
 
 #include <strings.h>
 
+#include <boost/asio/post.hpp>
+#include <stdexcept>
+
 #include "core/time.hpp"
 #include "http/connect_api.hpp"
 #include "http/responses.hpp"
@@ -75,6 +78,23 @@ Outcome subscribe(const Request& request, std::string_view query, net::Worker& w
   return std::move(*accepted);
 }
 
+// fault_injection (tests only): show that a handler's exception costs one connection, not
+// the loop (/__fault/throw inside this handler, /__fault/loop from a handler of its own),
+// and that a loop that dies takes the process down loudly (/__fault/die).
+struct LoopKiller {};  // not a std::exception: the loop cannot know what state it left
+
+Outcome inject_fault(const Request& request, std::string_view path, net::Worker& worker,
+                     RequestInfo& info) {
+  if (path == "/__fault/throw") throw std::runtime_error("fault injected in a request handler");
+  if (path == "/__fault/loop")
+    boost::asio::post(worker.io(), [] { throw std::runtime_error("fault injected in the loop"); });
+  else if (path == "/__fault/die")
+    boost::asio::post(worker.io(), [] { throw LoopKiller{}; });
+  else
+    return not_found(request, path, info);
+  return make_json(request, 202, R"({"status":"injected"})");
+}
+
 }  // namespace
 
 Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info) {
@@ -95,6 +115,8 @@ Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info)
   if (path == "/healthz" || path == "/readyz" || path == "/metrics")
     return operations(request, path, worker, info);
   if (path == "/api/subscribe") return subscribe(request, query, worker, info);
+  if (path.starts_with("/__fault/") && worker.state().config.fault_injection)
+    return inject_fault(request, path, worker, info);
   if (path == "/mqtt") {
     // Upgrades never reach dispatch (see http_session); this is a browser or curl visiting.
     info.route = net::Route::mqtt;

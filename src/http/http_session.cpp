@@ -239,7 +239,12 @@ void HttpSession<Stream>::handle() {
     watchdog_.cancel();
     return upgrade_to_mqtt(stream_, request, worker_);
   }
-  auto outcome = dispatch(request, worker_, info_);
+  Outcome outcome;
+  try {
+    outcome = dispatch(request, worker_, info_);
+  } catch (const std::exception& e) {
+    return fail_request(e);
+  }
   if (auto* response = std::get_if<Response>(&outcome)) {
     if (draining_) response->keep_alive(false);
     return send(std::move(*response));
@@ -254,6 +259,22 @@ void HttpSession<Stream>::handle() {
   auto sse = std::make_shared<SseSession>(to_transport(stream_), worker_,
                                           std::move(std::get<SubscribeRequest>(outcome)));
   sse->start(std::move(head));
+}
+
+// A handler threw: a bug, not the client's fault. The request gets a 500 and this connection
+// closes (its state is not to be trusted); every other connection of the loop goes on.
+template <class Stream>
+void HttpSession<Stream>::fail_request(const std::exception& error) {
+  worker_.state().metrics.count_handler_failure(net::FailureSite::http);
+  log::error("request handler failed", {{"request_id", request_id_}, {"error", error.what()}});
+  info_.refusal = "internal_error";
+  auto response = make_problem(
+      parser_->get(), {500, "internal_error",
+                       "the server failed to handle this request; retry it, and report the "
+                       "X-Request-Id if it persists",
+                       ""});
+  response.keep_alive(false);
+  send(std::move(response));
 }
 
 template <class Stream>

@@ -62,6 +62,7 @@ class HttpSession : public net::Drainable,
   void write_response();  // response_
   bool write_now(bool keep_alive);
   void send_when_written(PendingTrigger pending);
+  void fail_request(const std::exception& error);
   void answer_written(bool written);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);

@@ -87,6 +87,13 @@ std::string Metrics::render() const {
   header(out, "popflow_sse_dropped_total", "counter",
          "Messages dropped because an SSE subscriber's queue was full.");
   out += fmt::format("popflow_sse_dropped_total {}\n", load(sse_dropped_));
+  header(out, "popflow_handler_failures_total", "counter",
+         "Exceptions that escaped a handler: its connection was closed, its loop went on.");
+  for (const auto& [site, index] :
+       {std::pair{"http", FailureSite::http}, std::pair{"mqtt", FailureSite::mqtt},
+        std::pair{"loop", FailureSite::loop}})
+    out += fmt::format("popflow_handler_failures_total{{site=\"{}\"}} {}\n", site,
+                       load(handler_failures_[static_cast<std::size_t>(index)]));
 
   header(out, "popflow_auth_failures_total", "counter", "Refused keys and tokens by reason.");
   for (std::size_t i = 0; i < auth::kAuthFailureCount; ++i)

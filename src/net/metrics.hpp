@@ -16,6 +16,8 @@ namespace popflow::net {
 enum class Route { cti, crm, subscribe, health, metrics, mqtt, other };
 inline constexpr std::size_t kRouteCount = 7;
 enum class ConnectionKind { http, sse, mqtt };
+// Where an exception escaped: a request handler, an MQTT packet handler, or the loop itself.
+enum class FailureSite { http, mqtt, loop };
 
 std::string_view to_string(Route route);  // "cti", "subscribe", ...
 
@@ -25,6 +27,9 @@ class Metrics {
   void count_published(std::size_t delivered);
   void count_auth_failure(auth::AuthFailure reason);
   void count_sse_dropped() { sse_dropped_.fetch_add(1, std::memory_order_relaxed); }
+  void count_handler_failure(FailureSite site) {
+    handler_failures_[static_cast<std::size_t>(site)].fetch_add(1, std::memory_order_relaxed);
+  }
   void connection_opened(ConnectionKind kind);
   void connection_closed(ConnectionKind kind);
   std::size_t open_connections(ConnectionKind kind) const;
@@ -44,6 +49,7 @@ class Metrics {
   Counter published_{0};
   Counter delivered_{0};
   Counter sse_dropped_{0};
+  std::array<Counter, 3> handler_failures_{};
   std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
   std::array<std::atomic<std::int64_t>, 3> open_{};
 };

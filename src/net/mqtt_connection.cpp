@@ -116,7 +116,15 @@ std::size_t MqttConnection::process(std::span<const std::uint8_t> bytes) {
       break;
     }
     if (!*frame) break;
-    handle_frame(**frame);
+    try {
+      handle_frame(**frame);
+    } catch (const std::exception& e) {
+      // A bug, not the client's fault: this connection ends, every other one goes on.
+      worker_.state().metrics.count_handler_failure(FailureSite::mqtt);
+      log::error("mqtt handler failed", {{"client_id", client_id_}, {"error", e.what()}});
+      disconnect(mqtt::ReasonCode::implementation_specific_error, "internal error");
+      break;
+    }
     offset += (*frame)->size;
   }
   return offset;

@@ -18,6 +18,8 @@ using mqtt::ReasonCode;
 
 void MqttConnection::handle_publish(mqtt::Publish& packet) {
   auto& broker = worker_.state().broker;
+  if (worker_.state().config.fault_injection && packet.topic == "$fault/throw")
+    throw std::runtime_error("fault injected by a PUBLISH to $fault/throw");
   const bool v5 = version_ == mqtt::ProtocolVersion::v5;
   if (v5 && !packet.properties.subscription_identifiers.empty())
     return disconnect(ReasonCode::protocol_error, "PUBLISH from a client with a subscription id");

@@ -34,10 +34,25 @@ void Server::run() {
   running_ = static_cast<unsigned>(workers_.size());
   for (auto& worker : workers_) {
     threads_.emplace_back([this, &worker = *worker] {
-      try {
-        worker.io().run();
-      } catch (const std::exception& e) {
-        log::error("event loop failed", {{"worker", worker.index()}, {"error", e.what()}});
+      // A handler that throws unwinds through run(): the references it held go with the
+      // stack, so its connection closes, and the loop runs on (an io_context that was not
+      // stopped needs no restart). Connections catch what they can themselves, with their
+      // request id or client id; this is the net under them. Anything that is not a
+      // std::exception leaves the loop in an unknown state: it ends, and failed() says so.
+      for (;;) {
+        try {
+          worker.io().run();
+          break;
+        } catch (const std::exception& e) {
+          worker.state().metrics.count_handler_failure(FailureSite::loop);
+          log::error("handler failed; its connection is closed, the event loop goes on",
+                     {{"worker", worker.index()}, {"error", e.what()}});
+        } catch (...) {
+          failed_ = true;
+          worker.state().ready = false;  // /readyz says so at once; serve() shuts down
+          log::error("event loop died", {{"worker", worker.index()}});
+          break;
+        }
       }
       running_.fetch_sub(1);
     });

@@ -29,6 +29,8 @@ class Server {
   Worker& worker(std::size_t index) { return *workers_[index]; }
   std::size_t size() const { return workers_.size(); }
   bool finished() const;  // every worker thread has returned
+  // An event loop died (see run()): the process must not go on half-dead.
+  bool failed() const { return failed_.load(); }
   void stop();
   void join();
 
@@ -37,6 +39,7 @@ class Server {
   std::vector<std::pair<unsigned, std::shared_ptr<Listener>>> listeners_;  // worker index
   std::vector<std::jthread> threads_;
   std::atomic<unsigned> running_{0};
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace popflow::net
