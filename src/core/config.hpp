@@ -36,6 +36,11 @@ struct Config {
   ms shutdown_timeout{10'000};
   ms sse_heartbeat{15'000};
   std::size_t sse_queue_limit = 1024;
+  // Bytes of events waiting to be written to one SSE stream; beyond, it is closed.
+  std::size_t sse_max_unsent_bytes = 4 * 1024 * 1024;
+  // Open SSE streams per client token and per customer (0 = unlimited).
+  std::size_t sse_max_streams_per_token = 100;
+  std::size_t sse_max_streams_per_customer = 5'000;
   std::vector<std::string> cors_origins{"*"};
   std::size_t token_cache_entries = 10'000;
   ms revocation_poll{1'000};

@@ -15,11 +15,24 @@ Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_vi
   if (!params)
     return bad_request("malformed_query", "the query string has a bad %-escape; encode '#' as %23");
   SubscribeRequest subscribe;
+  // A token may come in the header or the query, but not two different ones: which of them
+  // the caller meant is a guess we refuse to make (a proxy or a script may add one).
   std::string token(bearer_token(request));
+  const bool token_in_header = !token.empty();
   for (const auto& param : *params) {
     const auto name = param.key.decode();
     if (name == "token") {
-      if (token.empty()) token = param.value.decode();
+      auto value = param.value.decode();
+      if (token.empty()) {
+        token = std::move(value);
+      } else if (value != token) {
+        return bad_request("ambiguous_token",
+                           token_in_header
+                               ? "the client token is given both as Authorization: Bearer and "
+                                 "as ?token=, and they differ; send it once"
+                               : "two different ?token= values; send the client token once",
+                           "token");
+      }
     } else if (name == "topic") {
       if (subscribe.filters.size() == kMaxSseFilters)
         return bad_request("invalid_field",
@@ -48,6 +61,22 @@ Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_vi
                          "topic");
     if (auto denial = auth::subscribe_denial(**claims, filter))
       return forbidden("topic_denied", *denial, "topic");
+  }
+  const auto& config = worker.state().config;
+  auto refused = net::StreamQuota::Limit::per_token;
+  subscribe.stream = worker.state().sse_streams.admit((*claims)->key_id, (*claims)->customer,
+                                                      config.sse_max_streams_per_token,
+                                                      config.sse_max_streams_per_customer, refused);
+  if (!subscribe.stream) {
+    worker.state().metrics.count_sse_refused(refused);
+    const bool per_token = refused == net::StreamQuota::Limit::per_token;
+    const auto limit =
+        per_token ? config.sse_max_streams_per_token : config.sse_max_streams_per_customer;
+    return Problem{429, "too_many_streams",
+                   std::string(per_token ? "this client token" : "this customer") +
+                       " already has " + std::to_string(limit) + " open SSE streams (" +
+                       std::string(net::to_string(refused)) + "); close one before opening another",
+                   ""};
   }
   subscribe.claims = std::move(*claims);
   return subscribe;

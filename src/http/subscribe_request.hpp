@@ -18,10 +18,12 @@ inline constexpr std::size_t kMaxSseFilters = 16;
 struct SubscribeRequest {
   auth::ClaimsPtr claims;
   std::vector<std::string> filters;
+  net::StreamQuota::Ticket stream;  // this stream's place in the per-token/customer counts
 };
 
-// 401 for a missing or refused token, 400 for missing or invalid filters, 403 for filters
-// outside what the token may read.
+// 401 for a missing or refused token, 400 for missing or invalid filters or two different
+// tokens (header and ?token=), 403 for filters outside what the token may read, 429 when the
+// token or its customer has as many open streams as Config::sse_max_streams_per_* allow.
 Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
                                           net::Worker& worker, std::int64_t now, RequestInfo& info);
 

@@ -52,6 +52,14 @@ void Metrics::connection_closed(ConnectionKind kind) {
   open_[static_cast<std::size_t>(kind)].fetch_sub(1, std::memory_order_relaxed);
 }
 
+void Metrics::count_sse_slow_consumer(SseLimit limit) {
+  sse_slow_consumers_[static_cast<std::size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::count_sse_refused(StreamQuota::Limit limit) {
+  sse_refused_[static_cast<std::size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::size_t Metrics::open_connections(ConnectionKind kind) const {
   return static_cast<std::size_t>(open_[static_cast<std::size_t>(kind)].load());
 }
@@ -85,7 +93,7 @@ std::string Metrics::render() const {
          "Deliveries to subscribers (one message to N subscribers counts N).");
   out += fmt::format("popflow_messages_delivered_total {}\n", load(delivered_));
   header(out, "popflow_sse_dropped_total", "counter",
-         "Messages dropped because an SSE subscriber's queue was full.");
+         "Messages SSE streams lost because they were closed as too slow.");
   out += fmt::format("popflow_sse_dropped_total {}\n", load(sse_dropped_));
   header(out, "popflow_handler_failures_total", "counter",
          "Exceptions that escaped a handler: its connection was closed, its loop went on.");
@@ -94,6 +102,17 @@ std::string Metrics::render() const {
         std::pair{"loop", FailureSite::loop}})
     out += fmt::format("popflow_handler_failures_total{{site=\"{}\"}} {}\n", site,
                        load(handler_failures_[static_cast<std::size_t>(index)]));
+  header(out, "popflow_sse_slow_consumers_total", "counter",
+         "SSE streams closed for falling behind, by the limit they went past.");
+  out += fmt::format("popflow_sse_slow_consumers_total{{limit=\"sse_max_unsent_bytes\"}} {}\n",
+                     load(sse_slow_consumers_[0]));
+  out += fmt::format("popflow_sse_slow_consumers_total{{limit=\"sse_queue_limit\"}} {}\n",
+                     load(sse_slow_consumers_[1]));
+  header(out, "popflow_sse_streams_refused_total", "counter",
+         "SSE streams refused 429 too_many_streams, by the limit they hit.");
+  for (std::size_t i = 0; i < sse_refused_.size(); ++i)
+    out += fmt::format("popflow_sse_streams_refused_total{{limit=\"{}\"}} {}\n",
+                       to_string(static_cast<StreamQuota::Limit>(i)), load(sse_refused_[i]));
 
   header(out, "popflow_auth_failures_total", "counter", "Refused keys and tokens by reason.");
   for (std::size_t i = 0; i < auth::kAuthFailureCount; ++i)

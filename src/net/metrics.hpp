@@ -10,6 +10,7 @@
 #include <string>
 
 #include "auth/auth_failure.hpp"
+#include "net/stream_quota.hpp"
 
 namespace popflow::net {
 
@@ -18,6 +19,8 @@ inline constexpr std::size_t kRouteCount = 7;
 enum class ConnectionKind { http, sse, mqtt };
 // Where an exception escaped: a request handler, an MQTT packet handler, or the loop itself.
 enum class FailureSite { http, mqtt, loop };
+// Which bound a slow SSE stream went past: Config::sse_max_unsent_bytes or sse_queue_limit.
+enum class SseLimit { max_unsent_bytes, queue_limit };
 
 std::string_view to_string(Route route);  // "cti", "subscribe", ...
 
@@ -26,10 +29,15 @@ class Metrics {
   void count_request(Route route, unsigned status, std::chrono::nanoseconds latency);
   void count_published(std::size_t delivered);
   void count_auth_failure(auth::AuthFailure reason);
-  void count_sse_dropped() { sse_dropped_.fetch_add(1, std::memory_order_relaxed); }
   void count_handler_failure(FailureSite site) {
     handler_failures_[static_cast<std::size_t>(site)].fetch_add(1, std::memory_order_relaxed);
   }
+  // Messages an SSE stream lost: refused once it was over a bound, or queued when it closed.
+  void count_sse_dropped(std::size_t messages = 1) {
+    sse_dropped_.fetch_add(messages, std::memory_order_relaxed);
+  }
+  void count_sse_slow_consumer(SseLimit limit);
+  void count_sse_refused(StreamQuota::Limit limit);
   void connection_opened(ConnectionKind kind);
   void connection_closed(ConnectionKind kind);
   std::size_t open_connections(ConnectionKind kind) const;
@@ -50,6 +58,8 @@ class Metrics {
   Counter delivered_{0};
   Counter sse_dropped_{0};
   std::array<Counter, 3> handler_failures_{};
+  std::array<Counter, 2> sse_slow_consumers_{};  // by SseLimit
+  std::array<Counter, 2> sse_refused_{};         // by StreamQuota::Limit
   std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
   std::array<std::atomic<std::int64_t>, 3> open_{};
 };

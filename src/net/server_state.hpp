@@ -12,6 +12,7 @@
 #include "net/idempotency_store.hpp"
 #include "net/metrics.hpp"
 #include "net/rate_limiter.hpp"
+#include "net/stream_quota.hpp"
 #include "topics/router.hpp"
 
 namespace popflow::net {
@@ -31,6 +32,8 @@ struct ServerState {
   std::atomic<bool> ready{true};
   // Open client connections of every kind, against Config::max_connections.
   std::atomic<std::size_t> connections{0};
+  // Open SSE streams per client token and per customer, shared by every loop.
+  StreamQuota sse_streams{};
 };
 
 }  // namespace popflow::net

@@ -27,6 +27,11 @@ void TcpTransport::write(boost::asio::const_buffer buffer, Handler handler) {
   boost::asio::async_write(socket_, buffer, std::move(handler));
 }
 
+void TcpTransport::write_gather(std::span<const boost::asio::const_buffer> buffers,
+                                Handler handler) {
+  boost::asio::async_write(socket_, buffers, std::move(handler));
+}
+
 void TcpTransport::close() {
   boost::system::error_code ignored;
   socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);

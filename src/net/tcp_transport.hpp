@@ -11,6 +11,7 @@ class TcpTransport : public Transport {
 
   void read_some(boost::asio::mutable_buffer buffer, Handler handler) override;
   void write(boost::asio::const_buffer buffer, Handler handler) override;
+  void write_gather(std::span<const boost::asio::const_buffer> buffers, Handler handler) override;
   void close() override;
   std::string_view name() const override { return "tcp"; }
   bool can_wait_readable() const override { return true; }

@@ -16,6 +16,11 @@ void TlsTransport::write(boost::asio::const_buffer buffer, Handler handler) {
   boost::asio::async_write(stream_, buffer, std::move(handler));
 }
 
+void TlsTransport::write_gather(std::span<const boost::asio::const_buffer> buffers,
+                                Handler handler) {
+  boost::asio::async_write(stream_, buffers, std::move(handler));
+}
+
 void TlsTransport::close() {
   // No close_notify: the protocol above has said goodbye already; cut the TCP stream.
   boost::beast::get_lowest_layer(stream_).close();

@@ -9,6 +9,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 #include <functional>
+#include <span>
 #include <string_view>
 
 namespace popflow::net {
@@ -20,6 +21,11 @@ class Transport {
 
   virtual void read_some(boost::asio::mutable_buffer buffer, Handler handler) = 0;
   virtual void write(boost::asio::const_buffer buffer, Handler handler) = 0;  // all of it
+  // All of `buffers`, in order: a gather write, so pieces that live apart (an SSE stream's
+  // shared messages) go out in one system call without being copied together first. The
+  // array behind `buffers`, not only the bytes, must stay valid until the handler runs. The
+  // default writes them one by one.
+  virtual void write_gather(std::span<const boost::asio::const_buffer> buffers, Handler handler);
   virtual void close() = 0;
   virtual std::string_view name() const = 0;  // "tcp", "tls" or "websocket", for logs
 
@@ -33,6 +39,21 @@ class Transport {
   virtual std::size_t read_available(boost::asio::mutable_buffer buffer,
                                      boost::system::error_code& ec);
 };
+
+inline void Transport::write_gather(std::span<const boost::asio::const_buffer> buffers,
+                                    Handler handler) {
+  if (buffers.size() <= 1)
+    return write(buffers.empty() ? boost::asio::const_buffer{} : buffers.front(),
+                 std::move(handler));
+  write(buffers.front(), [this, rest = buffers.subspan(1), handler = std::move(handler)](
+                             boost::system::error_code ec, std::size_t n) mutable {
+    if (ec) return handler(ec, n);
+    write_gather(rest, [n, handler = std::move(handler)](boost::system::error_code ec,
+                                                         std::size_t more) mutable {
+      handler(ec, n + more);
+    });
+  });
+}
 
 inline void Transport::wait_readable(std::function<void(boost::system::error_code)> handler) {
   handler(boost::asio::error::operation_not_supported);

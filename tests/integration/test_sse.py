@@ -1,4 +1,5 @@
 """Server-Sent Events at /api/subscribe: delivery, tenant isolation, token checks."""
+import http.client
 import json
 import subprocess
 import time
@@ -116,6 +117,22 @@ class TenantIsolation(ServerTest):
         self.assertEqual((sse.status, json.loads(sse.error_body)["code"]), (400, "invalid_field"))
         sse = Sse(self.server, [], token)
         self.assertEqual((sse.status, json.loads(sse.error_body)["code"]), (400, "missing_field"))
+
+    def test_two_different_tokens_are_refused_as_ambiguous(self):
+        mine, other = self.server.live_token("acme"), self.server.live_token("acme")
+        for query, header in [(other, mine), (other + "&token=" + mine, None)]:
+            r = self.server.request("GET", "/api/subscribe?topic=CTI/acme/1001&token=" + query,
+                                    headers={"Authorization": "Bearer " + header} if header else {})
+            self.assertEqual(r.status, 400, r)
+            self.assertEqual((r.json()["code"], r.json()["field"]), ("ambiguous_token", "token"))
+            self.assertNotIn(mine, r.body)
+            self.assertNotIn(other, r.body)
+        # The same token twice is not ambiguous.
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=5)
+        conn.request("GET", "/api/subscribe?topic=CTI/acme/1001&token=" + mine,
+                     headers={"Authorization": "Bearer " + mine})
+        self.assertEqual(conn.getresponse().status, 200)
+        conn.close()
 
     def test_revoked_token_stream_is_closed(self):
         token = self.server.live_token("acme")

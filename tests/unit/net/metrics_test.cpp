@@ -29,5 +29,23 @@ TEST(Metrics, RendersCountersInPrometheusText) {
   EXPECT_TRUE(has_line(text, R"(popflow_open_connections{kind="sse"} 1)"));
 }
 
+TEST(Metrics, CountsSlowAndRefusedSseStreamsByLimit) {
+  Metrics metrics;
+  metrics.count_sse_slow_consumer(SseLimit::max_unsent_bytes);
+  metrics.count_sse_slow_consumer(SseLimit::max_unsent_bytes);
+  metrics.count_sse_slow_consumer(SseLimit::queue_limit);
+  metrics.count_sse_dropped(5);
+  metrics.count_sse_refused(StreamQuota::Limit::per_customer);
+  const auto text = metrics.render();
+  EXPECT_TRUE(
+      has_line(text, R"(popflow_sse_slow_consumers_total{limit="sse_max_unsent_bytes"} 2)"));
+  EXPECT_TRUE(has_line(text, R"(popflow_sse_slow_consumers_total{limit="sse_queue_limit"} 1)"));
+  EXPECT_TRUE(has_line(text, "popflow_sse_dropped_total 5"));
+  EXPECT_TRUE(has_line(
+      text, R"(popflow_sse_streams_refused_total{limit="sse_max_streams_per_customer"} 1)"));
+  EXPECT_TRUE(
+      has_line(text, R"(popflow_sse_streams_refused_total{limit="sse_max_streams_per_token"} 0)"));
+}
+
 }  // namespace
 }  // namespace popflow::net
