@@ -23,6 +23,7 @@
 #include <optional>
 
 #include "http/connect_api.hpp"
+#include "http/dispatch.hpp"
 #include "http/request_info.hpp"
 #include "http/types.hpp"
 #include "net/worker.hpp"
@@ -62,7 +63,7 @@ class HttpSession : public net::Drainable,
   void write_response();  // response_
   bool write_now(bool keep_alive);
   void send_when_written(PendingTrigger pending);
-  void fail_request(const std::exception& error);
+  Outcome dispatch_guarded(const Request& request);
   void answer_written(bool written);
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);

@@ -60,10 +60,13 @@ void write_wire_bytes(const Response& response, std::string& out, bool with_body
 
 void apply_cors(const Request& request, Response& response,
                 const std::vector<std::string>& allowed_origins) {
+  const auto origin = request[bhttp::field::origin];
   if (std::ranges::find(allowed_origins, "*") != allowed_origins.end()) {
     response.set(bhttp::field::access_control_allow_origin, "*");
+    // Only a browser's cross-origin request (it carries Origin) reads the exposed headers: a
+    // telephony platform's triggers are spared the field (~3k instructions a trigger).
+    if (origin.empty()) return;
   } else {
-    const auto origin = request[bhttp::field::origin];
     response.set(bhttp::field::vary, "Origin");
     if (origin.empty() || std::ranges::find(allowed_origins, origin) == allowed_origins.end())
       return;
