@@ -80,8 +80,9 @@ class Server:
 
     # --- the server process ---
     def start(self, wait=True):
-        cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0",
-               "--revocation-poll", "100ms", *self.args]
+        # Free ports unless the test gives its own address (a flag may be given only once).
+        ports = [part for flag in ("--http", "--mqtt") if flag not in self.args for part in (flag, "127.0.0.1:0")]
+        cmd = [BIN, "serve", "--data-dir", self.data_dir, *ports, "--revocation-poll", "100ms", *self.args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
         self._reader = threading.Thread(target=self._read_logs, daemon=True)
         self._reader.start()
