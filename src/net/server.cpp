@@ -33,7 +33,8 @@ Server::~Server() {
 // on an overlapping address: a running server found there means we stop before taking a
 // single connection. The check is repeated once ours listen, for two servers starting at
 // the same moment: whichever listens last sees the other and stops (at worst both do),
-// so two never serve one port. The kernel itself refuses the bind when the holder did not
+// so two never serve one port (the loser may have reset the few connections the kernel gave
+// it in the meantime). The kernel itself refuses the bind when the holder did not
 // set SO_REUSEPORT or runs as another user (EADDRINUSE). Port 0 binds a port nobody holds.
 boost::asio::ip::tcp::endpoint Server::listen(const boost::asio::ip::tcp::endpoint& endpoint,
                                               const AcceptHandler& on_accept,
@@ -50,7 +51,13 @@ boost::asio::ip::tcp::endpoint Server::listen(const boost::asio::ip::tcp::endpoi
     bound = group.back()->local_endpoint();
   }
   if (auto other = other_listener(bound, group)) throw std::runtime_error(*other);
-  for (auto& listener : group) listener->listen();
+  for (auto& listener : group) {
+    try {
+      listener->listen();
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(in_use_reason(bound, group, e.code()));
+    }
+  }
   if (auto other = other_listener(bound, group)) throw std::runtime_error(*other);
   for (auto& listener : group) listeners_.emplace_back(listener->worker_index(), listener);
   return bound;
