@@ -52,6 +52,9 @@ void customer_list(DataDir& dir, std::ostream& out) {
 }
 
 void key_list(DataDir& dir, const std::optional<std::string>& customer, std::ostream& out) {
+  // An empty table would read as "this customer has no keys".
+  if (customer && !store::CustomerStore(dir.db).exists(*customer))
+    throw std::runtime_error("unknown customer '" + *customer + "': see 'customer list'");
   constexpr auto kRow = "{:<24} {:<16} {:<12} {:<8} {:<24} {:<8} {:<20} {:<20} {:<20} {}\n";
   out << fmt::format(kRow, "KEY_ID", "CUSTOMER", "KIND", "SCOPE", "CRM_IDS", "AGENT", "CREATED",
                      "EXPIRES", "REVOKED", "LABEL");

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "app/admin.hpp"
 #include "app/serve.hpp"
@@ -18,6 +20,32 @@ using namespace popflow;
 std::string default_data_dir() {
   const char* env = std::getenv("POPFLOW_DATA_DIR");
   return env && *env ? env : "./data";
+}
+
+// CLI11 reports `popflow-connect bogus` and `key bogus` only as "A subcommand is required":
+// find the word it did not know, walking the command tree the way CLI11 does.
+std::optional<std::string> unknown_command(CLI::App& cli, int argc, char** argv) {
+  CLI::App* level = &cli;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--data-dir") {
+      ++i;  // its value
+      continue;
+    }
+    if (arg.starts_with("-")) continue;
+    std::string names;
+    CLI::App* next = nullptr;
+    for (auto* sub : level->get_subcommands([](CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      if (sub->check_name(arg)) next = sub;
+    }
+    if (!next) return "unknown command '" + path + arg + "': use one of " + names + " (see --help)";
+    if (next->get_require_subcommand_min() == 0) return std::nullopt;
+    level = next;
+    path += arg + " ";
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -94,7 +122,10 @@ int main(int argc, char** argv) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, as for every other error (CLI11 would add a second).
-    std::cerr << "popflow-connect: " << e.what() << " (see --help)\n";
+    if (const auto unknown = unknown_command(cli, argc, argv))
+      std::cerr << "popflow-connect: " << *unknown << "\n";
+    else
+      std::cerr << "popflow-connect: " << e.what() << " (see --help)\n";
     return e.get_exit_code() ? e.get_exit_code() : 2;
   }
 

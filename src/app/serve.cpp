@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/admin.hpp"
+#include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
 #include "http/http_session.hpp"
@@ -63,6 +64,8 @@ void await_drain(asio::steady_timer& timer, net::Server& server,
 }  // namespace
 
 int serve(const Config& config) {
+  // Before anything reads the store: a second server on it would lose the first's sessions.
+  const DataDirLock lock(config.data_dir);
   DataDir dir(config.data_dir);
   auth::KeyRegistry registry;
   Router router;
@@ -100,12 +103,21 @@ int serve(const Config& config) {
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   net::Server server(state, threads);
-  const auto http_endpoint = server.listen(parse_endpoint(control, "http", config.http),
-                                           http::accept_http, http::http_busy_response());
+  // A port taken by another process (or given twice) ends start-up with one line naming it.
+  const auto listen = [&](const std::string& setting, const std::string& address,
+                          const net::AcceptHandler& on_accept, std::string_view refusal) {
+    const auto endpoint = parse_endpoint(control, setting, address);
+    try {
+      return server.listen(endpoint, on_accept, refusal);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(setting + ": " + e.what());
+    }
+  };
+  const auto http_endpoint =
+      listen("http", config.http, http::accept_http, http::http_busy_response());
   // Over the connection limit an MQTT client is just closed: a CONNACK refusal would need
   // its protocol version, which it has not sent yet.
-  const auto mqtt_endpoint =
-      server.listen(parse_endpoint(control, "mqtt", config.mqtt), net::accept_mqtt, {});
+  const auto mqtt_endpoint = listen("mqtt", config.mqtt, net::accept_mqtt, {});
   boost::json::object listening{{"http", to_text(http_endpoint)},
                                 {"mqtt", to_text(mqtt_endpoint)},
                                 {"threads", threads},
@@ -113,10 +125,9 @@ int serve(const Config& config) {
                                 {"data_dir", config.data_dir}};
   if (tls) {
     // The same services over TLS: HTTPS (with wss://.../mqtt) and mqtts.
-    const auto https_endpoint = server.listen(parse_endpoint(control, "https", config.https),
-                                              http::accept_https, http::http_busy_response());
-    const auto mqtts_endpoint =
-        server.listen(parse_endpoint(control, "mqtts", config.mqtts), net::accept_mqtts, {});
+    const auto https_endpoint =
+        listen("https", config.https, http::accept_https, http::http_busy_response());
+    const auto mqtts_endpoint = listen("mqtts", config.mqtts, net::accept_mqtts, {});
     listening.emplace("https", to_text(https_endpoint));
     listening.emplace("mqtts", to_text(mqtts_endpoint));
   }

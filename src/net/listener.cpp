@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 
 #include "core/log.hpp"
+#include "net/listening_sockets.hpp"
 
 namespace popflow::net {
 
@@ -17,6 +18,10 @@ Listener::Listener(Worker& worker, const asio::ip::tcp::endpoint& endpoint, Acce
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.set_option(ReusePort(true));
   acceptor_.bind(endpoint);
+  inode_ = socket_inode(acceptor_.native_handle());
+}
+
+void Listener::listen() {
   acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 

@@ -7,6 +7,8 @@
 // thread ends when its loop runs out of work. stop() cuts whatever is left.
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,7 +23,8 @@ class Server {
   ~Server();
 
   // Binds a listener on every worker; returns the bound endpoint (port 0 picks one).
-  // Call before run(); one call per protocol port.
+  // Call before run(); one call per protocol port. Throws std::runtime_error with a one-line
+  // reason naming the address when it is taken, by another process or by an earlier call.
   boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint,
                                         const AcceptHandler& on_accept, std::string_view refusal);
   void run();  // starts one thread per worker
@@ -35,6 +38,14 @@ class Server {
   void join();
 
  private:
+  // A socket listening on `endpoint` that is neither in `group` nor ours: the reason to stop.
+  std::optional<std::string> other_listener(
+      const boost::asio::ip::tcp::endpoint& endpoint,
+      const std::vector<std::shared_ptr<Listener>>& group) const;
+  std::string in_use_reason(const boost::asio::ip::tcp::endpoint& endpoint,
+                            const std::vector<std::shared_ptr<Listener>>& group,
+                            const boost::system::error_code& error) const;
+
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::pair<unsigned, std::shared_ptr<Listener>>> listeners_;  // worker index
   std::vector<std::jthread> threads_;

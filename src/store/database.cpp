@@ -8,7 +8,8 @@ namespace popflow::store {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"),
+                   db ? sqlite3_errcode(db) : SQLITE_NOMEM);
 }
 
 }  // namespace
@@ -121,8 +122,17 @@ Database::Database(const std::string& path) {
   try {
     exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
     migrate(*this);
-  } catch (...) {
+  } catch (const StoreError& e) {
     // The destructor does not run for a constructor that throws: close here.
+    sqlite3_close(db_);
+    // SQLite finds a damaged file at the first read, which is here: say which and what to do.
+    if ((e.sqlite_code & 0xff) == SQLITE_NOTADB || (e.sqlite_code & 0xff) == SQLITE_CORRUPT)
+      throw StoreError(path + " is damaged or not a popflow-connect store (" + e.what() +
+                           "): restore it from a backup, or use --data-dir to choose another "
+                           "data dir",
+                       e.sqlite_code);
+    throw StoreError(path + ": " + e.what(), e.sqlite_code);
+  } catch (...) {
     sqlite3_close(db_);
     throw;
   }
@@ -137,7 +147,7 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string why = err ? err : "unknown error";
     sqlite3_free(err);
-    throw StoreError(why);
+    throw StoreError(why, sqlite3_errcode(db_));
   }
 }
 

@@ -14,7 +14,9 @@ struct sqlite3_stmt;
 namespace popflow::store {
 
 struct StoreError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what, int code = 0)
+      : std::runtime_error(what), sqlite_code(code) {}
+  int sqlite_code;  // the SQLite result code when SQLite failed, else 0
 };
 
 class Statement {
@@ -51,7 +53,8 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating if needed) in WAL mode with a busy timeout, then migrates.
+  // Opens (creating if needed) in WAL mode with a busy timeout, then migrates. Every failure
+  // names the file; one that is not a database or is damaged also says what to do.
   explicit Database(const std::string& path);
   ~Database();
   Database(const Database&) = delete;

@@ -80,10 +80,10 @@ class Server:
 
     # --- the server process ---
     def start(self, wait=True):
-        # A fast poll, unless the test sets its own.
-        poll = [] if "--revocation-poll" in self.args else ["--revocation-poll", "100ms"]
-        cmd = [BIN, "serve", "--data-dir", self.data_dir, "--http", "127.0.0.1:0", "--mqtt", "127.0.0.1:0",
-               *poll, *self.args]
+        # Free ports and a fast poll, unless the test gives its own (a flag may be given only once).
+        defaults = {"--http": "127.0.0.1:0", "--mqtt": "127.0.0.1:0", "--revocation-poll": "100ms"}
+        own = [part for flag, value in defaults.items() if flag not in self.args for part in (flag, value)]
+        cmd = [BIN, "serve", "--data-dir", self.data_dir, *own, *self.args]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
         self._reader = threading.Thread(target=self._read_logs, daemon=True)
         self._reader.start()

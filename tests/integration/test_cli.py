@@ -94,6 +94,35 @@ class Cli(unittest.TestCase):
     def test_unknown_command_fails(self):
         self.assertNotEqual(self.server.cli_result("frobnicate").returncode, 0)
 
+    def test_unknown_command_is_named(self):
+        self.assertIn("unknown command 'bogus'", self.fails("bogus"))
+        self.assertIn("unknown command 'key bogus'", self.fails("key", "bogus"))
+        self.assertIn("create", self.fails("key", "bogus"))  # and what it could have been
+
+    def test_key_list_of_an_unknown_customer_is_an_error(self):
+        self.server.customer("acme")
+        self.assertIn("unknown customer 'nosuch'", self.fails("key", "list", "--customer", "nosuch"))
+
+    def test_damaged_store_names_the_file_and_what_to_do(self):
+        self.server.customer("acme")
+        path = os.path.join(self.server.data_dir, "popflow.db")
+        for name in os.listdir(self.server.data_dir):
+            if name.startswith("popflow.db-"):  # WAL and shared-memory files of the good store
+                os.remove(os.path.join(self.server.data_dir, name))
+        with open(path, "wb") as f:
+            f.write(b"this is not an SQLite database, just bytes " * 200)
+        for args in (("customer", "list"), ("key", "create", "--customer", "acme")):
+            reason = self.fails(*args)
+            self.assertIn(path, reason)
+            self.assertIn("backup", reason)
+            self.assertIn("--data-dir", reason)
+        # The server says the same, in one line, and does not start.
+        out = subprocess.run([BIN, "serve", "--data-dir", self.server.data_dir, "--http", "127.0.0.1:0",
+                              "--mqtt", "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn(path, out.stderr.strip().splitlines()[-1])
+        self.assertIn("backup", out.stderr.strip().splitlines()[-1])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "temp_dir.hpp"
 
 namespace popflow::store {
@@ -29,6 +31,24 @@ TEST(Database, EnforcesForeignKeys) {
 TEST(Database, OpeningAnUnreachablePathThrows) {
   TempDir dir;
   EXPECT_THROW(Database(dir.file("missing/sub/dir/store.db")), StoreError);
+}
+
+TEST(Database, AFileThatIsNotADatabaseIsNamedWithWhatToDo) {
+  TempDir dir;
+  const auto path = dir.file("store.db");
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 200; ++i) out << "not an SQLite database ";
+  }
+  try {
+    Database db(path);
+    FAIL() << "opened a file that is not a database";
+  } catch (const StoreError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path), std::string::npos) << what;
+    EXPECT_NE(what.find("backup"), std::string::npos) << what;
+    EXPECT_NE(what.find("--data-dir"), std::string::npos) << what;
+  }
 }
 
 TEST(Database, BadSqlThrowsStoreError) {
