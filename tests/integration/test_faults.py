@@ -30,7 +30,7 @@ class Faults(unittest.TestCase):
         self.assertEqual(r.json()["code"], "internal_error")
         self.assertEqual(r.headers.get("connection"), "close")
         request_id = r.headers["x-request-id"]
-        failed = [e for e in self.server.logs() if e.get("msg") == "request handler failed"]
+        failed = wait_until(lambda: [e for e in self.server.logs() if e.get("msg") == "request handler failed"])
         self.assertEqual(failed[0]["request_id"], request_id)
         self.assertEqual(metric(self.server, 'popflow_handler_failures_total{site="http"}'), 1)
         self.assert_serving()
@@ -54,7 +54,7 @@ class Faults(unittest.TestCase):
     def test_a_dead_loop_fails_the_process_loudly(self):
         self.assertEqual(self.server.request("GET", "/__fault/die").status, 202)
         self.assertEqual(self.server.proc.wait(15), 70)
-        self.assertTrue(any(e.get("msg") == "event loop died" for e in self.server.logs()))
+        self.assertTrue(wait_until(lambda: any(e.get("msg") == "event loop died" for e in self.server.logs())))
 
     def test_fault_routes_do_not_exist_without_the_setting(self):
         plain = Server("--threads", "1")
