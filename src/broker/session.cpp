@@ -4,9 +4,8 @@
 #include <limits>
 
 #include "auth/acl.hpp"
-#include "core/time.hpp"
-
 #include "broker/stored_message.hpp"
+#include "core/time.hpp"
 
 namespace popflow::broker {
 
