@@ -10,6 +10,7 @@
 
 #include "app/admin.hpp"
 #include "app/serve.hpp"
+#include "app/sessions.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 
@@ -114,6 +115,19 @@ int main(int argc, char** argv) {
   token_create->add_option("--expires", token_expires, "lifetime like 12h (default none)");
   token_create->add_option("--label", token_request.label, "free text shown by key list");
 
+  auto* session_cmd =
+      cli.add_subcommand("session", "persistent MQTT sessions in the store")->require_subcommand(1);
+  auto* session_list = session_cmd->add_subcommand("list", "list persistent sessions");
+  broker::SessionFilter session_filter;
+  bool purge_all = false;
+  auto* session_purge = session_cmd->add_subcommand(
+      "purge", "end persistent sessions (a running server drops them within a second)");
+  session_purge->add_option("--customer", session_filter.customer, "sessions of this customer");
+  session_purge->add_option("--agent", session_filter.agent, "sessions of this agent's tokens");
+  session_purge->add_option("--client-id", session_filter.client_id, "sessions of this client id");
+  session_purge->add_option("--token", session_filter.token_id, "sessions of this token (key id)");
+  session_purge->add_flag("--all", purge_all, "every session");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -167,6 +181,8 @@ int main(int argc, char** argv) {
         token_request.lifetime = app::duration_flag("--expires", token_expires);
       std::cout << app::issue(dir.db, dir.secret, token_request) << "\n";
     }
+    if (session_list->parsed()) app::session_list(dir, std::cout);
+    if (session_purge->parsed()) app::session_purge(dir, session_filter, purge_all, std::cout);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "popflow-connect: " << e.what() << "\n";

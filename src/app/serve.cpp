@@ -76,7 +76,14 @@ int serve(const Config& config) {
   if (config.durability)
     journal =
         std::make_unique<broker::Journal>(config.data_dir + "/popflow.db", config.durability_fsync);
-  broker::Broker broker(router, {.max_queued = config.mqtt_max_queued}, journal.get(), &registry);
+  const auto max_expiry = std::chrono::ceil<std::chrono::seconds>(config.mqtt_max_session_expiry);
+  broker::Broker broker(
+      router,
+      {.max_queued = config.mqtt_max_queued,
+       .max_expiry = max_expiry.count() > 0 ? std::optional(max_expiry) : std::nullopt,
+       .max_sessions_per_token = config.mqtt_max_sessions_per_token,
+       .max_sessions_per_customer = config.mqtt_max_sessions_per_customer},
+      journal.get(), &registry);
   if (journal) {
     const auto stored = journal->load();
     broker.restore(stored);

@@ -6,10 +6,16 @@
 // customers' "agent-1001" are different sessions, and so are two agents' of one customer.
 // So one tenant, or one agent, can never resume or take over another's session.
 //
-// Threads: any. `mutex_` guards the session table and the delayed wills; sessions and the
-// retained store lock themselves. Publishing never happens under `mutex_`.
+// Bounds (issue 11): every persistent session costs a journal write per message it takes,
+// so the table counts them per client token and per customer (SessionLimits) and refuses a
+// CONNECT beyond; their expiry is capped; the sweep ends those whose token was revoked or
+// deleted, and those an operator purged (`session purge`, through the journal).
+//
+// Threads: any. `mutex_` guards the session table, its counts and the delayed wills;
+// sessions and the retained store lock themselves. Publishing never happens under `mutex_`.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,13 +55,18 @@ class Broker {
   Journal* journal() { return journal_; }
 
   struct Attached {
-    std::shared_ptr<Session> session;
-    bool present = false;  // an existing session was resumed
+    std::shared_ptr<Session> session;  // null when refused
+    bool present = false;              // an existing session was resumed
+    // Set when the CONNECT is refused (MQTT 5.0 0x97 Quota exceeded): which cap, for the
+    // log and the reason string. Nothing changed: an existing session is not kicked.
+    std::optional<std::string> quota_exceeded;
   };
   // CONNECT accepted: resumes or creates the session of `client_id` in the identity's
   // namespace and attaches `link`. A connection already attached to it is kicked (session
   // taken over); clean_start discards the old session. A resumed session takes `identity`
-  // as its credential from now on. `expiry` nullopt = never.
+  // as its credential from now on. `expiry` nullopt = never; it is cut to the limits'
+  // maximum (the session's expiry() says what was kept). A persistent session (expiry not
+  // 0) beyond the token's or the customer's count is refused.
   Attached attach(const std::string& client_id, const Identity& identity, bool clean_start,
                   std::optional<std::chrono::seconds> expiry, SessionLink* link);
   // The connection ended. Its will is published now, when the session ends, or after its
@@ -71,15 +82,35 @@ class Broker {
   // Fan-out through the router; keeps the retained store.
   PublishReceipt publish(const MessagePtr& message);
 
-  // Ends expired sessions and publishes wills whose delay has passed. Call about once a
-  // second from one thread.
+  // Ends expired sessions, sessions whose token the registry says is revoked or gone, and
+  // those `session purge` asked for (the journal reads the requests from the store); then
+  // publishes wills whose delay has passed. Call about once a second from one thread.
+  // Cost: one registry lookup per session with a token.
   void sweep(Clock::time_point now);
+  // Ends the sessions with these ids (kicking their connections with 0x98 Administrative
+  // action) and drops what the store holds under the others.
+  void purge(const std::vector<std::uint64_t>& ids);
 
   Stats& stats() { return stats_; }
   std::string render_metrics(std::size_t connections) const;
   std::size_t session_count() const;
+  // Persistent sessions counted against a token's and a customer's cap ("" = anonymous).
+  std::size_t persistent_sessions_of_token(const std::string& key_id) const;
+  std::size_t persistent_sessions_of_customer(const std::string& customer) const;
 
  private:
+  // A session in the table, with what it is counted as: the token and customer it was
+  // persistent under when last attached (kept until it leaves the table, even if a
+  // DISCONNECT sets its expiry to 0 just before it ends).
+  struct Entry {
+    std::shared_ptr<Session> session;
+    auth::ClaimsPtr claims;  // the credential it was last attached with; null: anonymous
+    bool counted = false;
+  };
+  void count(Entry& entry, const Identity& identity, bool persistent);  // under mutex_
+  void uncount(Entry& entry);                                           // under mutex_
+  // Takes sessions out of the table (under mutex_); the caller ends them after unlocking.
+  void take_if(const std::function<bool(Entry&)>& pred, std::vector<std::shared_ptr<Session>>& out);
   struct PendingWill {
     std::string session_key;
     Will will;
@@ -96,7 +127,9 @@ class Broker {
   std::atomic<std::uint64_t> next_session_id_{0};
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, Entry> sessions_;
+  std::unordered_map<std::string, std::size_t> persistent_by_token_;
+  std::unordered_map<std::string, std::size_t> persistent_by_customer_;
   std::vector<PendingWill> wills_;
 };
 

@@ -10,6 +10,8 @@ namespace {
 
 thread_local std::uint64_t last_appended_here = 0;
 
+constexpr auto kPurgePoll = std::chrono::seconds(1);
+
 }  // namespace
 
 std::string JournalStats::render() const {
@@ -103,13 +105,37 @@ bool Journal::failed(std::uint64_t seq) const {
   return seq > failed_from_ && seq <= failed_through_;
 }
 
+std::vector<std::uint64_t> Journal::take_purge_requests() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(purge_requests_, {});
+}
+
+void Journal::poll_purges() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - polled_ < kPurgePoll) return;
+  polled_ = now;
+  std::vector<std::uint64_t> ids;
+  try {
+    ids = store_->purge_requests();
+  } catch (const std::exception& e) {
+    log::error("reading session purge requests failed", {{"error", e.what()}});
+    return;
+  }
+  if (ids.empty()) return;
+  std::lock_guard lock(mutex_);
+  purge_requests_.insert(purge_requests_.end(), ids.begin(), ids.end());
+}
+
 void Journal::run() {
   std::vector<JournalEntry> batch;
   for (;;) {
+    poll_purges();
     std::uint64_t through;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+      // Woken at least once a poll interval, to look for purge requests.
+      if (!wake_.wait_for(lock, kPurgePoll, [&] { return !pending_.empty() || stopping_; }))
+        continue;
       if (pending_.empty()) return;  // stopping, and everything is written
       batch.swap(pending_);
       through = appended_;

@@ -12,9 +12,15 @@
 // after the publish tells whether it appended any, and when_written() calls back once the
 // commit holding them is done.
 //
-// Threads: append(), appended_here(), when_written(), backlog() from any thread; load()
-// before start(); stop() from the thread that owns the Journal.
+// Purges: `popflow-connect session purge` (another process) records the ids of the sessions
+// to end in the store. The journal thread looks for them about once a second, when another
+// connection has written to the store (PRAGMA data_version), and keeps them for the broker's
+// sweep (take_purge_requests); the drop it then journals clears the request.
+//
+// Threads: append(), appended_here(), when_written(), backlog(), take_purge_requests() from
+// any thread; load() before start(); stop() from the thread that owns the Journal.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -63,6 +69,9 @@ class Journal {
 
   JournalStats stats() const;
   std::size_t backlog() const;  // entries appended and not yet committed; lock-free
+  // Ids of sessions `session purge` asked to end, found since the last call. An id may come
+  // again (the request stays until its drop is committed): ending a session twice is harmless.
+  std::vector<std::uint64_t> take_purge_requests();
 
  private:
   struct Waiter {
@@ -70,6 +79,7 @@ class Journal {
     std::function<void(bool)> done;
   };
   void run();
+  void poll_purges();                    // on the journal thread, outside mutex_
   bool failed(std::uint64_t seq) const;  // under mutex_
 
   std::unique_ptr<SessionStore> store_;
@@ -85,6 +95,8 @@ class Journal {
   std::uint64_t failed_from_ = 0;
   std::uint64_t failed_through_ = 0;
   JournalStats stats_;
+  std::vector<std::uint64_t> purge_requests_;
+  std::chrono::steady_clock::time_point polled_{};  // journal thread only
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -9,6 +9,13 @@
 
 namespace popflow::broker {
 
+std::optional<std::chrono::seconds> capped_expiry(const SessionLimits& limits,
+                                                  std::optional<std::chrono::seconds> requested) {
+  if (!limits.max_expiry) return requested;
+  if (!requested) return limits.max_expiry;
+  return std::min(*requested, *limits.max_expiry);
+}
+
 Session::Session(std::string key, Identity identity, std::uint64_t id, SessionLimits limits,
                  Stats& stats, Journal* journal, const auth::KeyRegistry* keys)
     : key_(std::move(key)),
@@ -35,7 +42,8 @@ void Session::set_identity(Identity identity) {
 void Session::restore(const StoredSession& stored) {
   std::lock_guard lock(mutex_);
   journaled_ = journal_ != nullptr;
-  expiry_ = stored.expiry;
+  // Kept by a run with a longer maximum, or none: the present one applies from here on.
+  expiry_ = capped_expiry(limits_, stored.expiry);
   // A session that was attached when the server stopped counts as detached from now on.
   if (stored.detached_at) detached_at_ = from_wall_clock_ms(*stored.detached_at);
   subscriptions_ = stored.subscriptions;
@@ -55,6 +63,11 @@ void Session::end() {
   if (journaled_) journal_->append(journal::SessionDropped{id_});
   journaled_ = false;
   ended_ = true;
+}
+
+bool Session::ended() {
+  std::lock_guard lock(mutex_);
+  return ended_;
 }
 
 bool Session::deliver(const MessagePtr& message, std::span<const SubscriptionOptions> matched) {
@@ -165,7 +178,7 @@ std::optional<std::chrono::seconds> Session::expiry() {
 
 void Session::set_expiry(std::optional<std::chrono::seconds> expiry) {
   std::lock_guard lock(mutex_);
-  expiry_ = expiry;
+  expiry_ = capped_expiry(limits_, expiry);
   const bool keep = journal_ && !ended_ && expiry_ != std::chrono::seconds(0);
   if (keep && journaled_) return journal_session();
   if (keep) {

@@ -47,7 +47,19 @@ class SessionLink {
 
 struct SessionLimits {
   std::size_t max_queued = 1000;  // messages waiting per session; beyond, new ones are dropped
+  // The longest a session outlives its connection (nullopt: no maximum). Every expiry a
+  // session is given, at CONNECT, at DISCONNECT or from the store, is cut to it: so a 3.1.1
+  // persistent session ("never expires") and a 5.0 0xFFFFFFFF one end too.
+  std::optional<std::chrono::seconds> max_expiry;
+  // The broker's, not one session's: persistent sessions one client token, and one customer,
+  // may hold at once across all connections (0 = unlimited). Beyond, CONNECT is refused.
+  std::size_t max_sessions_per_token = 0;
+  std::size_t max_sessions_per_customer = 0;
 };
+
+// `requested` cut to `limits.max_expiry` (nullopt = never).
+std::optional<std::chrono::seconds> capped_expiry(const SessionLimits& limits,
+                                                  std::optional<std::chrono::seconds> requested);
 
 class Session : public Subscriber {
  public:
@@ -61,6 +73,7 @@ class Session : public Subscriber {
   // The session is over (expired, discarded by a clean start): it takes no more messages
   // and leaves the journal.
   void end();
+  bool ended();
 
   const std::string& key() const { return key_; }
   Identity identity();
@@ -80,6 +93,7 @@ class Session : public Subscriber {
   // the connection cannot be detaching and destroyed meanwhile).
   void kick(std::uint8_t reason_code);
   std::optional<std::chrono::seconds> expiry();  // nullopt = never
+  // Cut to SessionLimits::max_expiry: expiry() afterwards says what was kept.
   void set_expiry(std::optional<std::chrono::seconds> expiry);
   Clock::time_point detached_at();
 

@@ -25,6 +25,7 @@ SessionStore::SessionStore(const std::string& path, bool fsync)
       drop_session_subscriptions_(
           db_.prepare("DELETE FROM mqtt_subscriptions WHERE session_id = ?1")),
       drop_session_messages_(db_.prepare("DELETE FROM mqtt_queued WHERE session_id = ?1")),
+      drop_purge_request_(db_.prepare("DELETE FROM mqtt_session_purges WHERE session_id = ?1")),
       save_subscription_(db_.prepare(
           "INSERT OR REPLACE INTO mqtt_subscriptions (session_id, filter, share_group, "
           "topic_filter, qos, no_local, retain_as_published, retain_handling, identifier) "
@@ -124,7 +125,8 @@ void SessionStore::apply(const journal::SessionDetached& entry) {
 }
 
 void SessionStore::apply(const journal::SessionDropped& entry) {
-  for (auto* stmt : {&drop_session_, &drop_session_subscriptions_, &drop_session_messages_})
+  for (auto* stmt : {&drop_session_, &drop_session_subscriptions_, &drop_session_messages_,
+                     &drop_purge_request_})
     stmt->bind(1, id_of(entry.session)).run();
 }
 
@@ -181,7 +183,24 @@ void SessionStore::apply(const journal::RetainedSaved& entry) {
   save_retained_.run();
 }
 
+std::vector<std::uint64_t> SessionStore::purge_requests() {
+  const auto version = db_.data_version();
+  if (version == data_version_) return {};
+  data_version_ = version;
+  std::vector<std::uint64_t> ids;
+  auto rows = db_.prepare("SELECT session_id FROM mqtt_session_purges ORDER BY session_id");
+  while (rows.step()) ids.push_back(static_cast<std::uint64_t>(rows.integer(0)));
+  return ids;
+}
+
 StoredState SessionStore::load() {
+  // Purged while no server ran (the CLI removed the rows already; this covers a purge that
+  // raced a server's last writes): none of them comes back. Nothing is in memory yet, so
+  // every request is settled here.
+  db_.exec(
+      "BEGIN IMMEDIATE;"
+      "DELETE FROM mqtt_sessions WHERE id IN (SELECT session_id FROM mqtt_session_purges);"
+      "DELETE FROM mqtt_session_purges; COMMIT;");
   StoredState state;
   std::unordered_map<std::uint64_t, std::size_t> by_id;
   std::unordered_map<std::string, std::size_t> by_key;
@@ -270,7 +289,75 @@ StoredState SessionStore::load() {
       "DELETE FROM mqtt_queued WHERE session_id NOT IN (SELECT id FROM mqtt_sessions);"
       "DELETE FROM mqtt_retained WHERE expires_at <= " +
       std::to_string(now) + "; COMMIT;");
+  data_version_ = db_.data_version();
   return state;
+}
+
+namespace {
+
+constexpr const char* kSessionRows =
+    "SELECT s.id, s.key, s.customer, s.agent_id, s.token_id, s.expiry, s.detached_at, "
+    "(SELECT count(*) FROM mqtt_queued q WHERE q.session_id = s.id) FROM mqtt_sessions s ";
+
+SessionRow read_row(const store::Statement& rows) {
+  SessionRow row;
+  row.id = static_cast<std::uint64_t>(rows.integer(0));
+  row.client_id = std::string(client_id_of(rows.text(1)));
+  row.customer = rows.optional_text(2);
+  row.agent = rows.optional_text(3);
+  row.token_id = rows.optional_text(4);
+  row.expiry = rows.optional_integer(5);
+  row.detached_at = rows.optional_integer(6);
+  row.queued = rows.integer(7);
+  return row;
+}
+
+bool matches(const SessionRow& row, const SessionFilter& filter) {
+  return (!filter.customer || row.customer == filter.customer) &&
+         (!filter.agent || row.agent == filter.agent) &&
+         (!filter.client_id || row.client_id == filter.client_id) &&
+         (!filter.token_id || row.token_id == filter.token_id);
+}
+
+}  // namespace
+
+std::vector<SessionRow> list_sessions(store::Database& db) {
+  std::vector<SessionRow> out;
+  // Two rows under one key: the older is a clean start's leftover the next load removes.
+  auto rows = db.prepare(std::string(kSessionRows) +
+                         "WHERE s.id IN (SELECT max(id) FROM mqtt_sessions GROUP BY key) "
+                         "ORDER BY s.customer, s.agent_id, s.key");
+  while (rows.step()) out.push_back(read_row(rows));
+  return out;
+}
+
+std::vector<SessionRow> purge_sessions(store::Database& db, const SessionFilter& filter) {
+  std::vector<SessionRow> purged;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // Matched here rather than in SQL: the client id is the tail of the key.
+    auto rows = db.prepare(std::string(kSessionRows) + "ORDER BY s.id");
+    while (rows.step()) {
+      auto row = read_row(rows);
+      if (matches(row, filter)) purged.push_back(std::move(row));
+    }
+    auto request = db.prepare(
+        "INSERT OR REPLACE INTO mqtt_session_purges (session_id, requested_at) VALUES (?1, ?2)");
+    auto drop_session = db.prepare("DELETE FROM mqtt_sessions WHERE id = ?1");
+    auto drop_subscriptions = db.prepare("DELETE FROM mqtt_subscriptions WHERE session_id = ?1");
+    auto drop_messages = db.prepare("DELETE FROM mqtt_queued WHERE session_id = ?1");
+    for (const auto& row : purged) {
+      const auto id = static_cast<std::int64_t>(row.id);
+      request.bind(1, id).bind(2, wall_clock_ms()).run();
+      for (auto* stmt : {&drop_session, &drop_subscriptions, &drop_messages})
+        stmt->bind(1, id).run();
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+  return purged;
 }
 
 }  // namespace popflow::broker

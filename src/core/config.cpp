@@ -185,6 +185,18 @@ const std::vector<Setting>& settings() {
                    "longest MQTT keep-alive in seconds (5.0: announced; 3.1.1: refused beyond); "
                    "0 = no maximum",
                    &Config::mqtt_max_keepalive),
+      duration_setting("mqtt_max_session_expiry",
+                       "longest an MQTT session outlives its connection, 3.1.1 persistent "
+                       "sessions too (5.0: announced in CONNACK); 0 = no maximum",
+                       &Config::mqtt_max_session_expiry),
+      size_setting("mqtt_max_sessions_per_token",
+                   "persistent MQTT sessions one client token may hold (CONNACK 0x97 / 3 "
+                   "beyond); 0 = unlimited",
+                   &Config::mqtt_max_sessions_per_token),
+      size_setting("mqtt_max_sessions_per_customer",
+                   "persistent MQTT sessions one customer may hold (CONNACK 0x97 / 3 beyond); "
+                   "0 = unlimited",
+                   &Config::mqtt_max_sessions_per_customer),
       duration_setting("trigger_expiry",
                        "how long a trigger waits in an offline MQTT session before it is dropped",
                        &Config::trigger_expiry),

@@ -68,6 +68,12 @@ struct Config {
   // Longest keep-alive in seconds a client may use; 0 = no maximum. 5.0 clients asking more
   // (or 0) are told this one in CONNACK; 3.1.1 clients asking more (or 0) are refused.
   std::uint16_t mqtt_max_keepalive = 0;
+  // Bounds on persistent sessions (issue 11): the longest one outlives its connection, 3.1.1
+  // too (0 = no maximum), and how many one client token and one customer may hold (0 =
+  // unlimited); beyond, CONNACK 0x97 (3.1.1: 3).
+  ms mqtt_max_session_expiry{7LL * 24 * 3600 * 1000};
+  std::size_t mqtt_max_sessions_per_token = 100;
+  std::size_t mqtt_max_sessions_per_customer = 10'000;
   ms trigger_expiry{60'000};
   // Persistent MQTT sessions and retained messages are journaled to the store (issue #5).
   bool durability = true;

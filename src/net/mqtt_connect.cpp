@@ -80,7 +80,8 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
   }
 
   // Session lifetime: 3.1.1 clean session 0 keeps it forever (like mosquitto's default);
-  // 5.0 says how long in seconds, 0xFFFFFFFF meaning forever.
+  // 5.0 says how long in seconds, 0xFFFFFFFF meaning forever. Either is cut to
+  // mqtt_max_session_expiry by the broker.
   std::optional<std::chrono::seconds> expiry = std::chrono::seconds(0);
   if (version_ == mqtt::ProtocolVersion::v311) {
     if (!connect.clean_start) expiry.reset();
@@ -114,7 +115,14 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
   topic_aliases_.assign(config.mqtt_topic_alias_maximum + 1, std::string());
 
   auto attached = state.broker.attach(client_id_, identity_, connect.clean_start, expiry, this);
+  // Over a cap on persistent sessions (issue 11): 0x97 Quota exceeded; 3.1.1 has no such
+  // code and gets 3, Server unavailable (to_v311_connack).
+  if (attached.quota_exceeded)
+    return refuse_connect(ReasonCode::quota_exceeded, *attached.quota_exceeded);
   session_ = std::move(attached.session);
+  // What the broker kept, cut to mqtt_max_session_expiry: a 5.0 client is told when it
+  // differs from what it asked (MQTT 5.0 3.2.2.3.2).
+  const auto kept_expiry = session_->expiry();
   if (connect.will) {
     const auto delay = connect.will->properties.will_delay_interval.value_or(0);
     will_ =
@@ -134,6 +142,9 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
         static_cast<std::uint16_t>(std::min<std::size_t>(config.mqtt_topic_alias_maximum, 65535));
     p.assigned_client_identifier = assigned_id;
     if (keep_alive_capped) p.server_keep_alive = keep_alive_;
+    if (kept_expiry != expiry)
+      p.session_expiry_interval =
+          kept_expiry ? static_cast<std::uint32_t>(kept_expiry->count()) : 0xFFFFFFFF;
   }
   state_ = State::connected;
   send(ack);

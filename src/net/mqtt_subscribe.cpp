@@ -1,6 +1,8 @@
 // SUBSCRIBE -> SUBACK and UNSUBSCRIBE -> UNSUBACK (MQTT 5.0 sections 3.8 to 3.11).
 // Every filter goes through the ACL; a refused one gets 0x87 (3.1.1: 0x80) in SUBACK and
-// is never silently granted.
+// is never silently granted. Shared subscriptions ($share/<group>/<filter>) for both.
+#include <optional>
+
 #include "auth/acl.hpp"
 #include "core/log.hpp"
 #include "mqtt/subscribe.hpp"
@@ -9,13 +11,16 @@
 namespace popflow::net {
 namespace {
 
-// "$share/<group>/<filter>" -> {group, filter}; an ordinary filter -> {"", filter}.
-std::pair<std::string, std::string> split_shared(mqtt::ProtocolVersion version,
-                                                 const std::string& full) {
-  if (!mqtt::is_shared_filter(version, full)) return {"", full};
+// "$share/<group>/<filter>" -> {group, filter}; an ordinary filter -> {"", filter}. 3.1.1
+// has no shared subscriptions, but clients use them as mosquitto grants them to 3.1.1 too:
+// so the 5.0 syntax applies to both. nullopt: a "$share/" filter malformed by that syntax
+// (refused; for 5.0 the codec refuses it first, as a malformed packet).
+std::optional<std::pair<std::string, std::string>> split_shared(const std::string& full) {
+  if (!mqtt::is_shared_filter(mqtt::ProtocolVersion::v5, full)) return {{"", full}};
+  if (!mqtt::is_valid_subscribe_filter(mqtt::ProtocolVersion::v5, full)) return std::nullopt;
   const auto rest = std::string_view(full).substr(std::string_view("$share/").size());
   const auto slash = rest.find('/');
-  return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))};
+  return {{std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))}};
 }
 
 }  // namespace
@@ -26,7 +31,15 @@ void MqttConnection::handle_subscribe(const mqtt::Subscribe& packet) {
   ack.packet_id = packet.packet_id;
   const auto& ids = packet.properties.subscription_identifiers;
   for (const auto& request : packet.subscriptions) {
-    auto [group, filter] = split_shared(version_, request.filter);
+    auto shared = split_shared(request.filter);
+    if (!shared) {
+      log::info("mqtt subscribe refused", {{"client_id", client_id_},
+                                           {"filter", request.filter},
+                                           {"why", "malformed $share/<group>/<filter>"}});
+      ack.reason_codes.push_back(mqtt::ReasonCode::topic_filter_invalid);
+      continue;
+    }
+    auto& [group, filter] = *shared;
     const auto denial = identity_.claims ? auth::subscribe_denial(*identity_.claims, filter)
                                          : auth::anonymous_subscribe_denial(filter);
     if (denial) {

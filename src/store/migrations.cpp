@@ -82,6 +82,14 @@ constexpr const char* kSteps[] = {
       properties  BLOB
     );
     )sql",
+    // 3: `session purge` (issue 11): the CLI removes a session's rows and asks a running
+    // server, through this table, to end it in memory too (broker/session_store.hpp).
+    R"sql(
+    CREATE TABLE mqtt_session_purges (
+      session_id   INTEGER PRIMARY KEY,
+      requested_at INTEGER NOT NULL
+    );
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

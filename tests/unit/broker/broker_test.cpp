@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/time.hpp"
 #include "fake_link.hpp"
 
 namespace popflow::broker {
@@ -186,6 +187,138 @@ TEST_F(BrokerTest, UnsubscribeStopsDelivery) {
   EXPECT_TRUE(broker.unsubscribe(*s.session, "CTI/acme/x"));
   EXPECT_FALSE(broker.unsubscribe(*s.session, "CTI/acme/x"));
   EXPECT_EQ(broker.publish(make_message("CTI/acme/x")).delivered, 0u);
+}
+
+// Issue 11: one agent token made 5,000 persistent sessions, each journaling every trigger.
+SessionLimits capped(std::size_t per_token, std::size_t per_customer) {
+  SessionLimits limits;
+  limits.max_sessions_per_token = per_token;
+  limits.max_sessions_per_customer = per_customer;
+  return limits;
+}
+
+TEST(BrokerCaps, ATokenHoldsAtMostItsCapOfPersistentSessions) {
+  Router router;
+  Broker broker(router, capped(2, 0));
+  const auto token = token_identity("acme", "1001", "k_1");
+  FakeLink a, b, c, d;
+  ASSERT_TRUE(broker.attach("a", token, false, std::nullopt, &a).session);
+  ASSERT_TRUE(broker.attach("b", token, false, 60s, &b).session);
+  const auto refused = broker.attach("c", token, false, 60s, &c);
+  EXPECT_FALSE(refused.session);
+  ASSERT_TRUE(refused.quota_exceeded);
+  EXPECT_NE(refused.quota_exceeded->find("mqtt_max_sessions_per_token"), std::string::npos);
+  EXPECT_EQ(broker.session_count(), 2u);
+  EXPECT_TRUE(a.kicks.empty());
+  // Resuming, or replacing one by a clean start, takes no new place; nor does a session
+  // that ends with its connection.
+  EXPECT_TRUE(broker.attach("a", token, false, std::nullopt, &d).present);
+  EXPECT_TRUE(broker.attach("b", token, true, 60s, &d).session);
+  EXPECT_TRUE(broker.attach("e", token, true, 0s, &d).session);
+  EXPECT_EQ(broker.persistent_sessions_of_token("k_1"), 2u);
+  // Another token of the same agent has its own count.
+  EXPECT_TRUE(broker.attach("f", token_identity("acme", "1001", "k_2"), false, 60s, &d).session);
+}
+
+TEST(BrokerCaps, ACustomerHoldsAtMostItsCapAcrossTokens) {
+  Router router;
+  Broker broker(router, capped(0, 2));
+  FakeLink link;
+  EXPECT_TRUE(broker.attach("a", token_identity("acme", "1", "k_1"), false, 60s, &link).session);
+  EXPECT_TRUE(broker.attach("a", token_identity("acme", "2", "k_2"), false, 60s, &link).session);
+  const auto refused = broker.attach("a", token_identity("acme", "3", "k_3"), false, 60s, &link);
+  ASSERT_TRUE(refused.quota_exceeded);
+  EXPECT_NE(refused.quota_exceeded->find("mqtt_max_sessions_per_customer"), std::string::npos);
+  EXPECT_TRUE(broker.attach("a", token_identity("beta", "1", "k_b"), false, 60s, &link).session);
+  EXPECT_EQ(broker.persistent_sessions_of_customer("acme"), 2u);
+}
+
+TEST(BrokerCaps, ASessionLeavingTheTableFreesItsPlace) {
+  Router router;
+  Broker broker(router, capped(1, 1));
+  const auto token = token_identity("acme", "1001", "k_1");
+  FakeLink link, other;
+  auto first = broker.attach("a", token, false, 5s, &link);
+  EXPECT_TRUE(broker.attach("b", token, false, 5s, &other).quota_exceeded);
+  first.session->set_expiry(0s);  // DISCONNECT with Session Expiry 0: it ends with it
+  broker.detach(first.session, &link, std::nullopt);
+  EXPECT_EQ(broker.persistent_sessions_of_token("k_1"), 0u);
+  auto second = broker.attach("b", token, false, 5s, &other);
+  ASSERT_TRUE(second.session);
+  broker.detach(second.session, &other, std::nullopt);
+  broker.sweep(Clock::now() + 6s);  // expired
+  EXPECT_EQ(broker.persistent_sessions_of_customer("acme"), 0u);
+  EXPECT_TRUE(broker.attach("c", token, false, 5s, &link).session);
+}
+
+TEST(BrokerCaps, EveryExpiryIsCutToTheMaximum) {
+  Router router;
+  SessionLimits limits;
+  limits.max_expiry = 60s;
+  Broker broker(router, limits);
+  FakeLink link;
+  const auto forever = broker.attach("311", customer_identity("acme"), false, std::nullopt, &link);
+  EXPECT_EQ(forever.session->expiry(), std::optional(60s));
+  EXPECT_EQ(broker.attach("long", customer_identity("acme"), false, 3600s, &link).session->expiry(),
+            std::optional(60s));
+  EXPECT_EQ(broker.attach("short", customer_identity("acme"), false, 5s, &link).session->expiry(),
+            std::optional(5s));
+  forever.session->set_expiry(std::nullopt);  // at DISCONNECT too
+  EXPECT_EQ(forever.session->expiry(), std::optional(60s));
+  broker.detach(forever.session, &link, std::nullopt);
+  broker.sweep(Clock::now() + 61s);
+  EXPECT_EQ(broker.persistent_sessions_of_customer("acme"), 2u);  // "long" and "short" attached
+}
+
+TEST(BrokerCaps, TheSweepEndsSessionsOfRevokedOrDeletedTokens) {
+  Router router;
+  auth::KeyRegistry keys;
+  const auto record = [](std::string id, std::optional<std::int64_t> revoked_at) {
+    store::KeyRecord k;
+    k.id = std::move(id);
+    k.customer_id = "acme";
+    k.kind = store::KeyKind::client_token;
+    k.revoked_at = revoked_at;
+    return k;
+  };
+  keys.replace(
+      {record("k_1", std::nullopt), record("k_2", std::nullopt), record("k_3", std::nullopt)});
+  Broker broker(router, SessionLimits{}, nullptr, &keys);
+  FakeLink attached, detached, kept;
+  auto revoked = broker.attach("a", token_identity("acme", "1", "k_1"), false, 60s, &attached);
+  auto deleted = broker.attach("b", token_identity("acme", "2", "k_2"), false, 60s, &detached);
+  broker.detach(deleted.session, &detached, std::nullopt);
+  broker.attach("c", token_identity("acme", "3", "k_3"), false, 60s, &kept);
+  broker.subscribe(*revoked.session, "CTI/acme/1", {{}, "CTI/acme/1", qos_options(1)});
+  broker.sweep(Clock::now());
+  EXPECT_EQ(broker.session_count(), 3u);
+
+  // Revoked later (a rotation's grace) is still valid now.
+  keys.replace({record("k_1", unix_now() + 3600), record("k_3", std::nullopt)});
+  broker.sweep(Clock::now());
+  EXPECT_EQ(broker.session_count(), 2u);  // k_2 is gone from the store
+  keys.replace({record("k_1", unix_now() - 1), record("k_3", std::nullopt)});
+  broker.sweep(Clock::now());
+  EXPECT_EQ(broker.session_count(), 1u);
+  EXPECT_EQ(attached.kicks, (std::vector<std::uint8_t>{0x87}));
+  EXPECT_TRUE(kept.kicks.empty());
+  EXPECT_EQ(router.subscription_count(), 0u);
+  EXPECT_EQ(broker.persistent_sessions_of_customer("acme"), 1u);
+}
+
+TEST(BrokerCaps, PurgeEndsSessionsByIdAndKicksTheirConnections) {
+  Router router;
+  Broker broker(router, SessionLimits{});
+  FakeLink link, other;
+  auto a = broker.attach("a", customer_identity("acme"), false, 60s, &link);
+  auto b = broker.attach("b", customer_identity("acme"), false, 60s, &other);
+  broker.purge({a.session->id(), 999});
+  EXPECT_EQ(broker.session_count(), 1u);
+  EXPECT_EQ(link.kicks, (std::vector<std::uint8_t>{0x98}));
+  EXPECT_TRUE(other.kicks.empty());
+  // Its connection, still closing, cannot subscribe it back into the router.
+  EXPECT_FALSE(broker.subscribe(*a.session, "CTI/acme/1", {{}, "CTI/acme/1", qos_options(1)}));
+  EXPECT_EQ(router.subscription_count(), 0u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "../store/temp_dir.hpp"
 #include "broker/broker.hpp"
+#include "broker/session_store.hpp"
 #include "fake_link.hpp"
 #include "store/database.hpp"
 
@@ -237,6 +238,53 @@ TEST_F(JournalTest, AFailedCommitIsReportedToItsWaiters) {
   run.broker.publish(make_message("CTI/acme/1001"));
   EXPECT_FALSE(written(run.journal));
   EXPECT_EQ(run.journal.stats().failures, 1u);
+}
+
+SessionFilter filter(std::optional<std::string> SessionFilter::*field, std::string value) {
+  SessionFilter out;
+  out.*field = std::move(value);
+  return out;
+}
+
+// `session purge` (issue 11): the CLI removes a session's rows, so a later start never
+// restores it, and leaves a request that a running server's journal finds and clears.
+TEST_F(JournalTest, APurgedSessionIsNotRestored) {
+  {
+    BrokerRun run(path);
+    leave_offline_subscriber(run);
+    run.broker.publish(make_message("CTI/acme/1001"));
+    ASSERT_TRUE(written(run.journal));
+  }
+  store::Database cli(path);
+  const auto listed = list_sessions(cli);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].client_id, "agent");
+  EXPECT_EQ(listed[0].customer, std::optional<std::string>("acme"));
+  EXPECT_EQ(listed[0].expiry, std::optional<std::int64_t>(3600));
+  EXPECT_TRUE(listed[0].detached_at);
+  EXPECT_EQ(listed[0].queued, 1);
+  EXPECT_TRUE(purge_sessions(cli, filter(&SessionFilter::customer, "beta")).empty());
+  EXPECT_EQ(purge_sessions(cli, filter(&SessionFilter::client_id, "agent")).size(), 1u);
+  EXPECT_TRUE(list_sessions(cli).empty());
+  BrokerRun again(path);
+  EXPECT_EQ(again.broker.session_count(), 0u);
+}
+
+TEST_F(JournalTest, APurgeRequestStaysUntilTheSessionsDropIsWritten) {
+  SessionStore store(path, false);
+  store.load();
+  const auto session_saved = journal::SessionSaved{7, session_key(acme, "agent"), acme,
+                                                   std::chrono::seconds(60), std::nullopt};
+  store.write(std::vector<JournalEntry>{session_saved});
+  EXPECT_TRUE(store.purge_requests().empty());
+  store::Database cli(path);
+  ASSERT_EQ(purge_sessions(cli, filter(&SessionFilter::customer, "acme")).size(), 1u);
+  EXPECT_EQ(store.purge_requests(), (std::vector<std::uint64_t>{7}));
+  EXPECT_TRUE(store.purge_requests().empty());  // nothing new written by anyone else
+  store.write(std::vector<JournalEntry>{journal::SessionDropped{7}});
+  // Another connection's write, so the table is read again: the request is gone.
+  cli.exec("INSERT INTO customers (id, name, created_at) VALUES ('other', '', 1)");
+  EXPECT_TRUE(store.purge_requests().empty());
 }
 
 }  // namespace

@@ -8,6 +8,12 @@
 namespace popflow::broker {
 namespace {
 
+SessionLimits queue_of(std::size_t max_queued) {
+  SessionLimits limits;
+  limits.max_queued = max_queued;
+  return limits;
+}
+
 using namespace std::chrono_literals;
 
 struct SessionTest : ::testing::Test {
@@ -16,7 +22,7 @@ struct SessionTest : ::testing::Test {
   Session session{
       "acme\x1f"
       "c1",
-      customer, 7, SessionLimits{3}, stats};
+      customer, 7, queue_of(3), stats};
   FakeLink link;
   SubscriptionOptions qos1 = qos_options(1);
 };

@@ -222,6 +222,22 @@ TEST_F(ConfigTest, MqttKeepAliveAndServerAliasesAreSixteenBitSettings) {
   }
 }
 
+// Issue 11: persistent sessions are bounded by default; 0 lifts each bound.
+TEST_F(ConfigTest, PersistentSessionBoundsDefaultOnAndZeroLiftsThem) {
+  const Config defaults = load_config({});
+  EXPECT_EQ(defaults.mqtt_max_session_expiry, std::chrono::hours(24 * 7));
+  EXPECT_EQ(defaults.mqtt_max_sessions_per_token, 100u);
+  EXPECT_EQ(defaults.mqtt_max_sessions_per_customer, 10000u);
+  ConfigSources sources;
+  env_ = {{"POPFLOW_MQTT_MAX_SESSION_EXPIRY", "2s"}};
+  sources.getenv = fake_env();
+  sources.flags = {{"mqtt_max_sessions_per_token", "0"}, {"mqtt_max_sessions_per_customer", "0"}};
+  const Config c = load_config(sources);
+  EXPECT_EQ(c.mqtt_max_session_expiry, milliseconds(2000));
+  EXPECT_EQ(c.mqtt_max_sessions_per_token, 0u);
+  EXPECT_EQ(c.mqtt_max_sessions_per_customer, 0u);
+}
+
 TEST(ConfigNames, EnvAndFlagNamesDeriveFromKey) {
   EXPECT_EQ(env_name("max_body_bytes"), "POPFLOW_MAX_BODY_BYTES");
   EXPECT_EQ(flag_name("max_body_bytes"), "--max-body-bytes");
