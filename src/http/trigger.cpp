@@ -1,7 +1,9 @@
 #include "http/trigger.hpp"
 
 #include <boost/json/serializer.hpp>
+#include <optional>
 
+#include "http/json_text.hpp"
 #include "topics/topic.hpp"
 
 namespace popflow::http {
@@ -52,21 +54,20 @@ Checked<std::optional<std::string>> take_topic_level(FieldSet& fields, std::stri
   return text;
 }
 
-// Appends JSON to one string as it goes, with Boost.JSON's serializer doing every string and
-// value (so the output is what serialize() of the equivalent object gives), but without
-// building that object first: the object cost ~9k instructions per trigger in allocations,
-// key hashing and a deep copy of the data (callgrind, bench/callgrind.sh); this a third.
+// Appends JSON to one string as it goes, escaping strings as Boost.JSON's serializer does
+// (json_text.hpp; so the output is what serialize() of the equivalent object gives), but
+// without building that object first: the object cost ~9k instructions per trigger in
+// allocations, key hashing and a deep copy of the data (callgrind, bench/callgrind.sh); this
+// a third. Data values without a literal that are not strings (none from a parsed body)
+// go through the serializer, constructed only then.
 class JsonAppender {
  public:
   explicit JsonAppender(std::string& out) : out_(out) {}
 
   void string(std::string_view text) {
-    serializer_.reset(boost::json::string_view(text.data(), text.size()));
-    drain();
-  }
-  void object(const boost::json::object& object) {
-    serializer_.reset(&object);
-    drain();
+    out_.push_back('"');
+    append_escaped(out_, text);
+    out_.push_back('"');
   }
   // ,"name": (no comma right after the opening brace); names are our own constants.
   void name(std::string_view name) {
@@ -78,17 +79,35 @@ class JsonAppender {
     this->name(name);
     string(value);
   }
+  // {"name":value,...} of the interaction data, each value as sent.
+  void data(const std::vector<Field>& fields) {
+    out_.push_back('{');
+    for (const auto& field : fields) {
+      if (out_.back() != '{') out_.push_back(',');
+      string(field.name);
+      out_.push_back(':');
+      if (!field.literal.empty())
+        out_.append(field.literal.data(), field.literal.size());
+      else if (field.value.is_string())
+        string(field.value.get_string());
+      else
+        value(field.value);
+    }
+    out_.push_back('}');
+  }
 
  private:
-  void drain() {
-    while (!serializer_.done()) {
-      const auto part = serializer_.read(chunk_, sizeof chunk_);
+  void value(const boost::json::value& value) {
+    if (!serializer_) serializer_.emplace();
+    serializer_->reset(&value);
+    while (!serializer_->done()) {
+      const auto part = serializer_->read(chunk_, sizeof chunk_);
       out_.append(part.data(), part.size());
     }
   }
 
   std::string& out_;
-  boost::json::serializer serializer_;
+  std::optional<boost::json::serializer> serializer_;
   char chunk_[512];
 };
 
@@ -99,7 +118,7 @@ std::string_view to_string(Channel channel) {
 }
 
 Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
-  Trigger trigger(channel, fields.storage());
+  Trigger trigger(channel);
   auto agent = take_topic_level(fields, kAgentId, Need::required);
   if (!agent) return agent.error();
   trigger.agent_id = std::move(**agent);
@@ -117,12 +136,10 @@ Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
     if (!crm) return crm.error();
     trigger.crm_id = std::move(*crm);
   }
-  // Everything else is interaction data, keyed as sent; moved, not copied (the object is in
-  // the fields' storage, so a move steals each value).
-  auto rest = fields.take_all();
-  trigger.data.reserve(rest.size());
-  for (auto& field : rest)
-    if (!field.taken) trigger.data.emplace(field.name, std::move(field.value));
+  // Everything else is interaction data, keyed as sent: the fields' own vector, the taken
+  // ones moved out of it (no copy of a value; they are in the fields' storage).
+  trigger.data = fields.take_all();
+  std::erase_if(trigger.data, [](const Field& field) { return field.taken; });
   return trigger;
 }
 
@@ -149,7 +166,7 @@ std::string message_json(const Trigger& trigger, std::string_view customer, std:
   if (trigger.crm_id) json.member(kCrmId, *trigger.crm_id);
   json.member("receivedAt", received_at);
   json.name("data");
-  json.object(trigger.data);
+  json.data(trigger.data);
   out.push_back('}');
   return out;
 }
