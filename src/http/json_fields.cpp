@@ -2,11 +2,16 @@
 // handler for Boost.JSON's basic_parser, apart from fields.cpp because the handler is most
 // of it. Runs on the request's event loop; no I/O.
 //
-// Cost (bench/callgrind.sh ingest): the same single pass over the body that
-// boost::json::parse() made, without its value tree: no value_stack, no object built and
-// then taken apart member by member. A top-level number adds its literal (json::string,
-// inline up to 14 characters, so no allocation for ids and counts); a nested object or
-// array is written as text once instead of being built as a tree and serialized later.
+// Cost, measured with callgrind on a loop of add_json_fields + make_trigger + message_json
+// over bench/callgrind.sh's trigger body: 11.4k instructions before (boost::json::parse into
+// a tree, then serialized), 11.6k now (+2%; a whole ingest request is ~56k). The single pass
+// over the body is the same; no value_stack and no object built and then taken apart, but
+// the data is written field by field (a serializer reset per name and value) instead of as
+// one object. A top-level number adds its literal (json::string, inline up to 14
+// characters: no allocation for ids and counts). Nested data costs more: each nested string
+// and key is one serializer reset (that body plus {"a":[1,2.5,"x"],"b":{"c":true}}: 15.9k
+// -> 19.1k). A hand-written escaper made it 11.3k, but this project leaves escaping to
+// Boost.JSON (docs/performance.md).
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/basic_parser_impl.hpp>
@@ -86,24 +91,27 @@ class BodyHandler {
   bool on_key(json::string_view part, std::size_t, error_code&) {
     key_piece(part);
     if (depth_ > 1) {
-      text_.push_back('"');
-      keys_.push_back({key_begin_, text_.size()});
+      separate();
+      const auto begin = text_.size();
+      quoter_.append(text_, view(string_));
+      keys_.push_back({begin, text_.size()});
       text_.push_back(':');
-      in_text_ = false;
+      string_.clear();
     }
     return true;
   }
   bool on_string_part(json::string_view part, std::size_t, error_code& ec) {
     if (depth_ == 0) return not_an_object(ec);
-    string_piece(part);
+    string_.append(part);
     return true;
   }
   bool on_string(json::string_view part, std::size_t, error_code& ec) {
     if (depth_ == 0) return not_an_object(ec);
-    string_piece(part);
+    string_.append(part);
     if (depth_ == 1) return add(json::value(std::move(string_)), {}, ec);
-    text_.push_back('"');
-    in_text_ = false;
+    separate();
+    quoter_.append(text_, view(string_));
+    string_.clear();
     return true;
   }
   bool on_number_part(json::string_view part, error_code&) {
@@ -147,31 +155,12 @@ class BodyHandler {
     if (--depth_ > 1) return true;
     return add(std::move(empty), std::move(text_), ec);
   }
-  // The body's own keys are field names; nested keys go straight into the nested text.
+  // The body's own keys are field names; a nested key is quoted into the text when it ends.
   void key_piece(json::string_view part) {
-    if (depth_ == 1) {
+    if (depth_ == 1)
       name_.append(part.data(), part.size());
-      return;
-    }
-    if (!in_text_) {
-      separate();
-      key_begin_ = text_.size();
-      text_.push_back('"');
-      in_text_ = true;
-    }
-    append_escaped(text_, view(part));
-  }
-  void string_piece(json::string_view part) {
-    if (depth_ == 1) {
+    else
       string_.append(part);
-      return;
-    }
-    if (!in_text_) {
-      separate();
-      text_.push_back('"');
-      in_text_ = true;
-    }
-    append_escaped(text_, view(part));
   }
   bool on_number(json::value value, json::string_view rest, error_code& ec) {
     if (depth_ == 0) return not_an_object(ec);
@@ -241,13 +230,12 @@ class BodyHandler {
   FieldSet& out_;
   const FieldLimits& limits_;
   json::storage_ptr storage_;
-  std::size_t depth_ = 0;  // containers open, the body included
-  std::string name_;       // the body's key being read, then the field's name
-  json::string string_;    // the field's string value being read
-  json::string number_;    // a number's characters read so far
-  json::string text_;      // the nested value being written
-  bool in_text_ = false;   // inside a nested string or key
-  std::size_t key_begin_ = 0;
+  std::size_t depth_ = 0;                 // containers open, the body included
+  std::string name_;                      // the body's key being read, then the field's name
+  json::string string_;                   // the string (or nested key) being read
+  json::string number_;                   // a number's characters read so far
+  json::string text_;                     // the nested value being written
+  JsonQuoter quoter_;                     // nested strings and keys
   std::vector<KeyRange> keys_;            // of every nested object open
   std::vector<std::size_t> object_keys_;  // where each open object's keys start in keys_
   std::optional<Problem> problem_;

@@ -1,8 +1,5 @@
 #include "http/trigger.hpp"
 
-#include <boost/json/serializer.hpp>
-#include <optional>
-
 #include "http/json_text.hpp"
 #include "topics/topic.hpp"
 
@@ -54,21 +51,15 @@ Checked<std::optional<std::string>> take_topic_level(FieldSet& fields, std::stri
   return text;
 }
 
-// Appends JSON to one string as it goes, escaping strings as Boost.JSON's serializer does
-// (json_text.hpp; so the output is what serialize() of the equivalent object gives), but
-// without building that object first: the object cost ~9k instructions per trigger in
-// allocations, key hashing and a deep copy of the data (callgrind, bench/callgrind.sh); this
-// a third. Data values without a literal that are not strings (none from a parsed body)
-// go through the serializer, constructed only then.
+// Appends JSON to one string as it goes, with Boost.JSON's serializer doing every string and
+// value (so the output is what serialize() of the equivalent object gives), but without
+// building that object first: the object cost ~9k instructions per trigger in allocations,
+// key hashing and a deep copy of the data (callgrind, bench/callgrind.sh); this a third.
 class JsonAppender {
  public:
   explicit JsonAppender(std::string& out) : out_(out) {}
 
-  void string(std::string_view text) {
-    out_.push_back('"');
-    append_escaped(out_, text);
-    out_.push_back('"');
-  }
+  void string(std::string_view text) { quoter_.append(out_, text); }
   // ,"name": (no comma right after the opening brace); names are our own constants.
   void name(std::string_view name) {
     if (out_.size() > 1) out_.push_back(',');
@@ -79,7 +70,8 @@ class JsonAppender {
     this->name(name);
     string(value);
   }
-  // {"name":value,...} of the interaction data, each value as sent.
+  // {"name":value,...} of the interaction data, each value as sent: its literal when it has
+  // one (numbers, nested data), else the value serialized.
   void data(const std::vector<Field>& fields) {
     out_.push_back('{');
     for (const auto& field : fields) {
@@ -88,27 +80,15 @@ class JsonAppender {
       out_.push_back(':');
       if (!field.literal.empty())
         out_.append(field.literal.data(), field.literal.size());
-      else if (field.value.is_string())
-        string(field.value.get_string());
       else
-        value(field.value);
+        quoter_.append_value(out_, field.value);
     }
     out_.push_back('}');
   }
 
  private:
-  void value(const boost::json::value& value) {
-    if (!serializer_) serializer_.emplace();
-    serializer_->reset(&value);
-    while (!serializer_->done()) {
-      const auto part = serializer_->read(chunk_, sizeof chunk_);
-      out_.append(part.data(), part.size());
-    }
-  }
-
   std::string& out_;
-  std::optional<boost::json::serializer> serializer_;
-  char chunk_[512];
+  JsonQuoter quoter_;
 };
 
 }  // namespace
