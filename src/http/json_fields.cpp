@@ -182,7 +182,7 @@ class BodyHandler {
     auto added = out_.add(std::move(name_), std::move(value), limits_, std::move(literal));
     name_.clear();
     if (!added) {
-      problem_ = std::move(added.error());
+      problem_ = added.error();
       return stop(ec);
     }
     return true;

@@ -14,6 +14,7 @@ import os
 import re
 
 from harness import ServerTest, Sse, forge
+from mqtt_clients import Mqtt
 
 CTI = "/api/sendmessage/CTI"
 JSON = {"Content-Type": "application/json"}
@@ -70,6 +71,25 @@ class NumbersAsSent(ServerTest):
     def test_trailing_commas_inside_nested_data_are_not_passed_on(self):
         data = self.deliver('"o": {"a": [1, 2,], "b": 3,}')
         self.assertEqual(data, '{"o":{"a":[1,2],"b":3}}')
+
+
+class NumbersAsSentOverMqtt(ServerTest):
+    """The same through paho: the payload bytes an MQTT client gets are the literal too."""
+
+    def test_paho_subscriber_gets_the_literals(self):
+        client = Mqtt(self.server, self.server.live_token("acme"))
+        try:
+            self.assertEqual(client.subscribe("CTI/acme/mqtt-numbers"), [1])
+            body = ('{"agentId": "mqtt-numbers", "event": "On Ring", "jwt": "%s", '
+                    '"n": 1e999, "callId": 18446744073709551617, "o": {"x": [1.50]}}' % self.key)
+            r = self.server.request("POST", CTI, body, JSON)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.json()["delivered"], 1, r)
+            payload = client.next_message().payload.decode()
+            json.loads(payload, parse_constant=lambda name: self.fail("invalid JSON constant " + name))
+            self.assertEqual(raw_data(payload), '{"n":1e999,"callId":18446744073709551617,"o":{"x":[1.50]}}')
+        finally:
+            client.disconnect()
 
 
 class DuplicateFields(ServerTest):
