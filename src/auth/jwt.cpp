@@ -99,6 +99,10 @@ boost::system::result<Claims, AuthFailure> verify(std::string_view token, std::s
   if (!header) return AuthFailure::malformed;
   // Pinned algorithm: refuse "none" and every other alg before touching the signature.
   if (string_member(*header, "alg") != "HS256") return AuthFailure::bad_signature;
+  // RFC 7515 4.1.11: a token whose "crit" lists an extension the recipient does not
+  // understand is invalid, and this server understands none (its own tokens never carry
+  // "crit"). Present in any form, even empty or not a list, it is refused.
+  if (header->contains("crit")) return AuthFailure::malformed;
   auto kid = string_member(*header, "kid");
   if (!kid || kid->empty()) return AuthFailure::malformed;
 

@@ -1,7 +1,8 @@
 #pragma once
 // HS256 JWTs signed with the server's secret. Verification pins the algorithm: the
 // header must say exactly {"alg":"HS256"}; "none", RS256/ES256 (algorithm confusion) and
-// anything else are refused before any signature work.
+// anything else are refused before any signature work, and so is a header with "crit"
+// (no JWS extension is understood here: RFC 7515 4.1.11).
 //
 // Header:  {"alg":"HS256","typ":"JWT","kid":"k_..."}
 // Claims:  {"jti":"k_...","sub":"<customer>","knd":"api"|"client","scp":["cti","crm"],

@@ -2,9 +2,6 @@
 
 #include <strings.h>
 
-#include <algorithm>
-#include <boost/json/parse.hpp>
-
 #include "http/query.hpp"
 #include "topics/utf8.hpp"
 
@@ -26,12 +23,13 @@ Checked<void> check_value_size(const std::string& name, const boost::json::value
 
 }  // namespace
 
-Checked<void> FieldSet::add(std::string name, boost::json::value value, const FieldLimits& limits) {
+Checked<void> FieldSet::add(std::string name, boost::json::value value, const FieldLimits& limits,
+                            boost::json::string literal) {
   if (find(name)) {
     return bad_request("duplicate_field",
                        "field '" + name +
-                           "' was sent more than once (field names are case-insensitive); "
-                           "send it once",
+                           "' was sent more than once (names are compared ignoring case, "
+                           "after decoding escapes); send it once",
                        name);
   }
   if (fields_.size() >= limits.max_fields)
@@ -40,7 +38,7 @@ Checked<void> FieldSet::add(std::string name, boost::json::value value, const Fi
   // The API key has its own bound (auth::kMaxTokenBytes), whatever max_value_bytes says.
   if (!same_name(name, "jwt"))
     if (auto size = check_value_size(name, value, limits); !size) return size;
-  fields_.push_back({std::move(name), std::move(value)});
+  fields_.push_back({std::move(name), std::move(value), std::move(literal)});
   return {};
 }
 
@@ -57,33 +55,6 @@ boost::json::value FieldSet::take(std::string_view name) {
     return std::move(field.value);
   }
   return nullptr;
-}
-
-Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out) {
-  boost::json::parse_options options;
-  options.allow_trailing_commas = true;
-  options.max_depth = limits.max_depth;
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(body, ec, out.storage(), options);
-  if (ec == boost::json::error::too_deep)
-    return bad_request("malformed_body", "the JSON body is nested deeper than " +
-                                             std::to_string(limits.max_depth) +
-                                             " levels; flatten the interaction data");
-  if (ec)
-    return bad_request("malformed_body",
-                       "the body is not valid JSON (" + ec.message() + "); send one JSON object");
-  if (!parsed.is_object())
-    return bad_request("malformed_body",
-                       "the body must be a JSON object of fields, like "
-                       "{\"agentId\": \"1001\", \"event\": \"On Ring\"}");
-  // One allocation for the fields instead of the vector growing through 1, 2, 4, 8.
-  out.reserve(out.fields().size() + std::min(parsed.get_object().size(), limits.max_fields));
-  for (auto& member : parsed.get_object()) {
-    // Moved, not copied: the value is in the set's storage already.
-    if (auto added = out.add(std::string(member.key()), std::move(member.value()), limits); !added)
-      return added;
-  }
-  return {};
 }
 
 Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, FieldSet& out) {

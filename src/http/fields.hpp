@@ -2,7 +2,12 @@
 // The fields of a trigger as the caller sent them: members of a JSON object, pairs of a
 // form body or of a query string. Names are case-insensitive (the seed's own examples
 // mix "agentid" and "agentId"), so the same name twice in different case is refused
-// rather than one silently winning. Values keep their JSON type.
+// rather than one silently winning; so is the same name twice exactly or through an escape
+// ("agentId" and "\u0061gentId"), which every JSON parser reads differently (first wins,
+// last wins, error), so a gateway would see another agent or key than the one routed.
+// Values keep their JSON type, and numbers and nested data also their text as sent (see
+// Field::literal): 1e999 and 18446744073709551617 are passed on as those characters, never
+// as Infinity or a rounded double.
 //
 // Values live in the set's JSON storage, which a trigger's data shares (see make_trigger):
 // the Connect API gives every trigger a stack arena, so parsing and handing values on
@@ -10,6 +15,7 @@
 //
 // No I/O here: bytes in, fields or a Problem out. Runs on the request's event loop.
 #include <boost/json/storage_ptr.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
@@ -27,8 +33,15 @@ struct FieldLimits {
 };
 
 struct Field {
-  std::string name;  // as sent
+  std::string name;  // as sent, JSON escapes decoded
+  // Scalars as parsed. A number's value is only for reading it (1e999 is an infinite double);
+  // a nested object or array is an empty one of its kind: its content is in `literal` only.
   boost::json::value value;
+  // The value's JSON text to pass on instead of serializing `value`: a number's characters as
+  // sent, or a nested object or array written compactly with its numbers as sent (strings
+  // re-escaped, trailing commas dropped), so it is always valid JSON. Empty for strings,
+  // booleans, null and form values. In the set's storage.
+  boost::json::string literal;
   bool taken = false;  // handed out by FieldSet::take()
 };
 
@@ -38,7 +51,8 @@ class FieldSet {
 
   // Refuses a name already present in any case (400 duplicate_field) and more than
   // `limits.max_fields` fields (413).
-  Checked<void> add(std::string name, boost::json::value value, const FieldLimits& limits);
+  Checked<void> add(std::string name, boost::json::value value, const FieldLimits& limits,
+                    boost::json::string literal = {});
   // Case-insensitive lookup; nullptr when absent.
   const Field* find(std::string_view name) const;
   // Removes and returns the field's value (null when absent). The field is only marked:
@@ -58,7 +72,12 @@ class FieldSet {
   std::vector<Field> fields_;  // a handful of fields: a linear scan beats hashing
 };
 
-// A JSON object; trailing commas allowed (the seed's examples have one).
+// A JSON object; trailing commas allowed (the seed's examples have one). A key twice in one
+// object nested in the data (after decoding escapes; case counts there, as in JSON) is
+// refused too (400 duplicate_field naming the top-level field): the data goes on to the
+// agent's client and to whatever it calls, which may read either value.
+// Cost: one pass of Boost.JSON's basic_parser with our own handler, no value tree; a number
+// adds its literal (inline up to 14 characters: no allocation), a nested value its text.
 Checked<void> add_json_fields(std::string_view body, const FieldLimits& limits, FieldSet& out);
 // application/x-www-form-urlencoded or a query string; '+' decodes to a space.
 Checked<void> add_form_fields(std::string_view text, const FieldLimits& limits, FieldSet& out);

@@ -1,7 +1,6 @@
 #include "http/trigger.hpp"
 
-#include <boost/json/serializer.hpp>
-
+#include "http/json_text.hpp"
 #include "topics/topic.hpp"
 
 namespace popflow::http {
@@ -60,14 +59,7 @@ class JsonAppender {
  public:
   explicit JsonAppender(std::string& out) : out_(out) {}
 
-  void string(std::string_view text) {
-    serializer_.reset(boost::json::string_view(text.data(), text.size()));
-    drain();
-  }
-  void object(const boost::json::object& object) {
-    serializer_.reset(&object);
-    drain();
-  }
+  void string(std::string_view text) { quoter_.append(out_, text); }
   // ,"name": (no comma right after the opening brace); names are our own constants.
   void name(std::string_view name) {
     if (out_.size() > 1) out_.push_back(',');
@@ -78,18 +70,25 @@ class JsonAppender {
     this->name(name);
     string(value);
   }
-
- private:
-  void drain() {
-    while (!serializer_.done()) {
-      const auto part = serializer_.read(chunk_, sizeof chunk_);
-      out_.append(part.data(), part.size());
+  // {"name":value,...} of the interaction data, each value as sent: its literal when it has
+  // one (numbers, nested data), else the value serialized.
+  void data(const std::vector<Field>& fields) {
+    out_.push_back('{');
+    for (const auto& field : fields) {
+      if (out_.back() != '{') out_.push_back(',');
+      string(field.name);
+      out_.push_back(':');
+      if (!field.literal.empty())
+        out_.append(field.literal.data(), field.literal.size());
+      else
+        quoter_.append_value(out_, field.value);
     }
+    out_.push_back('}');
   }
 
+ private:
   std::string& out_;
-  boost::json::serializer serializer_;
-  char chunk_[512];
+  JsonQuoter quoter_;
 };
 
 }  // namespace
@@ -99,7 +98,7 @@ std::string_view to_string(Channel channel) {
 }
 
 Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
-  Trigger trigger(channel, fields.storage());
+  Trigger trigger(channel);
   auto agent = take_topic_level(fields, kAgentId, Need::required);
   if (!agent) return agent.error();
   trigger.agent_id = std::move(**agent);
@@ -117,12 +116,10 @@ Checked<Trigger> make_trigger(Channel channel, FieldSet fields) {
     if (!crm) return crm.error();
     trigger.crm_id = std::move(*crm);
   }
-  // Everything else is interaction data, keyed as sent; moved, not copied (the object is in
-  // the fields' storage, so a move steals each value).
-  auto rest = fields.take_all();
-  trigger.data.reserve(rest.size());
-  for (auto& field : rest)
-    if (!field.taken) trigger.data.emplace(field.name, std::move(field.value));
+  // Everything else is interaction data, keyed as sent: the fields' own vector, the taken
+  // ones moved out of it (no copy of a value; they are in the fields' storage).
+  trigger.data = fields.take_all();
+  std::erase_if(trigger.data, [](const Field& field) { return field.taken; });
   return trigger;
 }
 
@@ -149,7 +146,7 @@ std::string message_json(const Trigger& trigger, std::string_view customer, std:
   if (trigger.crm_id) json.member(kCrmId, *trigger.crm_id);
   json.member("receivedAt", received_at);
   json.name("data");
-  json.object(trigger.data);
+  json.data(trigger.data);
   out.push_back('}');
   return out;
 }

@@ -4,10 +4,10 @@
 //
 // No I/O and no authentication here: the handler authenticates first, then calls
 // make_trigger() on the remaining fields. Runs on the request's event loop.
-#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/problem.hpp"
 #include "http/fields.hpp"
@@ -19,15 +19,17 @@ enum class Channel { cti, crm };
 std::string_view to_string(Channel channel);  // "CTI", "CRM"
 
 struct Trigger {
-  Trigger(Channel channel, boost::json::storage_ptr storage)
-      : channel(channel), data(std::move(storage)) {}
+  explicit Trigger(Channel channel) : channel(channel) {}
 
   Channel channel;
   std::string agent_id;
   std::string event;
   std::optional<std::string> cti_id;  // CTI only
   std::optional<std::string> crm_id;  // CRM only, required there
-  boost::json::object data;           // every other field, as sent (in the fields' storage)
+  // Every other field, in the order sent; their values and literals are in the fields'
+  // storage. A vector, not a boost::json::object: the object would hash each key and could
+  // not hold a number's literal.
+  std::vector<Field> data;
 };
 
 // Takes agentId, event, ctiId/crmId out of `fields` and keeps the rest as data, in the
@@ -39,7 +41,9 @@ Checked<Trigger> make_trigger(Channel channel, FieldSet fields);
 // CTI/<customer>/<agent>, CTI/<customer>/<ctiId>/<agent> or CRM/<customer>/<crmId>/<agent>.
 std::string topic_of(const Trigger& trigger, std::string_view customer);
 
-// The message delivered on the topic (CONTRACT "The message delivered on the topic").
+// The message delivered on the topic (CONTRACT "The message delivered on the topic"). Data
+// values are written as sent: a field's literal when it has one (numbers, nested values),
+// else its value serialized.
 std::string message_json(const Trigger& trigger, std::string_view customer, std::string_view id,
                          std::string_view received_at);
 

@@ -143,6 +143,21 @@ TEST(Jwt, AlgNoneIsRefused) {
             AuthFailure::bad_signature);
 }
 
+// RFC 7515 4.1.11: extensions listed in "crit" must be understood, and this verifier
+// understands none; a correctly signed token that lists any is refused all the same.
+TEST(Jwt, CriticalHeaderExtensionsAreRefused) {
+  const std::string payload = R"({"jti":"k_1","sub":"acme","knd":"api","iat":1})";
+  EXPECT_TRUE(
+      verify(signed_token(R"({"alg":"HS256","kid":"k_1","x":1})", payload, kSecret), kSecret, 2));
+  for (const char* header :
+       {R"({"alg":"HS256","kid":"k_1","crit":["x"],"x":1})",
+        R"({"alg":"HS256","kid":"k_1","crit":["exp"]})", R"({"alg":"HS256","kid":"k_1","crit":[]})",
+        R"({"alg":"HS256","kid":"k_1","crit":"x"})",
+        R"({"alg":"HS256","kid":"k_1","crit":null})"}) {
+    EXPECT_EQ(failure(signed_token(header, payload, kSecret)), AuthFailure::malformed) << header;
+  }
+}
+
 TEST(Jwt, OtherAlgorithmsAreRefused) {
   const std::string payload = R"({"jti":"k_1","sub":"acme","knd":"api","iat":1})";
   for (const char* header : {R"({"alg":"RS256","kid":"k_1"})", R"({"alg":"ES256","kid":"k_1"})",

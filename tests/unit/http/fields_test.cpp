@@ -43,8 +43,78 @@ TEST(JsonFields, SameNameInDifferentCaseIsADuplicate) {
   EXPECT_EQ(problem.field, "AGENTID");
 }
 
+TEST(JsonFields, ExactAndEscapedDuplicatesAreRefused) {
+  for (auto body : {R"({"agentId": "1001", "agentId": "9999"})",
+                    R"({"agentId": "1001", "\u0061gentId": "9999"})",
+                    R"({"\u0041GENTID": 1, "agentId": {"x": 1}})"}) {
+    auto problem = json_problem(body);
+    EXPECT_EQ(problem.status, 400) << body;
+    EXPECT_EQ(problem.code, "duplicate_field") << body;
+    EXPECT_EQ(problem.field, "agentId") << body;
+  }
+  auto jwt = json_problem(R"({"jwt": "A", "agentId": "1", "jwt": "B"})");
+  EXPECT_EQ(jwt.code, "duplicate_field");
+  EXPECT_EQ(jwt.field, "jwt");
+  EXPECT_EQ(jwt.message.find("\"A\""), std::string::npos);  // the key is not echoed
+}
+
+TEST(JsonFields, DuplicateKeysInNestedDataAreRefused) {
+  for (auto body : {R"({"case": {"id": 1, "id": 2}})", R"({"case": {"id": 1, "\u0069d": 2}})",
+                    R"({"case": [{"a": 1}, {"id": {}, "b": [], "id": null}]})",
+                    R"({"case": {"x": {"y": {"id": 1, "id": 1}}}})"}) {
+    auto problem = json_problem(body);
+    EXPECT_EQ(problem.code, "duplicate_field") << body;
+    EXPECT_EQ(problem.field, "case") << body;
+    EXPECT_NE(problem.message.find("'id'"), std::string::npos) << problem.message;
+  }
+  // Case counts inside nested data (as in JSON), and sibling objects have keys of their own.
+  auto fields = json_fields(R"({"case": {"id": 1, "ID": 2, "o": {"id": 3}, "p": [{"id": 4}]}})");
+  EXPECT_EQ(fields.find("case")->literal, R"({"id":1,"ID":2,"o":{"id":3},"p":[{"id":4}]})");
+}
+
+TEST(JsonFields, NumbersKeepTheirLiteral) {
+  auto fields = json_fields(
+      R"({"inf": 1e999, "big": 18446744073709551617, "u": 18446744073709551615,
+          "neg": -9223372036854775809, "dec": 12.50, "exp": 1.0E+2, "z": -0, "i": 555})");
+  const std::pair<const char*, const char*> expected[] = {{"inf", "1e999"},
+                                                          {"big", "18446744073709551617"},
+                                                          {"u", "18446744073709551615"},
+                                                          {"neg", "-9223372036854775809"},
+                                                          {"dec", "12.50"},
+                                                          {"exp", "1.0E+2"},
+                                                          {"z", "-0"},
+                                                          {"i", "555"}};
+  for (const auto& [name, literal] : expected) {
+    ASSERT_NE(fields.find(name), nullptr) << name;
+    EXPECT_EQ(fields.find(name)->literal, literal) << name;
+    EXPECT_TRUE(fields.find(name)->value.is_number()) << name;
+  }
+  EXPECT_EQ(fields.find("i")->value.as_int64(), 555);
+  EXPECT_TRUE(fields.find("u")->value.is_uint64());
+  // Strings, booleans and null are serialized from their value: no literal.
+  auto scalars = json_fields(R"({"s": "1e999", "b": false, "n": null})");
+  for (auto name : {"s", "b", "n"}) EXPECT_TRUE(scalars.find(name)->literal.empty()) << name;
+}
+
+TEST(JsonFields, NestedDataIsCompactValidJsonWithNumbersAsSent) {
+  auto fields = json_fields(
+      "{\"o\": {\"a\" : [ 1e999 , 18446744073709551617, {\"b\": 0.10,},],\n \"c\": {}, "
+      "\"d\": [], \"k\\u00e9y\\\"\": \"q\\\"\\\\\\u0001\\n\\/\\u20ac\", \"t\": [true, false, "
+      "null]},}");
+  const auto* o = fields.find("o");
+  ASSERT_NE(o, nullptr);
+  EXPECT_TRUE(o->value.is_object());
+  EXPECT_EQ(o->literal,
+            "{\"a\":[1e999,18446744073709551617,{\"b\":0.10}],\"c\":{},\"d\":[],"
+            "\"k\xc3\xa9y\\\"\":\"q\\\"\\\\\\u0001\\n/\xe2\x82\xac\",\"t\":[true,false,null]}");
+  auto list = json_fields(R"({"l": [[], [[1]], {"a": [2.5e-3]}]})");
+  EXPECT_TRUE(list.find("l")->value.is_array());
+  EXPECT_EQ(list.find("l")->literal, R"([[],[[1]],{"a":[2.5e-3]}])");
+}
+
 TEST(JsonFields, RefusesWhatIsNotAnObject) {
-  for (auto body : {"[1]", "\"text\"", "{", "{\"a\":1}}", "", "{'a': 1}"}) {
+  for (auto body : {"[1]", "\"text\"", "{", "{\"a\":1}}", "", "{'a': 1}", "5", "null", "true",
+                    "{\"a\":1} x", "{\"a\": 1e}", "{\"a\": 01}", "{\"a\": NaN}"}) {
     auto problem = json_problem(body);
     EXPECT_EQ(problem.code, "malformed_body") << body;
     EXPECT_EQ(problem.status, 400) << body;

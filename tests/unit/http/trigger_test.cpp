@@ -64,9 +64,13 @@ TEST(Trigger, EveryOtherFieldIsDataWithItsType) {
   auto trigger = make_trigger(
       Channel::cti, fields_of(R"({"agentId": "1", "event": "e", "Ani": 555, "tags": ["x"]})"));
   ASSERT_TRUE(trigger);
-  EXPECT_EQ(trigger->data.size(), 2u);
-  EXPECT_EQ(trigger->data.at("Ani").as_int64(), 555);
-  EXPECT_TRUE(trigger->data.at("tags").is_array());
+  ASSERT_EQ(trigger->data.size(), 2u);
+  EXPECT_EQ(trigger->data[0].name, "Ani");
+  EXPECT_EQ(trigger->data[0].value.as_int64(), 555);
+  EXPECT_EQ(trigger->data[0].literal, "555");
+  EXPECT_EQ(trigger->data[1].name, "tags");
+  EXPECT_TRUE(trigger->data[1].value.is_array());
+  EXPECT_EQ(trigger->data[1].literal, R"(["x"])");
 }
 
 TEST(Trigger, MessageHasTheContractShape) {
@@ -79,6 +83,20 @@ TEST(Trigger, MessageHasTheContractShape) {
   EXPECT_EQ(message, boost::json::parse(R"({"id": "id-1", "channel": "CTI", "customerId": "acme",
       "agentId": "1001", "event": "On Ring", "ctiId": "env-1",
       "receivedAt": "2026-11-24T22:50:00.123Z", "data": {"ani": "555"}})"));
+}
+
+// Numbers and nested data reach subscribers as the caller wrote them: never Infinity (not
+// JSON), never a rounded call id.
+TEST(Trigger, MessageCarriesDataAsSent) {
+  auto trigger = make_trigger(Channel::cti, fields_of(R"({"agentId": "1", "event": "e", "n": 1e999,
+          "big": 18446744073709551617, "o": {"a": [1.50, -0], "b": "x\"y"}, "s": "2", "f": false})"));
+  ASSERT_TRUE(trigger);
+  const auto message = message_json(*trigger, "acme", "id-1", "2026-11-24T22:50:00.123Z");
+  const std::string data =
+      R"("data":{"n":1e999,"big":18446744073709551617,"o":{"a":[1.50,-0],"b":"x\"y"},"s":"2",)"
+      R"("f":false}})";
+  ASSERT_GE(message.size(), data.size());
+  EXPECT_EQ(message.substr(message.size() - data.size()), data) << message;
 }
 
 // message_json appends the JSON piece by piece: it must be byte for byte what Boost.JSON
@@ -104,7 +122,7 @@ TEST(Trigger, MessageIsExactlyWhatBoostJsonWouldWrite) {
     if (trigger->cti_id) expected["ctiId"] = *trigger->cti_id;
     if (trigger->crm_id) expected["crmId"] = *trigger->crm_id;
     expected["receivedAt"] = "2026-11-24T22:50:00.123Z";
-    expected["data"] = trigger->data;
+    expected["data"] = data;
     EXPECT_EQ(message_json(*trigger, odd, "id-\x02", "2026-11-24T22:50:00.123Z"),
               boost::json::serialize(expected));
   }
