@@ -1,9 +1,9 @@
 #include "http/framing.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/range/iterator_range.hpp>
-#include <cctype>
 #include <cstring>
 
 namespace popflow::http {
@@ -38,26 +38,32 @@ std::string_view coding_name(std::string_view coding) {
   return trim(coding.substr(0, coding.find(';')));
 }
 
+// reg-name, IP-literal and port (RFC 3986 3.2.2): unreserved, pct-encoded, sub-delims, ':'
+// and the brackets of an IPv6 literal. A table: one load a character.
+constexpr auto kHostChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  for (char c : std::string_view("-._~%!$&'()*+,;=:[]"))
+    table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 bool is_host_char(unsigned char c) {
-  // reg-name, IP-literal and port (RFC 3986 3.2.2): unreserved, pct-encoded, sub-delims,
-  // ':' and the brackets of an IPv6 literal.
-  return std::isalnum(c) || std::strchr("-._~%!$&'()*+,;=:[]", c) != nullptr;
+  return kHostChars[c];
 }
 
 Problem framing_problem(std::string code, std::string message) {
   return bad_request(std::move(code), std::move(message));
 }
 
-std::optional<Problem> check_host(const Request& request) {
-  const auto hosts = request.equal_range(bhttp::field::host);
-  const auto count = std::distance(hosts.first, hosts.second);
-  if (count == 0) {
+std::optional<Problem> check_host(const Request& request, int hosts, std::string_view value) {
+  if (hosts == 0) {
     if (request.version() < 11) return std::nullopt;
     return framing_problem("missing_host", "an HTTP/1.1 request needs a Host header");
   }
-  if (count > 1)
+  if (hosts > 1)
     return framing_problem("duplicate_host", "the request has more than one Host header");
-  const auto value = hosts.first->value();
   if (!std::all_of(value.begin(), value.end(),
                    [](char c) { return is_host_char(static_cast<unsigned char>(c)); }))
     return framing_problem("bad_host", "the Host header is not a host name or address");
@@ -108,12 +114,35 @@ HeaderVerdict check_header(std::string_view raw, const Request& request) {
                         "header on one line");
     return verdict;
   }
-  if ((verdict.problem = check_host(request))) return verdict;
-  if (request.find(bhttp::field::transfer_encoding) != request.end()) {
+  // One pass over the fields, comparing the field enums Beast stored while parsing: cheaper
+  // than three look-ups by name (~700 instructions for a trigger, bench/callgrind.sh).
+  int hosts = 0;
+  std::string_view host;
+  bool transfer_encoding = false;
+  bool expect = false;
+  for (const auto& field : request) {
+    switch (field.name()) {
+      case bhttp::field::host:
+        ++hosts;
+        host = field.value();
+        break;
+      case bhttp::field::transfer_encoding:
+        transfer_encoding = true;
+        break;
+      case bhttp::field::expect:
+        expect = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if ((verdict.problem = check_host(request, hosts, host))) return verdict;
+  if (transfer_encoding) {
     if ((verdict.problem = check_transfer_encoding(request))) return verdict;
     // RFC 9112 6.1: the framing of an HTTP/1.0 message with Transfer-Encoding is suspect.
     verdict.close_after = request.version() < 11;
   }
+  if (!expect) return verdict;
   for (const auto& line : boost::make_iterator_range(request.equal_range(bhttp::field::expect))) {
     for_each_element(line.value(), [&](std::string_view expectation) {
       if (boost::beast::iequals(expectation, "100-continue")) {
