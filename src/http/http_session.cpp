@@ -169,12 +169,22 @@ void HttpSession<Stream>::wait_for_request() {
   response_.reset();
   arena_.release();
   idle_ = true;
+  buffer_.consume(leading_empty_lines(buffered(buffer_)));
   if (buffer_.size() > 0) return read_request();
   expire_in(worker_.state().config.idle_timeout);
+  wait_for_first_byte();
+}
+
+template <class Stream>
+void HttpSession<Stream>::wait_for_first_byte() {
   stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
                                                      beast::error_code ec, std::size_t n) {
     if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
     self->buffer_.commit(n);
+    // Empty lines before a request line are no request yet (RFC 9112 2.2): still idle,
+    // with the same deadline.
+    self->buffer_.consume(leading_empty_lines(buffered(self->buffer_)));
+    if (self->buffer_.size() == 0) return self->wait_for_first_byte();
     self->read_request();
   });
 }
@@ -203,7 +213,7 @@ template <class Stream>
 void HttpSession<Stream>::parse() {
   beast::error_code ec;
   for (;;) {
-    if (!parser_->got_some()) buffer_.consume(leading_empty_lines(buffered(buffer_)));
+    if (!parser_->got_some()) buffer_.consume(leading_empty_lines(buffered(buffer_)));  // 2.2
     const bool header_was_done = parser_->is_header_done();
     const auto used = parser_->put(buffer_.data(), ec);
     if (header_was_done || !parser_->is_header_done()) {

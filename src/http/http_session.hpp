@@ -56,6 +56,7 @@ class HttpSession : public net::Drainable,
   void watch();
   void expire_in(std::chrono::steady_clock::duration timeout);
   void wait_for_request();
+  void wait_for_first_byte();
   void read_request();
   void parse();
   bool header_refused(std::size_t header_bytes);

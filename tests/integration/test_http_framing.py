@@ -200,6 +200,12 @@ class Framing(ServerTest):
         self.assertEqual([a[0] for a in answers], [200, 200], answers)
         self.assertTrue(closed)
 
+    def test_an_empty_line_after_a_request_leaves_the_connection_idle(self):
+        # Not a request that started arriving: closed at the idle timeout, without a 408.
+        answers, closed = self.exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n\r\n", timeout=6)
+        self.assertEqual([a[0] for a in answers], [200], answers)
+        self.assertTrue(closed)
+
 
 if __name__ == "__main__":
     unittest.main()
