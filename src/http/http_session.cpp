@@ -4,13 +4,14 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "core/log.hpp"
 #include "http/dispatch.hpp"
+#include "http/framing.hpp"
 #include "http/responses.hpp"
 #include "http/sse_session.hpp"
 #include "net/tcp_transport.hpp"
@@ -28,6 +29,10 @@ bool is_mqtt_upgrade(const Request& request) {
   const auto target = request.target();
   return boost::beast::websocket::is_upgrade(request) &&
          target.substr(0, target.find('?')) == "/mqtt";
+}
+
+std::string_view buffered(const beast::flat_buffer& buffer) {
+  return {static_cast<const char*>(buffer.data().data()), buffer.size()};
 }
 
 boost::asio::ip::tcp::socket& socket_of(PlainStream& stream) {
@@ -115,7 +120,8 @@ void HttpSession<Stream>::start() {
 // every read and write, and each cancellation runs a handler (~3k instructions a request,
 // bench/callgrind.sh). Instead each phase sets deadline_, and this watchdog, ticking at a
 // quarter of the shortest timeout (at most once a second), closes the socket once it has
-// passed; the pending operation then fails and the connection closes.
+// passed; the pending operation then fails and the connection closes (after a 408 when a
+// request was arriving).
 template <class Stream>
 void HttpSession<Stream>::watch() {
   const auto& config = worker_.state().config;
@@ -129,7 +135,13 @@ void HttpSession<Stream>::watch() {
     if (ec || !self || self->upgraded_) return;
     if (std::chrono::steady_clock::now() < self->deadline_) return self->watch();
     self->timed_out_ = true;
-    self->close();
+    if (!self->reading_) return self->close();
+    // A request has started arriving: its pending read fails, and it is answered 408
+    // (answer_read_error) before the close; the answer's write has a deadline of its own.
+    self->deadline_ = std::chrono::steady_clock::time_point::max();
+    boost::system::error_code ignored;
+    socket_of(self->stream_).cancel(ignored);
+    self->watch();
   });
 }
 
@@ -157,12 +169,22 @@ void HttpSession<Stream>::wait_for_request() {
   response_.reset();
   arena_.release();
   idle_ = true;
+  buffer_.consume(leading_empty_lines(buffered(buffer_)));
   if (buffer_.size() > 0) return read_request();
   expire_in(worker_.state().config.idle_timeout);
+  wait_for_first_byte();
+}
+
+template <class Stream>
+void HttpSession<Stream>::wait_for_first_byte() {
   stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
                                                      beast::error_code ec, std::size_t n) {
     if (ec) return self->close();  // idle timeout or peer closed: nothing to answer
     self->buffer_.commit(n);
+    // Empty lines before a request line are no request yet (RFC 9112 2.2): still idle,
+    // with the same deadline.
+    self->buffer_.consume(leading_empty_lines(buffered(self->buffer_)));
+    if (self->buffer_.size() == 0) return self->wait_for_first_byte();
     self->read_request();
   });
 }
@@ -175,57 +197,166 @@ void HttpSession<Stream>::read_request() {
                   std::make_tuple(FieldsAllocator(&arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
   parser_->body_limit(config.max_body_bytes);
-  // The whole request is almost always in the buffer already: parse it here. async_read
-  // would post twice and re-arm the timer (~9k instructions a request, bench/callgrind.sh).
-  parser_->eager(true);
+  // Header first: put() stops after it, so it is checked before a byte of the body is
+  // taken (parse()); then eager, to the end of the message.
+  parser_->eager(false);
+  lf_checked_ = 0;
+  parse();
+}
+
+// Parses what is buffered, and reads more until the request is whole. The whole request
+// is almost always in the buffer already: parsed here, it costs no asynchronous operation
+// (async_read would post twice and re-arm the timer, ~9k instructions a request,
+// bench/callgrind.sh). Stopping after the header costs one more put() call, and its
+// checks ~450 instructions (framing.hpp).
+template <class Stream>
+void HttpSession<Stream>::parse() {
   beast::error_code ec;
-  buffer_.consume(parser_->put(buffer_.data(), ec));
+  for (;;) {
+    if (!parser_->got_some()) buffer_.consume(leading_empty_lines(buffered(buffer_)));  // 2.2
+    const bool header_was_done = parser_->is_header_done();
+    const auto used = parser_->put(buffer_.data(), ec);
+    if (header_was_done || !parser_->is_header_done()) {
+      buffer_.consume(used);
+      lf_checked_ = used < lf_checked_ ? lf_checked_ - used : 0;
+      break;
+    }
+    if (header_refused(used)) return;  // refused: the parser's bytes are its answer's
+    buffer_.consume(used);
+    lf_checked_ = 0;
+    parser_->eager(true);
+    if (ec || parser_->is_done()) break;
+    // Expect: 100-continue, and none of the body is here yet: the client waits for a word.
+    if (expect_continue_ && buffer_.size() == 0) return send_continue();
+  }
   if (ec != bhttp::error::need_more && (ec || parser_->is_done())) return on_read(ec);
-  now_ = std::chrono::steady_clock::now();  // the first bytes may have come after a long wait
-  expire_in(config.read_timeout);
-  bhttp::async_read(
-      stream_, buffer_, *parser_,
-      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  // What the parser left waits for a CRLF: with a bare LF in it, it would wait for good.
+  const auto pending = buffered(buffer_);
+  if (find_bare_lf(pending, lf_checked_) != std::string_view::npos)
+    return refuse(
+        bad_request("bare_lf", "a line of the request ends with LF alone; end lines with CRLF"));
+  lf_checked_ = pending.size();
+  read_more();
+}
+
+// The header's checks (framing.hpp), on the bytes the parser took for it, still in buffer_.
+template <class Stream>
+bool HttpSession<Stream>::header_refused(std::size_t header_bytes) {
+  auto& request = parser_->get();
+  auto verdict = check_header(buffered(buffer_).substr(0, header_bytes), request);
+  if (verdict.problem) {
+    refuse(std::move(*verdict.problem));
+    return true;
+  }
+  if (verdict.close_after) request.keep_alive(false);  // the answer will say close
+  expect_continue_ = verdict.expect == Expectation::continue_100;
+  return false;
+}
+
+template <class Stream>
+void HttpSession<Stream>::read_more() {
+  if (!reading_) {
+    // The deadline counts from here: the first bytes may have come after a long wait.
+    reading_ = true;
+    now_ = std::chrono::steady_clock::now();
+    expire_in(worker_.state().config.read_timeout);
+  }
+  stream_.async_read_some(
+      buffer_.prepare(beast::read_size(buffer_, 65536)),
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->buffer_.commit(n);
+        // The watchdog cancelled the read (or came just after it completed): 408.
+        if (self->timed_out_) return self->on_read(beast::error::timeout);
+        if (ec == boost::asio::error::eof) {
+          self->parser_->put_eof(ec);  // end_of_stream before a byte, partial_message after
+          return self->on_read(ec ? ec : bhttp::error::partial_message);
+        }
+        if (ec) return self->on_read(ec);
+        self->parse();
+      });
+}
+
+// The interim answer Expect: 100-continue asks for before the body (RFC 9110 10.1.1);
+// clients such as curl and .NET otherwise wait up to a second before sending it.
+template <class Stream>
+void HttpSession<Stream>::send_continue() {
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  reading_ = true;  // the body must arrive within read_timeout from now
+  now_ = std::chrono::steady_clock::now();
+  expire_in(worker_.state().config.read_timeout);
+  boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec || self->timed_out_) return self->close();
+                             self->read_more();
+                           });
 }
 
 template <class Stream>
 void HttpSession<Stream>::on_read(beast::error_code ec) {
+  begin_answer();
+  if (ec) return answer_read_error(ec);
+  handle();
+}
+
+template <class Stream>
+void HttpSession<Stream>::begin_answer() {
+  reading_ = false;
   deadline_ = std::chrono::steady_clock::time_point::max();  // we owe the answer now
   now_ = std::chrono::steady_clock::now();
   started_ = now_;
   request_id_ = worker_.next_request_id();
   info_ = {};
-  if (ec) return answer_read_error(ec);
-  handle();
+}
+
+// A request refused on its header: answered, then the connection is closed, as where its
+// body (if any) ends is unknown or its bytes are unread.
+template <class Stream>
+void HttpSession<Stream>::refuse(Problem problem) {
+  begin_answer();
+  answer_problem(std::move(problem));
+}
+
+template <class Stream>
+void HttpSession<Stream>::answer_problem(Problem problem) {
+  Request request;
+  request.version(11);
+  request.keep_alive(false);
+  info_.refusal = problem.code;
+  send(make_problem(request, problem));
 }
 
 // A request we could not read whole still deserves an answer saying why, when the
 // connection is usable; then it is closed, as the rest of the stream is unparseable.
 template <class Stream>
 void HttpSession<Stream>::answer_read_error(beast::error_code ec) {
-  if (timed_out_ || ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-      ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof ||
-      ec == bhttp::error::partial_message)
+  if (ec == bhttp::error::end_of_stream || ec == boost::asio::error::connection_reset ||
+      ec == boost::asio::error::eof || ec == bhttp::error::partial_message)
     return close();
-  Request request;
-  request.version(11);
-  request.keep_alive(false);
-  Problem problem;
-  if (ec == bhttp::error::body_limit) {
-    problem = too_large("the body is larger than " +
-                        std::to_string(worker_.state().config.max_body_bytes) +
-                        " bytes; send less interaction data");
-  } else if (ec == bhttp::error::header_limit) {
-    problem = {431, "headers_too_large",
-               "the request line and headers exceed " +
-                   std::to_string(worker_.state().config.max_header_bytes) + " bytes",
-               ""};
-  } else {
-    problem = bad_request("malformed_request",
-                          "the request is not valid HTTP/1.1 (" + ec.message() + ")");
+  const auto& config = worker_.state().config;
+  if (ec == beast::error::timeout) {
+    // Only a request that had started arriving: an idle connection just closes.
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(config.read_timeout);
+    return answer_problem({408, "request_timeout",
+                           "the request did not arrive whole within read_timeout (" +
+                               std::to_string(ms.count()) + " ms)",
+                           ""});
   }
-  info_.refusal = problem.code;
-  send(make_problem(request, problem));
+  if (ec == bhttp::error::body_limit)
+    return answer_problem(too_large("the body is larger than " +
+                                    std::to_string(config.max_body_bytes) +
+                                    " bytes; send less interaction data"));
+  if (ec == bhttp::error::header_limit)
+    return answer_problem({431, "headers_too_large",
+                           "the request line and headers exceed " +
+                               std::to_string(config.max_header_bytes) + " bytes",
+                           ""});
+  if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
+      ec == bhttp::error::multiple_content_length)
+    return answer_problem(bad_request("bad_content_length",
+                                      "the body's length is ambiguous: send one Content-Length, "
+                                      "or Transfer-Encoding: chunked without it"));
+  answer_problem(
+      bad_request("malformed_request", "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
 }
 
 template <class Stream>

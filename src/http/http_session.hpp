@@ -4,8 +4,9 @@
 // request opens an event stream, or to the MQTT side on a /mqtt WebSocket upgrade.
 //
 // Limits: headers over Config::max_header_bytes get 431, bodies over max_body_bytes 413;
-// a request must arrive whole within read_timeout once its first byte has (slowloris),
-// and an idle keep-alive connection is closed after idle_timeout. Both are enforced by one
+// a request must arrive whole within read_timeout once its first byte has (slowloris: 408),
+// and an idle keep-alive connection is closed after idle_timeout. The header is checked
+// (framing.hpp) before the body is read. Both are enforced by one
 // coarse watchdog per connection (see watch()), up to a quarter of the timeout late.
 //
 // Threads: lives on one worker; every handler runs on that worker's thread.
@@ -22,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/problem.hpp"
 #include "http/connect_api.hpp"
 #include "http/dispatch.hpp"
 #include "http/request_info.hpp"
@@ -55,8 +57,16 @@ class HttpSession : public net::Drainable,
   void watch();
   void expire_in(std::chrono::steady_clock::duration timeout);
   void wait_for_request();
+  void wait_for_first_byte();
   void read_request();
+  void parse();
+  bool header_refused(std::size_t header_bytes);
+  void read_more();
+  void send_continue();
   void on_read(boost::beast::error_code ec);
+  void begin_answer();
+  void refuse(Problem problem);
+  void answer_problem(Problem problem);
   void answer_read_error(boost::beast::error_code ec);
   void handle();
   void send(Response response);
@@ -91,6 +101,9 @@ class HttpSession : public net::Drainable,
   std::chrono::steady_clock::time_point now_;  // when the session last read the clock
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool timed_out_ = false;
+  bool reading_ = false;  // a request has started arriving: a timeout gets a 408
+  bool expect_continue_ = false;
+  std::size_t lf_checked_ = 0;  // bytes of buffer_ find_bare_lf() has already looked at
   std::uint64_t registration_ = 0;
   bool idle_ = true;  // waiting for a request's first byte: safe to close at shutdown
   bool draining_ = false;
