@@ -118,15 +118,18 @@ class Durability(unittest.TestCase):
         out, err = mosquitto_sub(self.server, None, "lobby/status", count=1).communicate(timeout=15)
         self.assertEqual(out.strip(), "lobby/status open", err)
 
-    def test_a_trigger_the_store_cannot_write_is_answered_503_not_stored(self):
+    def offline_subscriber_on_a_broken_store(self, client_id, topic):
+        """A running server with an offline persistent session, and a store whose next commit fails."""
         self.server.start()
-        self.offline_subscriber("agent-5005", "CTI/acme/5005")
+        self.offline_subscriber(client_id, topic)
         self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") == 0))
-        # Break the store under the running server: its next commit fails.
         db = sqlite3.connect(os.path.join(self.data_dir, "popflow.db"))
         db.execute("DROP TABLE mqtt_queued")
         db.commit()
         db.close()
+
+    def test_a_trigger_the_store_cannot_write_is_answered_503_not_stored(self):
+        self.offline_subscriber_on_a_broken_store("agent-5005", "CTI/acme/5005")
         response = self.server.post_json("/api/sendmessage/CTI",
                                          {"agentId": "5005", "jwt": self.key, "event": "On Ring"})
         self.assertEqual(response.status, 503, response)
@@ -142,13 +145,7 @@ class Durability(unittest.TestCase):
     def test_a_trigger_answered_not_stored_is_never_replayed_as_200(self):
         """Issue 10, item 4: the idempotency store kept the 200 it rendered before the commit
         failed, so the retry was told 200 Idempotent-Replayed for a trigger never stored."""
-        self.server.start()
-        self.offline_subscriber("agent-5005", "CTI/acme/5005")
-        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_journal_backlog") == 0))
-        db = sqlite3.connect(os.path.join(self.data_dir, "popflow.db"))
-        db.execute("DROP TABLE mqtt_queued")
-        db.commit()
-        db.close()
+        self.offline_subscriber_on_a_broken_store("agent-5005", "CTI/acme/5005")
         first = self.keyed_trigger("5005", "call-42")
         self.assertEqual(first.json()["code"], "not_stored", first)
         retry = self.keyed_trigger("5005", "call-42")
