@@ -40,7 +40,7 @@ sanitize:
 
 # ThreadSanitizer over the multi-threaded tests: the router and registry unit tests and the
 # integration tests whose server runs two event loops with publishers and subscribers on both.
-TSAN_TESTS ?= Router|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|integration.test_(triggers|sse|mqtt|operations|durability)$$
+TSAN_TESTS ?= Router|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits)$$
 tsan:
 	scripts/install-deps.sh build test
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOPFLOW_WERROR=ON \
