@@ -99,8 +99,9 @@ def parse_properties(data, at):
     return props, end
 
 
-class Raw5:
-    """MQTT 5.0 over a plain socket: every byte the server sends is seen as sent."""
+class Raw5(RawMqtt):
+    """MQTT 5.0 over a plain socket: every byte the server sends is seen as sent. Reads
+    packets as RawMqtt does; only its CONNECT is 5.0's."""
 
     def __init__(self, port, client_id="", keepalive=60, connect_properties=b"\x00"):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
@@ -110,26 +111,6 @@ class Raw5:
         assert first >> 4 == 2, first
         self.reason_code = body[1]
         self.connack_properties, _ = parse_properties(body, 2)
-
-    def _recv_exact(self, n):
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise EOFError("closed by the server")
-            data += chunk
-        return data
-
-    def read(self):
-        """One packet: (first byte, body)."""
-        first = self._recv_exact(1)[0]
-        length, shift = 0, 0
-        while True:
-            byte = self._recv_exact(1)[0]
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                return first, self._recv_exact(length)
 
     def read_publish(self):
         first, body = self.read()
