@@ -19,6 +19,15 @@ import unittest
 BIN = os.environ.get("POPFLOW_BIN", os.path.join(os.path.dirname(__file__), "../../build/src/app/popflow-connect"))
 
 
+def self_signed_certificate(directory):
+    """A certificate for localhost and 127.0.0.1 and its key, made by openssl in `directory`."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
 def wait_until(predicate, timeout=5.0, interval=0.02):
     """Polls `predicate` until it returns something truthy; returns that or None."""
     deadline = time.monotonic() + timeout

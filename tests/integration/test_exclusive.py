@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Server
+from harness import Server, self_signed_certificate
 from mqtt_clients import Mqtt, RawMqtt
 
 
@@ -104,11 +104,7 @@ class ExclusiveTls(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.certs = tempfile.TemporaryDirectory()
-        cls.cert = os.path.join(cls.certs.name, "cert.pem")
-        cls.key_file = os.path.join(cls.certs.name, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                        "-keyout", cls.key_file, "-out", cls.cert], check=True, capture_output=True)
+        cls.cert, cls.key_file = self_signed_certificate(cls.certs.name)
         cls.tls = ("--tls-cert", cls.cert, "--tls-key", cls.key_file)
         cls.first = Server("--threads", "2", "--rate-limit", "0", *cls.tls,
                            "--https", "127.0.0.1:0", "--mqtts", "127.0.0.1:0")

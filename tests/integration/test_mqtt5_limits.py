@@ -154,16 +154,6 @@ class Raw5(RawMqtt):
         first, _ = self.read()
         assert first >> 4 == 13, first >> 4
 
-    def closed_within(self, seconds):
-        self.sock.settimeout(seconds)
-        try:
-            return self.sock.recv(1) == b""
-        except socket.timeout:
-            return False
-
-    def close(self):
-        self.sock.close()
-
 
 class ReceiveMaximum(ServerTest):
     extra_args = ("--mqtt-allow-anonymous", "--mqtt-max-inflight", "3")

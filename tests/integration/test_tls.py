@@ -8,7 +8,7 @@ import unittest
 
 import paho.mqtt.client as paho
 
-from harness import Server, wait_until
+from harness import Server, self_signed_certificate, wait_until
 from mqtt_clients import mosquitto_sub, subscriptions, wait_subscribed
 
 
@@ -16,11 +16,7 @@ class Tls(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.certs = tempfile.TemporaryDirectory()
-        cls.cert = os.path.join(cls.certs.name, "cert.pem")
-        cls.key_file = os.path.join(cls.certs.name, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                        "-keyout", cls.key_file, "-out", cls.cert], check=True, capture_output=True)
+        cls.cert, cls.key_file = self_signed_certificate(cls.certs.name)
         cls.server = Server("--tls-cert", cls.cert, "--tls-key", cls.key_file,
                             "--https", "127.0.0.1:0", "--mqtts", "127.0.0.1:0")
         cls.server.customer("acme")
