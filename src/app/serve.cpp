@@ -9,6 +9,7 @@
 #include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
+#include "http/dispatch.hpp"
 #include "http/http_session.hpp"
 #include "net/mqtt_connection.hpp"
 #include "net/server.hpp"
@@ -100,6 +101,9 @@ int serve(const Config& config) {
   net::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
   net::ServerState state{config,      router, registry, metrics,   rate_limiter,
                          idempotency, broker, tls,      dir.secret};
+  http::RouteTable routes;
+  http::add_connect_routes(routes, config);
+  state.routes = &routes;
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;

@@ -1,5 +1,6 @@
 #pragma once
-// Which handler answers a request: the one routing table of the HTTP port.
+// Which handler answers a request. The routes are a RouteTable (route_table.hpp) filled at
+// start-up; this file adds the Connect API's own:
 //
 //   /api/sendmessage/{CTI,CRM}  GET, POST, OPTIONS  Connect API triggers
 //   /api/subscribe              GET, HEAD, OPTIONS  Server-Sent Events
@@ -14,17 +15,16 @@
 // stream, so dispatch() returns the accepted SubscribeRequest for the session to hand
 // its socket over. A trigger queued for a persistent session returns a PendingTrigger: the
 // session answers it once the journal has written it (connect_api.hpp).
-#include <variant>
-
-#include "http/connect_api.hpp"
+#include "http/outcome.hpp"
 #include "http/request_info.hpp"
-#include "http/subscribe_request.hpp"
+#include "http/route_table.hpp"
 #include "http/types.hpp"
 #include "net/worker.hpp"
 
 namespace popflow::http {
 
-using Outcome = std::variant<Response, SubscribeRequest, PendingTrigger>;
+// The Connect API's routes, added first so a trigger is matched by the first comparison.
+void add_connect_routes(RouteTable& routes, const Config& config);
 
 Outcome dispatch(const Request& request, net::Worker& worker, RequestInfo& info);
 

@@ -377,6 +377,8 @@ void HttpSession<Stream>::handle() {
   }
   if (auto* pending = std::get_if<PendingTrigger>(&outcome))
     return send_when_written(std::move(*pending));
+  if (auto* deferred = std::get_if<Deferred>(&outcome))
+    return send_when_ready(std::move(*deferred));
   // The request opened an event stream: the socket moves to an SseSession for good.
   auto head = sse_response_head(request, worker_.state().config, request_id_);
   access_log(200);
@@ -477,6 +479,20 @@ void HttpSession<Stream>::send_when_written(PendingTrigger pending) {
     auto executor = self->stream_.get_executor();
     boost::asio::post(executor,
                       [self = std::move(self), written] { self->answer_written(written); });
+  });
+}
+
+// The handler's work runs elsewhere (the admin service's store thread) and answers from
+// there: the answer is posted back to this session's loop, which owns it.
+template <class Stream>
+void HttpSession<Stream>::send_when_ready(Deferred deferred) {
+  deferred.start([self = this->shared_from_this()](Response response) mutable {
+    auto executor = self->stream_.get_executor();
+    boost::asio::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+      self->now_ = std::chrono::steady_clock::now();
+      if (self->draining_) response.keep_alive(false);
+      self->send(std::move(response));
+    });
   });
 }
 

@@ -73,6 +73,7 @@ class HttpSession : public net::Drainable,
   void write_response();  // response_
   bool write_now(bool keep_alive);
   void send_when_written(PendingTrigger pending);
+  void send_when_ready(Deferred deferred);
   Outcome dispatch_guarded(const Request& request);
   void answer_written(bool written);
   void on_write(boost::beast::error_code ec, bool keep_alive);

@@ -15,6 +15,10 @@
 #include "net/stream_quota.hpp"
 #include "topics/router.hpp"
 
+namespace popflow::http {
+class RouteTable;  // the HTTP port's routes: carried here for http/, never used by net/
+}
+
 namespace popflow::net {
 
 struct ServerState {
@@ -27,6 +31,7 @@ struct ServerState {
   broker::Broker& broker;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null unless a certificate is configured
   std::string secret;                              // HS256 signing secret; never logged
+  const http::RouteTable* routes = nullptr;        // filled before the server starts
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};

@@ -1,0 +1,86 @@
+#pragma once
+// The HTTP port's routes: (method, path pattern) → handler, with options per route.
+//
+// Patterns are literal segments and {name} parameters: "/api/admin/workflows/{id}/publish".
+// A parameter matches one non-empty segment and is %-decoded ("On%20Ring" is "On Ring"); a
+// segment whose escape is broken or decodes to '/', NUL or another control character never
+// matches, so it is a 404 rather than a name nobody can type. One trailing slash is ignored.
+//
+// Cost: find() walks the routes in the order added, segment by segment, without allocating
+// unless a parameter needs decoding: O(routes × segments), a few hundred instructions for
+// the thirty-odd routes. The trigger routes are added first (serve.cpp).
+//
+// Threads: filled once before the server starts, then read by every loop without locks.
+#include <boost/beast/http/verb.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/outcome.hpp"
+#include "http/request_info.hpp"
+#include "net/worker.hpp"
+
+namespace popflow::http {
+
+class RouteParams {
+ public:
+  // The decoded value of {name}; empty when the pattern has no such parameter.
+  std::string_view operator[](std::string_view name) const;
+  void add(std::string_view name, std::string value) {
+    values_.emplace_back(name, std::move(value));
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> values_;  // names view the pattern
+};
+
+struct RouteContext {
+  const Request& request;
+  std::string_view path;   // without the query and a trailing slash
+  std::string_view query;  // after '?', still encoded
+  RouteParams params;
+  net::Worker& worker;
+  RequestInfo& info;
+};
+
+using Handler = std::function<Outcome(RouteContext& context)>;
+
+struct RouteOptions {
+  net::Route metric = net::Route::other;
+  bool cors = false;        // answers preflights and sets CORS headers on every answer
+  bool head_as_get = true;  // HEAD is the GET handler's answer without its body
+};
+
+class RouteTable {
+ public:
+  // Throws std::logic_error at start-up for a malformed pattern or a (method, pattern) twice.
+  void add(boost::beast::http::verb method, std::string_view pattern, Handler handler,
+           RouteOptions options = {});
+  // A handler for every method (the route decides: /mqtt answers 426 to all of them).
+  void add_any(std::string_view pattern, Handler handler, RouteOptions options = {});
+
+  // The answer for a request whose path is already split from its query.
+  Outcome dispatch(const Request& request, std::string_view path, std::string_view query,
+                   net::Worker& worker, RequestInfo& info) const;
+
+ private:
+  struct Segment {
+    std::string text;
+    bool parameter = false;
+  };
+  struct Entry {
+    std::string pattern;
+    std::vector<Segment> segments;
+    RouteOptions options;
+    std::vector<std::pair<boost::beast::http::verb, Handler>> handlers;
+    Handler any;
+  };
+  Entry& entry_for(std::string_view pattern, const RouteOptions& options);
+  const Entry* find(std::string_view path, RouteParams& params) const;
+
+  std::vector<std::unique_ptr<Entry>> entries_;  // stable: params view their patterns
+};
+
+}  // namespace popflow::http
