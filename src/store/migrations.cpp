@@ -90,6 +90,112 @@ constexpr const char* kSteps[] = {
       requested_at INTEGER NOT NULL
     );
     )sql",
+    // 4: the interaction-workflow model (workflows/catalog.hpp), console users and the audit
+    // log, behind the repositories (repositories.hpp). Removing an instance or a workflow
+    // takes its children through ON DELETE CASCADE (Database turns foreign_keys on). Names
+    // compare with BINARY collation: "On Ring" and "On ring" are two events. A publication
+    // to all profiles has profile '' (NULLs would be distinct in the primary key).
+    R"sql(
+    CREATE TABLE instances (
+      customer_id    TEXT NOT NULL REFERENCES customers(id),
+      crm_id         TEXT NOT NULL,
+      name           TEXT NOT NULL,
+      crm_type       TEXT NOT NULL,
+      url_record     TEXT NOT NULL,
+      url_new_record TEXT NOT NULL,
+      url_search     TEXT NOT NULL,
+      created_at     INTEGER NOT NULL,
+      revision       INTEGER NOT NULL,
+      PRIMARY KEY (customer_id, crm_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE profiles (
+      customer_id TEXT NOT NULL,
+      crm_id      TEXT NOT NULL,
+      name        TEXT NOT NULL,
+      PRIMARY KEY (customer_id, crm_id, name),
+      FOREIGN KEY (customer_id, crm_id) REFERENCES instances(customer_id, crm_id)
+        ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE agents (
+      customer_id TEXT NOT NULL,
+      crm_id      TEXT NOT NULL,
+      agent_id    TEXT NOT NULL,
+      profile     TEXT NOT NULL,
+      PRIMARY KEY (customer_id, crm_id, agent_id),
+      FOREIGN KEY (customer_id, crm_id) REFERENCES instances(customer_id, crm_id)
+        ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE events (
+      customer_id TEXT NOT NULL,
+      crm_id      TEXT NOT NULL,
+      name        TEXT NOT NULL,
+      description TEXT NOT NULL,
+      built_in    INTEGER NOT NULL CHECK (built_in IN (0, 1)),
+      PRIMARY KEY (customer_id, crm_id, name),
+      FOREIGN KEY (customer_id, crm_id) REFERENCES instances(customer_id, crm_id)
+        ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE workflows (
+      id          TEXT PRIMARY KEY,
+      customer_id TEXT NOT NULL,
+      crm_id      TEXT NOT NULL,
+      name        TEXT NOT NULL,
+      event       TEXT NOT NULL,
+      description TEXT NOT NULL,
+      draft       TEXT NOT NULL,
+      created_at  INTEGER NOT NULL,
+      updated_at  INTEGER NOT NULL,
+      revision    INTEGER NOT NULL,
+      FOREIGN KEY (customer_id, crm_id) REFERENCES instances(customer_id, crm_id)
+        ON DELETE CASCADE
+    );
+    CREATE INDEX workflows_by_instance ON workflows(customer_id, crm_id);
+    CREATE TABLE workflow_versions (
+      workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+      number      INTEGER NOT NULL,
+      definition  TEXT NOT NULL,
+      created_at  INTEGER NOT NULL,
+      created_by  TEXT NOT NULL,
+      PRIMARY KEY (workflow_id, number)
+    ) WITHOUT ROWID;
+    CREATE TABLE publications (
+      customer_id  TEXT NOT NULL,
+      crm_id       TEXT NOT NULL,
+      event        TEXT NOT NULL,
+      profile      TEXT NOT NULL,
+      workflow_id  TEXT NOT NULL,
+      version      INTEGER NOT NULL,
+      published_at INTEGER NOT NULL,
+      published_by TEXT NOT NULL,
+      PRIMARY KEY (customer_id, crm_id, event, profile),
+      FOREIGN KEY (customer_id, crm_id) REFERENCES instances(customer_id, crm_id)
+        ON DELETE CASCADE,
+      FOREIGN KEY (workflow_id, version) REFERENCES workflow_versions(workflow_id, number)
+        ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX publications_by_version ON publications(workflow_id, version);
+    CREATE TABLE users (
+      name          TEXT PRIMARY KEY,
+      customer_id   TEXT REFERENCES customers(id),
+      role          TEXT NOT NULL,
+      password_hash TEXT NOT NULL,
+      created_at    INTEGER NOT NULL,
+      last_login_at INTEGER
+    );
+    CREATE INDEX users_by_customer ON users(customer_id, name);
+    CREATE TABLE audit_log (
+      id          INTEGER PRIMARY KEY AUTOINCREMENT,
+      customer_id TEXT NOT NULL,
+      at          INTEGER NOT NULL,
+      actor       TEXT NOT NULL,
+      action      TEXT NOT NULL,
+      target      TEXT NOT NULL,
+      before      TEXT NOT NULL,
+      after       TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_customer ON audit_log(customer_id, id);
+    CREATE INDEX audit_by_target ON audit_log(target, id);
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

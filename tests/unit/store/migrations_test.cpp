@@ -5,6 +5,7 @@
 #include <set>
 
 #include "store/database.hpp"
+#include "store/key_store.hpp"
 #include "temp_dir.hpp"
 
 namespace popflow::store {
@@ -22,7 +23,7 @@ std::set<std::string> tables(Database& db) {
 TEST(Migrations, OpeningANewStoreCreatesTheSchema) {
   TempDir dir;
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 3);
+  EXPECT_EQ(schema_version(db), 4);
   const auto names = tables(db);
   EXPECT_TRUE(names.count("customers"));
   EXPECT_TRUE(names.count("keys"));
@@ -36,13 +37,38 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 3);
+  EXPECT_EQ(schema_version(db), 4);
   migrate(db);  // running again is a no-op
   migrate(db);
-  EXPECT_EQ(schema_version(db), 3);
+  EXPECT_EQ(schema_version(db), 4);
   auto stmt = db.prepare("SELECT count(*) FROM customers");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.integer(0), 1);
+}
+
+TEST(Migrations, AVersion3StoreMovesToVersion4AndKeepsItsKeys) {
+  TempDir dir;
+  {
+    // A store as a version-3 binary left it: without step 4's tables.
+    Database db(dir.file("store.db"));
+    db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
+    KeyStore(db).insert({"k_1", "acme", KeyKind::api_key, {"cti"}, {}, {}, "label", 5, {}, {}});
+    db.exec(
+        "DROP TABLE audit_log; DROP TABLE users; DROP TABLE publications; "
+        "DROP TABLE workflow_versions; DROP TABLE workflows; DROP TABLE events; "
+        "DROP TABLE agents; DROP TABLE profiles; DROP TABLE instances; "
+        "PRAGMA user_version = 3");
+  }
+  Database db(dir.file("store.db"));
+  EXPECT_EQ(schema_version(db), 4);
+  const auto key = KeyStore(db).find("k_1");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->customer_id, "acme");
+  EXPECT_EQ(key->label, "label");
+  const auto names = tables(db);
+  for (const char* table : {"instances", "profiles", "agents", "events", "workflows",
+                            "workflow_versions", "publications", "users", "audit_log"})
+    EXPECT_TRUE(names.count(table)) << table;
 }
 
 TEST(Migrations, TwoConnectionsOpeningTogetherAgree) {

@@ -1,0 +1,103 @@
+#include "store/sqlite_store.hpp"
+
+namespace popflow::store {
+namespace {
+
+// Undoing must not hide why: a failed ROLLBACK (SQLite may already have rolled back, on a
+// full disk for one) loses to the exception that caused it.
+void undo(Database& db, const char* sql) noexcept {
+  try {
+    db.exec(sql);
+  } catch (const StoreError&) {
+  }
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(Database& db)
+    : db_(db),
+      catalog_(db),
+      workflows_(db),
+      users_(db),
+      audit_(db),
+      repositories_{catalog_, workflows_, users_, audit_},
+      seen_version_(db.data_version()) {}
+
+void SqliteStore::write(const std::function<void(Repositories&)>& work) {
+  if (open_ == Open::read) throw StoreError("write() inside read(): use write() for both");
+  if (open_ == Open::write) {
+    // A savepoint rather than nothing, so "all of its writes or none" holds for an inner
+    // write() whose exception the outer work catches.
+    const auto name = "nested_" + std::to_string(++savepoints_);
+    db_.exec("SAVEPOINT " + name);
+    try {
+      work(repositories_);
+    } catch (...) {
+      undo(db_, ("ROLLBACK TO " + name + "; RELEASE " + name).c_str());
+      --savepoints_;
+      throw;
+    }
+    db_.exec("RELEASE " + name);
+    --savepoints_;
+    return;
+  }
+  db_.exec("BEGIN IMMEDIATE");
+  open_ = Open::write;
+  try {
+    work(repositories_);
+    db_.exec("COMMIT");
+  } catch (...) {
+    open_ = Open::none;
+    undo(db_, "ROLLBACK");
+    throw;
+  }
+  open_ = Open::none;
+  committed_ = true;
+}
+
+void SqliteStore::read(const std::function<void(Repositories&)>& work) {
+  if (open_ != Open::none) {
+    work(repositories_);
+    return;
+  }
+  db_.exec("BEGIN");
+  open_ = Open::read;
+  try {
+    work(repositories_);
+    db_.exec("COMMIT");
+  } catch (...) {
+    open_ = Open::none;
+    undo(db_, "ROLLBACK");
+    throw;
+  }
+  open_ = Open::none;
+}
+
+std::vector<workflows::Instance> SqliteStore::all_instances() {
+  return catalog_.all_instances();
+}
+
+std::vector<workflows::AgentEntry> SqliteStore::all_agents() {
+  return catalog_.all_agents();
+}
+
+std::vector<workflows::Event> SqliteStore::all_events() {
+  return catalog_.all_events();
+}
+
+std::vector<PublishedWorkflow> SqliteStore::all_published() {
+  return workflows_.all_published();
+}
+
+std::int64_t SqliteStore::data_version() {
+  // A counter of our own: PRAGMA data_version's value means nothing beyond "differs".
+  const auto seen = db_.data_version();
+  if (seen != seen_version_ || committed_) {
+    seen_version_ = seen;
+    committed_ = false;
+    ++version_;
+  }
+  return version_;
+}
+
+}  // namespace popflow::store
