@@ -34,6 +34,7 @@ class ConsoleSessions {
   using Clock = std::chrono::steady_clock;
 
   explicit ConsoleSessions(ConsoleSessionLimits limits = {});
+  const ConsoleSessionLimits& limits() const { return limits_; }
 
   struct Issued {
     std::string session_id;  // the cookie value: 32 random bytes, base64url (43 characters)

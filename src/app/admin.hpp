@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app/credentials.hpp"
+#include "admin/credentials.hpp"
 
 namespace popflow::app {
 

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   auto* customer_list = customer_cmd->add_subcommand("list", "list customers");
 
   auto* key_cmd = cli.add_subcommand("key", "manage API keys")->require_subcommand(1);
-  app::KeyRequest key_request;
+  admin::KeyRequest key_request;
   std::string scope_text = "cti,crm", expires_text, grace_text, key_id;
   std::optional<std::string> list_customer;
   auto* key_create = key_cmd->add_subcommand("create", "issue an API key (printed alone)");
@@ -105,13 +105,19 @@ int main(int argc, char** argv) {
   key_rotate->add_option("--grace", grace_text, "keep the old key valid this long (default 0)");
 
   auto* token_cmd = cli.add_subcommand("token", "manage client tokens")->require_subcommand(1);
-  app::KeyRequest token_request;
+  admin::KeyRequest token_request;
   token_request.kind = store::KeyKind::client_token;
   token_request.scope.clear();
   std::string token_expires;
-  auto* token_create = token_cmd->add_subcommand("create", "issue a client token (printed alone)");
+  bool admin_token = false;
+  auto* token_create = token_cmd->add_subcommand(
+      "create", "issue a client token, or with --admin an admin API token (printed alone)");
   token_create->add_option("--customer", token_request.customer, "customer ID")->required();
-  token_create->add_option("--agent", token_request.agent, "limit to this agent's topics");
+  auto* agent_flag =
+      token_create->add_option("--agent", token_request.agent, "limit to this agent's topics");
+  token_create
+      ->add_flag("--admin", admin_token, "a token for the admin API (automation), not a client")
+      ->excludes(agent_flag);
   token_create->add_option("--expires", token_expires, "lifetime like 12h (default none)");
   token_create->add_option("--label", token_request.label, "free text shown by key list");
 
@@ -166,7 +172,7 @@ int main(int argc, char** argv) {
         if (!item.empty()) key_request.scope.push_back(item);
       if (!expires_text.empty())
         key_request.lifetime = app::duration_flag("--expires", expires_text);
-      std::cout << app::issue(dir.db, dir.secret, key_request) << "\n";
+      std::cout << admin::issue(dir.db, dir.secret, key_request) << "\n";
     }
     if (key_list->parsed()) app::key_list(dir, list_customer, std::cout);
     if (key_revoke->parsed()) app::key_revoke(dir, key_id, std::cout);
@@ -174,12 +180,13 @@ int main(int argc, char** argv) {
       const auto grace = grace_text.empty() || grace_text == "0"
                              ? std::chrono::seconds(0)
                              : app::duration_flag("--grace", grace_text);
-      std::cout << app::rotate(dir.db, dir.secret, key_id, grace) << "\n";
+      std::cout << admin::rotate(dir.db, dir.secret, key_id, grace) << "\n";
     }
     if (token_create->parsed()) {
       if (!token_expires.empty())
         token_request.lifetime = app::duration_flag("--expires", token_expires);
-      std::cout << app::issue(dir.db, dir.secret, token_request) << "\n";
+      if (admin_token) token_request.kind = store::KeyKind::admin_token;
+      std::cout << admin::issue(dir.db, dir.secret, token_request) << "\n";
     }
     if (session_list->parsed()) app::session_list(dir, std::cout);
     if (session_purge->parsed()) app::session_purge(dir, session_filter, purge_all, std::cout);

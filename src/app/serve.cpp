@@ -5,6 +5,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <thread>
 
+#include "admin/admin_routes.hpp"
+#include "admin/catalog_loader.hpp"
 #include "app/admin.hpp"
 #include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
@@ -101,8 +103,15 @@ int serve(const Config& config) {
   net::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
   net::ServerState state{config,      router, registry, metrics,   rate_limiter,
                          idempotency, broker, tls,      dir.secret};
+  // The admin API's work runs on its own store thread; it also keeps state.catalog, what
+  // triggers resolve against, in step with the store.
+  admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);
+  admin_service.set_catalog_listener(
+      [&state](store::Store& store) { state.catalog.replace(admin::load_catalog(store)); });
+  admin_service.start();
   http::RouteTable routes;
   http::add_connect_routes(routes, config);
+  admin::add_admin_routes(routes, admin_service);
   state.routes = &routes;
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
@@ -182,6 +191,7 @@ int serve(const Config& config) {
   control.run();
   server.join();
   // Connections are closed and their sessions detached: the journal writes the last of it.
+  admin_service.stop();
   if (journal) journal->stop();
   log::info("stopped", {{"exit_code", exit_code}});
   return exit_code;

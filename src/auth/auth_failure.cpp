@@ -55,9 +55,9 @@ Problem to_problem(AuthFailure reason, std::string_view credential) {
       message = "the " + what + " has been revoked; use its replacement";
       break;
     case AuthFailure::wrong_kind:
-      message = what == "API key"
-                    ? "this is a client token, for subscribers; triggers need an API key"
-                    : "this is an API key, for triggers; subscribers need a client token";
+      message = "this is not a " + what +
+                "; triggers need an API key, subscribers a client token, and the admin API "
+                "an admin token or a console session";
       break;
   }
   return unauthorized(std::string(label(reason)), std::move(message));

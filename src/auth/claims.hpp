@@ -2,11 +2,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace popflow::auth {
 
-enum class TokenKind { api_key, client_token };
+// API keys fire triggers, client tokens subscribe, admin tokens call the admin API for
+// automation (CONTRACT "Admin API"); each is refused where another belongs.
+enum class TokenKind { api_key, client_token, admin_token };
+
+std::string_view to_string(TokenKind kind);  // "api", "client", "admin": the JWT's "knd"
 
 // Bits of an API key's scope: which trigger channels it may fire.
 enum ScopeBit : std::uint8_t { kScopeCti = 1, kScopeCrm = 2 };

@@ -64,12 +64,22 @@ bool string_list_member(const json::object& o, std::string_view key,
 
 }  // namespace
 
+std::string_view to_string(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::api_key:
+      return "api";
+    case TokenKind::client_token:
+      return "client";
+    case TokenKind::admin_token:
+      break;
+  }
+  return "admin";
+}
+
 std::string sign(const Claims& c, std::string_view secret) {
   json::object header{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", c.key_id}};
-  json::object payload{{"jti", c.key_id},
-                       {"sub", c.customer},
-                       {"knd", c.kind == TokenKind::api_key ? "api" : "client"},
-                       {"iat", c.issued_at}};
+  json::object payload{
+      {"jti", c.key_id}, {"sub", c.customer}, {"knd", to_string(c.kind)}, {"iat", c.issued_at}};
   if (c.kind == TokenKind::api_key) {
     json::array scope;
     if (c.scope & kScopeCti) scope.emplace_back("cti");
@@ -128,6 +138,8 @@ boost::system::result<Claims, AuthFailure> verify(std::string_view token, std::s
     c.kind = TokenKind::api_key;
   else if (*kind == "client")
     c.kind = TokenKind::client_token;
+  else if (*kind == "admin")
+    c.kind = TokenKind::admin_token;
   else
     return AuthFailure::malformed;
 

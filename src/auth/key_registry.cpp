@@ -3,12 +3,22 @@
 #include <algorithm>
 
 namespace popflow::auth {
+
+TokenKind token_kind(store::KeyKind kind) {
+  switch (kind) {
+    case store::KeyKind::api_key:
+      return TokenKind::api_key;
+    case store::KeyKind::client_token:
+      return TokenKind::client_token;
+    case store::KeyKind::admin_token:
+      break;
+  }
+  return TokenKind::admin_token;
+}
 namespace {
 
 KeyState state_of(const store::KeyRecord& k) {
-  return {k.customer_id,
-          k.kind == store::KeyKind::api_key ? TokenKind::api_key : TokenKind::client_token,
-          k.expires_at, k.revoked_at};
+  return {k.customer_id, token_kind(k.kind), k.expires_at, k.revoked_at};
 }
 
 }  // namespace

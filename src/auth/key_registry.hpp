@@ -49,6 +49,9 @@ class KeySource {
   virtual void refresh() = 0;
 };
 
+// The token kind a stored key is signed as.
+TokenKind token_kind(store::KeyKind kind);
+
 class KeyRegistry {
  public:
   // Without a source only replace() fills the table (unit tests, admin commands).

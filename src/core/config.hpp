@@ -84,6 +84,13 @@ struct Config {
   std::string tls_key;
   std::string https = "0.0.0.0:8443";
   std::string mqtts = "0.0.0.0:8883";
+  // Interaction workflows (issue 12): limits on a definition, console sign-in sessions, and
+  // the trigger history (timelines) kept for GET /api/triggers/{id}.
+  std::size_t workflow_max_bytes = 64 * 1024;
+  std::size_t workflow_max_steps = 200;
+  std::size_t workflow_max_depth = 50;
+  ms console_session_idle{30LL * 60 * 1000};
+  ms console_session_lifetime{12LL * 3600 * 1000};
   // Tests only: /__fault/* routes that throw inside a handler (see http/dispatch.cpp).
   bool fault_injection = false;
 };

@@ -168,16 +168,23 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
   const auto receipt = state.broker.publish(message);
   state.metrics.count_published(receipt.delivered);
 
-  std::string warning;
+  // Which workflow the agent's client will run: a lookup in the in-memory snapshot, never a
+  // store read. The trigger is delivered either way; the client decides (CONTRACT).
+  const auto catalog = state.catalog.current();
+  const auto resolution = catalog->resolve(
+      customer, channel == Channel::cti ? workflows::Channel::cti : workflows::Channel::crm,
+      trigger->crm_id, trigger->agent_id, trigger->event);
+  Accepted accepted{message->id, message->topic, receipt.delivered, resolution.workflow, {}, {}};
   if (receipt.delivered == 0)
-    warning.append("no client is subscribed to ")
-        .append(message->topic)
-        .append("; ")
-        .append(subscription_hint(*trigger, customer));
-  return PendingTrigger{
-      make_json(request, 200,
-                accepted_json(message->id, message->topic, receipt.delivered, warning)),
-      receipt.journal_seq, std::nullopt};
+    accepted.warnings.push_back("no client is subscribed to " + message->topic + "; " +
+                                subscription_hint(*trigger, customer));
+  if (!resolution.workflow) {
+    state.metrics.count_unresolved(*resolution.reason);
+    accepted.warnings.push_back(unresolved_warning(*trigger, resolution));
+    accepted.did_you_mean = resolution.did_you_mean;
+  }
+  return PendingTrigger{make_json(request, 200, accepted_json(accepted)), receipt.journal_seq,
+                        std::nullopt};
 }
 
 }  // namespace

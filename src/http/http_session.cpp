@@ -111,6 +111,8 @@ void HttpSession<Stream>::start() {
   boost::system::error_code ignored;
   socket_of(stream_).set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   socket_of(stream_).non_blocking(true, ignored);  // for write_now(); Asio's async ops agree
+  const auto remote = socket_of(stream_).remote_endpoint(ignored);
+  if (!ignored) peer_ = remote.address().to_string();
   now_ = std::chrono::steady_clock::now();
   watch();
   wait_for_request();
@@ -306,6 +308,7 @@ void HttpSession<Stream>::begin_answer() {
   started_ = now_;
   request_id_ = worker_.next_request_id();
   info_ = {};
+  info_.peer = peer_;
 }
 
 // A request refused on its header: answered, then the connection is closed, as where its

@@ -113,6 +113,7 @@ class HttpSession : public net::Drainable,
   // The request being answered, for the access log.
   std::chrono::steady_clock::time_point started_;
   std::string request_id_;
+  std::string peer_;  // the client's address
   RequestInfo info_;
 };
 

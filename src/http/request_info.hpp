@@ -3,6 +3,7 @@
 // token or query string, so it is safe to log whole.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "net/metrics.hpp"
 
@@ -15,6 +16,9 @@ struct RequestInfo {
   std::string event;
   std::string message_id;
   std::string refusal;  // the error code, when refused
+  // The client's address, for sign-in throttling; views the connection's copy, made once
+  // per connection. Not logged.
+  std::string_view peer;
 };
 
 }  // namespace popflow::http

@@ -60,9 +60,9 @@ class JsonAppender {
   explicit JsonAppender(std::string& out) : out_(out) {}
 
   void string(std::string_view text) { quoter_.append(out_, text); }
-  // ,"name": (no comma right after the opening brace); names are our own constants.
+  // ,"name": (no comma right after an opening brace); names are our own constants.
   void name(std::string_view name) {
-    if (out_.size() > 1) out_.push_back(',');
+    if (out_.back() != '{') out_.push_back(',');
     out_.push_back('"');
     out_.append(name).append("\":");
   }
@@ -151,24 +151,69 @@ std::string message_json(const Trigger& trigger, std::string_view customer, std:
   return out;
 }
 
-std::string accepted_json(std::string_view id, std::string_view topic, std::size_t delivered,
-                          std::string_view warning) {
+std::string accepted_json(const Accepted& accepted) {
   std::string out = "{";
-  out.reserve(128 + warning.size());
+  out.reserve(160 + (accepted.warnings.empty() ? 0 : 256));
   JsonAppender json(out);
   json.member("status", "ok");
-  json.member("id", id);
-  json.member("topic", topic);
+  json.member("id", accepted.id);
+  json.member("topic", accepted.topic);
   json.name("delivered");
-  out.append(std::to_string(delivered));
-  if (!warning.empty()) {
+  out.append(std::to_string(accepted.delivered));
+  if (const auto& workflow = accepted.workflow) {
+    json.name("workflow");
+    out.push_back('{');
+    json.member("id", workflow->id);
+    json.member("name", workflow->name);
+    json.name("version");
+    out.append(std::to_string(workflow->version));
+    json.member("instance", workflow->instance);
+    out.push_back('}');
+  }
+  if (!accepted.warnings.empty()) {
     json.name("warnings");
     out.push_back('[');
-    json.string(warning);
+    for (std::size_t i = 0; i < accepted.warnings.size(); ++i) {
+      if (i) out.push_back(',');
+      json.string(accepted.warnings[i]);
+    }
     out.push_back(']');
   }
+  if (accepted.did_you_mean) json.member("didYouMean", *accepted.did_you_mean);
   out.push_back('}');
   return out;
+}
+
+std::string unresolved_warning(const Trigger& trigger, const workflows::Resolution& resolution) {
+  using workflows::Unresolved;
+  const std::string event = "'" + trigger.event + "'";
+  const std::string instance(resolution.instance.value_or(""));
+  switch (resolution.reason.value_or(Unresolved::no_publication)) {
+    case Unresolved::no_instance:
+      return "CRM ID '" + trigger.crm_id.value_or("") +
+             "' is no instance of this customer, so no workflow runs; add the instance or "
+             "check the crmId";
+    case Unresolved::not_published_here:
+      return "no workflow is published to event " + event + " in instance '" + instance +
+             "' (another instance has one); publish one there";
+    case Unresolved::profile_mismatch:
+      return "the workflows published to event " + event + " in instance '" + instance +
+             "' are for other profiles than agent '" + trigger.agent_id + "'s (" +
+             std::string(resolution.profile.value_or("none")) +
+             "); publish one to that profile or to all profiles";
+    case Unresolved::ambiguous_instance:
+      return "event " + event + " is published in several instances and agent '" +
+             trigger.agent_id +
+             "' is in no instance's agent directory; add the agent to one, or send a CRM "
+             "trigger with its crmId";
+    case Unresolved::no_publication:
+      break;
+  }
+  std::string warning = "no workflow is published to event " + event +
+                        " in this customer; check the event name (exact case and spaces) "
+                        "and that a workflow is published to it";
+  if (resolution.did_you_mean) warning += "; did you mean '" + *resolution.did_you_mean + "'?";
+  return warning;
 }
 
 std::string subscription_hint(const Trigger& trigger, std::string_view customer) {

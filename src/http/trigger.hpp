@@ -11,6 +11,7 @@
 
 #include "core/problem.hpp"
 #include "http/fields.hpp"
+#include "workflows/resolver.hpp"
 
 namespace popflow::http {
 
@@ -47,10 +48,23 @@ std::string topic_of(const Trigger& trigger, std::string_view customer);
 std::string message_json(const Trigger& trigger, std::string_view customer, std::string_view id,
                          std::string_view received_at);
 
-// The 200 answer to a trigger: {"status":"ok","id":…,"topic":…,"delivered":N}, plus
-// "warnings":[warning] when `warning` is not empty (nobody received it).
-std::string accepted_json(std::string_view id, std::string_view topic, std::size_t delivered,
-                          std::string_view warning = {});
+// What the 200 answer to a trigger says (CONTRACT "Responses" and "What a trigger's answer
+// adds"): {"status":"ok","id":…,"topic":…,"delivered":N}, then "workflow":{id, name, version,
+// instance} when the event resolved to a published workflow, "warnings":[…] when there are
+// any, and "didYouMean" for a near miss of a published event's name.
+struct Accepted {
+  std::string_view id;
+  std::string_view topic;
+  std::size_t delivered = 0;
+  std::optional<workflows::ResolvedWorkflow> workflow;
+  std::vector<std::string> warnings;
+  std::optional<std::string> did_you_mean;
+};
+std::string accepted_json(const Accepted& accepted);
+
+// The warning for a trigger whose event resolved to no workflow (`reason`), naming the event
+// and what to check, in the words of the seed's troubleshooting section.
+std::string unresolved_warning(const Trigger& trigger, const workflows::Resolution& resolution);
 
 // What an agent's client app should subscribe to, for the warning when nobody received it.
 std::string subscription_hint(const Trigger& trigger, std::string_view customer);

@@ -6,7 +6,7 @@ namespace popflow::net {
 namespace {
 
 constexpr std::array<std::string_view, kRouteCount> kRouteNames{
-    "cti", "crm", "subscribe", "health", "metrics", "mqtt", "other"};
+    "cti", "crm", "subscribe", "health", "metrics", "mqtt", "admin", "timeline", "other"};
 
 std::uint64_t load(const std::atomic<std::uint64_t>& counter) {
   return counter.load(std::memory_order_relaxed);
@@ -114,6 +114,17 @@ std::string Metrics::render() const {
     out += fmt::format("popflow_sse_streams_refused_total{{limit=\"{}\"}} {}\n",
                        to_string(static_cast<StreamQuota::Limit>(i)), load(sse_refused_[i]));
 
+  header(out, "popflow_workflow_unresolved_total", "counter",
+         "Triggers whose event resolved to no published workflow, by reason.");
+  for (std::size_t i = 0; i < unresolved_.size(); ++i)
+    out += fmt::format("popflow_workflow_unresolved_total{{reason=\"{}\"}} {}\n",
+                       workflows::to_string(static_cast<workflows::Unresolved>(i)),
+                       load(unresolved_[i]));
+  header(out, "popflow_console_sign_ins_total", "counter",
+         "Console sign-in attempts by result (ok, refused, throttled).");
+  for (std::size_t i = 0; i < sign_ins_.size(); ++i)
+    out += fmt::format("popflow_console_sign_ins_total{{result=\"{}\"}} {}\n",
+                       std::array{"ok", "refused", "throttled"}[i], load(sign_ins_[i]));
   header(out, "popflow_auth_failures_total", "counter", "Refused keys and tokens by reason.");
   for (std::size_t i = 0; i < auth::kAuthFailureCount; ++i)
     out += fmt::format("popflow_auth_failures_total{{reason=\"{}\"}} {}\n",

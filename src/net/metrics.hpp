@@ -11,11 +11,12 @@
 
 #include "auth/auth_failure.hpp"
 #include "net/stream_quota.hpp"
+#include "workflows/resolver.hpp"
 
 namespace popflow::net {
 
-enum class Route { cti, crm, subscribe, health, metrics, mqtt, other };
-inline constexpr std::size_t kRouteCount = 7;
+enum class Route { cti, crm, subscribe, health, metrics, mqtt, admin, timeline, other };
+inline constexpr std::size_t kRouteCount = 9;
 enum class ConnectionKind { http, sse, mqtt };
 // Where an exception escaped: a request handler, an MQTT packet handler, or the loop itself.
 enum class FailureSite { http, mqtt, loop };
@@ -29,6 +30,14 @@ class Metrics {
   void count_request(Route route, unsigned status, std::chrono::nanoseconds latency);
   void count_published(std::size_t delivered);
   void count_auth_failure(auth::AuthFailure reason);
+  // A trigger whose event resolved to no published workflow, by why (workflows/resolver.hpp).
+  void count_unresolved(workflows::Unresolved reason) {
+    unresolved_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
+  enum class SignIn { ok, refused, throttled };
+  void count_sign_in(SignIn result) {
+    sign_ins_[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
+  }
   void count_handler_failure(FailureSite site) {
     handler_failures_[static_cast<std::size_t>(site)].fetch_add(1, std::memory_order_relaxed);
   }
@@ -61,6 +70,8 @@ class Metrics {
   std::array<Counter, 2> sse_slow_consumers_{};  // by SseLimit
   std::array<Counter, 2> sse_refused_{};         // by StreamQuota::Limit
   std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
+  std::array<Counter, 5> unresolved_{};  // by workflows::Unresolved
+  std::array<Counter, 3> sign_ins_{};    // by SignIn
   std::array<std::atomic<std::int64_t>, 3> open_{};
 };
 

@@ -14,6 +14,7 @@
 #include "net/rate_limiter.hpp"
 #include "net/stream_quota.hpp"
 #include "topics/router.hpp"
+#include "workflows/published_catalog.hpp"
 
 namespace popflow::http {
 class RouteTable;  // the HTTP port's routes: carried here for http/, never used by net/
@@ -32,6 +33,8 @@ struct ServerState {
   std::shared_ptr<boost::asio::ssl::context> tls;  // null unless a certificate is configured
   std::string secret;                              // HS256 signing secret; never logged
   const http::RouteTable* routes = nullptr;        // filled before the server starts
+  // What each trigger's event resolves to; refreshed by the admin service's store thread.
+  workflows::PublishedCatalog catalog{};
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};

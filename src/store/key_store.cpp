@@ -30,7 +30,10 @@ KeyRecord read_row(const Statement& s) {
   KeyRecord k;
   k.id = s.text(0);
   k.customer_id = s.text(1);
-  k.kind = s.text(2) == "client_token" ? KeyKind::client_token : KeyKind::api_key;
+  const auto kind = s.text(2);
+  k.kind = kind == "client_token"  ? KeyKind::client_token
+           : kind == "admin_token" ? KeyKind::admin_token
+                                   : KeyKind::api_key;
   k.scope = split(s.text(3));
   k.crm_ids = split(s.text(4));
   k.agent_id = s.optional_text(5);
@@ -44,7 +47,15 @@ KeyRecord read_row(const Statement& s) {
 }  // namespace
 
 std::string_view to_string(KeyKind kind) {
-  return kind == KeyKind::api_key ? "api_key" : "client_token";
+  switch (kind) {
+    case KeyKind::api_key:
+      return "api_key";
+    case KeyKind::client_token:
+      return "client_token";
+    case KeyKind::admin_token:
+      break;
+  }
+  return "admin_token";
 }
 
 void KeyStore::insert(const KeyRecord& k) {
@@ -92,16 +103,20 @@ bool KeyStore::revoke(const std::string& id, std::int64_t at) {
   return true;
 }
 
-std::string KeyStore::new_id() {
+std::string random_id(std::string_view prefix) {
   unsigned char bytes[10];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw StoreError("no randomness for a key id");
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw StoreError("no randomness for an id");
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "k_";
+  std::string id(prefix);
   for (unsigned char b : bytes) {
     id += kHex[b >> 4];
     id += kHex[b & 0xf];
   }
   return id;
+}
+
+std::string KeyStore::new_id() {
+  return random_id("k_");
 }
 
 }  // namespace popflow::store

@@ -9,7 +9,7 @@
 
 namespace popflow::store {
 
-enum class KeyKind { api_key, client_token };
+enum class KeyKind { api_key, client_token, admin_token };
 
 struct KeyRecord {
   std::string id;
@@ -25,6 +25,9 @@ struct KeyRecord {
 };
 
 std::string_view to_string(KeyKind kind);
+
+// `prefix` and 20 random hex digits: "k_…" for keys, "wf_…" for workflows.
+std::string random_id(std::string_view prefix);
 
 class KeyStore {
  public:

@@ -196,6 +196,27 @@ constexpr const char* kSteps[] = {
     CREATE INDEX audit_by_customer ON audit_log(customer_id, id);
     CREATE INDEX audit_by_target ON audit_log(target, id);
     )sql",
+    // 5: admin tokens (issue 12) are keys of a third kind. SQLite cannot change a CHECK
+    // constraint in place, so the table is rebuilt; nothing references it.
+    R"sql(
+    CREATE TABLE keys_v5 (
+      id          TEXT PRIMARY KEY,
+      customer_id TEXT NOT NULL REFERENCES customers(id),
+      kind        TEXT NOT NULL CHECK (kind IN ('api_key', 'client_token', 'admin_token')),
+      scope       TEXT NOT NULL DEFAULT '',
+      crm_ids     TEXT NOT NULL DEFAULT '',
+      agent_id    TEXT,
+      label       TEXT NOT NULL DEFAULT '',
+      created_at  INTEGER NOT NULL,
+      expires_at  INTEGER,
+      revoked_at  INTEGER
+    );
+    INSERT INTO keys_v5 SELECT id, customer_id, kind, scope, crm_ids, agent_id, label,
+                               created_at, expires_at, revoked_at FROM keys;
+    DROP TABLE keys;
+    ALTER TABLE keys_v5 RENAME TO keys;
+    CREATE INDEX keys_by_customer ON keys(customer_id);
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

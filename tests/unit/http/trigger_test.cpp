@@ -131,11 +131,30 @@ TEST(Trigger, MessageIsExactlyWhatBoostJsonWouldWrite) {
 TEST(Trigger, AcceptedAnswerIsWhatBoostJsonWouldWrite) {
   boost::json::object expected{
       {"status", "ok"}, {"id", "id-\x01"}, {"topic", "CTI/a\"c/7"}, {"delivered", 12}};
-  EXPECT_EQ(accepted_json("id-\x01", "CTI/a\"c/7", 12), boost::json::serialize(expected));
+  Accepted accepted{"id-\x01", "CTI/a\"c/7", 12, {}, {}, {}};
+  EXPECT_EQ(accepted_json(accepted), boost::json::serialize(expected));
+  accepted.delivered = 0;
   expected["delivered"] = 0;
-  expected["warnings"] = boost::json::array{"nobody \"here\"\n"};
-  EXPECT_EQ(accepted_json("id-\x01", "CTI/a\"c/7", 0, "nobody \"here\"\n"),
-            boost::json::serialize(expected));
+  accepted.warnings = {"nobody \"here\"\n", "second"};
+  expected["warnings"] = boost::json::array{"nobody \"here\"\n", "second"};
+  accepted.did_you_mean = "On \"Ring\"";
+  expected["didYouMean"] = "On \"Ring\"";
+  EXPECT_EQ(accepted_json(accepted), boost::json::serialize(expected));
+}
+
+TEST(Trigger, AcceptedAnswerNamesTheResolvedWorkflow) {
+  Accepted accepted{"id", "CTI/acme/7", 1, {}, {}, {}};
+  accepted.workflow = workflows::ResolvedWorkflow{"wf_1", "Pop \"VIP\"", 3, "acme.example.com"};
+  boost::json::object expected{{"status", "ok"},
+                               {"id", "id"},
+                               {"topic", "CTI/acme/7"},
+                               {"delivered", 1},
+                               {"workflow",
+                                {{"id", "wf_1"},
+                                 {"name", "Pop \"VIP\""},
+                                 {"version", 3},
+                                 {"instance", "acme.example.com"}}}};
+  EXPECT_EQ(accepted_json(accepted), boost::json::serialize(expected));
 }
 
 TEST(Trigger, HintNamesBothCtiTopics) {

@@ -23,7 +23,7 @@ std::set<std::string> tables(Database& db) {
 TEST(Migrations, OpeningANewStoreCreatesTheSchema) {
   TempDir dir;
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(schema_version(db), 5);
   const auto names = tables(db);
   EXPECT_TRUE(names.count("customers"));
   EXPECT_TRUE(names.count("keys"));
@@ -37,16 +37,16 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(schema_version(db), 5);
   migrate(db);  // running again is a no-op
   migrate(db);
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(schema_version(db), 5);
   auto stmt = db.prepare("SELECT count(*) FROM customers");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.integer(0), 1);
 }
 
-TEST(Migrations, AVersion3StoreMovesToVersion4AndKeepsItsKeys) {
+TEST(Migrations, AVersion3StoreMovesToTheLatestVersionAndKeepsItsKeys) {
   TempDir dir;
   {
     // A store as a version-3 binary left it: without step 4's tables.
@@ -60,7 +60,7 @@ TEST(Migrations, AVersion3StoreMovesToVersion4AndKeepsItsKeys) {
         "PRAGMA user_version = 3");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 4);
+  EXPECT_EQ(schema_version(db), 5);
   const auto key = KeyStore(db).find("k_1");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->customer_id, "acme");

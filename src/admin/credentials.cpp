@@ -1,22 +1,22 @@
-#include "app/credentials.hpp"
+#include "admin/credentials.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
 #include "auth/jwt.hpp"
+#include "auth/key_registry.hpp"
 #include "core/time.hpp"
 #include "store/customer_store.hpp"
 #include "topics/topic.hpp"
 
-namespace popflow::app {
+namespace popflow::admin {
 namespace {
 
 auth::Claims claims_of(const store::KeyRecord& key) {
   auth::Claims claims;
   claims.key_id = key.id;
   claims.customer = key.customer_id;
-  claims.kind = key.kind == store::KeyKind::api_key ? auth::TokenKind::api_key
-                                                    : auth::TokenKind::client_token;
+  claims.kind = auth::token_kind(key.kind);
   for (const auto& s : key.scope)
     claims.scope |= s == "cti" ? auth::kScopeCti : s == "crm" ? auth::kScopeCrm : 0;
   claims.crm_ids = key.crm_ids;
@@ -42,7 +42,7 @@ void check(const KeyRequest& request) {
 
 }  // namespace
 
-std::string issue(store::Database& db, const std::string& secret, const KeyRequest& request) {
+IssuedKey issue_key(store::Database& db, const std::string& secret, const KeyRequest& request) {
   check(request);
   if (!store::CustomerStore(db).exists(request.customer))
     throw std::runtime_error("unknown customer '" + request.customer +
@@ -60,11 +60,16 @@ std::string issue(store::Database& db, const std::string& secret, const KeyReque
   key.created_at = unix_now();
   if (request.lifetime) key.expires_at = key.created_at + request.lifetime->count();
   store::KeyStore(db).insert(key);
-  return auth::sign(claims_of(key), secret);
+  auto token = auth::sign(claims_of(key), secret);
+  return {std::move(key), std::move(token)};
 }
 
-std::string rotate(store::Database& db, const std::string& secret, const std::string& key_id,
-                   std::chrono::seconds grace) {
+std::string issue(store::Database& db, const std::string& secret, const KeyRequest& request) {
+  return issue_key(db, secret, request).token;
+}
+
+IssuedKey rotate_key(store::Database& db, const std::string& secret, const std::string& key_id,
+                     std::chrono::seconds grace) {
   store::KeyStore keys(db);
   const auto old = keys.find(key_id);
   if (!old) throw std::runtime_error("unknown key '" + key_id + "': see 'key list'");
@@ -79,16 +84,22 @@ std::string rotate(store::Database& db, const std::string& secret, const std::st
   request.agent = old->agent_id;
   request.label = old->label;
   if (old->expires_at) request.lifetime = std::chrono::seconds(*old->expires_at - old->created_at);
+  auto fresh = issue_key(db, secret, request);
+  keys.revoke(key_id, now + grace.count());
+  return fresh;
+}
+
+std::string rotate(store::Database& db, const std::string& secret, const std::string& key_id,
+                   std::chrono::seconds grace) {
   db.exec("BEGIN IMMEDIATE");
   try {
-    auto fresh = issue(db, secret, request);
-    keys.revoke(key_id, now + grace.count());
+    auto fresh = rotate_key(db, secret, key_id, grace);
     db.exec("COMMIT");
-    return fresh;
+    return fresh.token;
   } catch (...) {
     db.exec("ROLLBACK");
     throw;
   }
 }
 
-}  // namespace popflow::app
+}  // namespace popflow::admin

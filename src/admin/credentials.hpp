@@ -9,7 +9,7 @@
 #include "store/database.hpp"
 #include "store/key_store.hpp"
 
-namespace popflow::app {
+namespace popflow::admin {
 
 struct KeyRequest {
   std::string customer;
@@ -21,12 +21,22 @@ struct KeyRequest {
   std::string label;
 };
 
-// Throws std::runtime_error with a one-line reason (unknown customer, bad scope).
+struct IssuedKey {
+  store::KeyRecord record;
+  std::string token;  // the signed JWT: shown once, never stored
+};
+
+// Throws std::runtime_error with a one-line reason (unknown customer, bad scope). Runs in
+// the caller's transaction, if any.
+IssuedKey issue_key(store::Database& db, const std::string& secret, const KeyRequest& request);
 std::string issue(store::Database& db, const std::string& secret, const KeyRequest& request);
 
 // A new key like `key_id` (same customer, scope, CRM IDs, label and lifetime); the old
 // one is revoked after `grace` (now when zero). Returns the new key.
+// rotate_key() in the caller's transaction; rotate() in one of its own.
+IssuedKey rotate_key(store::Database& db, const std::string& secret, const std::string& key_id,
+                     std::chrono::seconds grace);
 std::string rotate(store::Database& db, const std::string& secret, const std::string& key_id,
                    std::chrono::seconds grace);
 
-}  // namespace popflow::app
+}  // namespace popflow::admin

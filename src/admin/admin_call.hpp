@@ -1,0 +1,48 @@
+#pragma once
+// One admin request as its handler sees it on the store thread: who calls, for which
+// customer, the route's parameters and body, and the store. Handlers return a Reply or
+// the Problem to answer; a Problem returned from a write rolls it back.
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "admin/admin_service.hpp"
+#include "admin/caller.hpp"
+#include "core/problem.hpp"
+#include "http/route_table.hpp"
+#include "store/repositories.hpp"
+
+namespace popflow::admin {
+
+struct Reply {
+  unsigned status = 200;
+  std::string body;  // JSON
+  std::string etag;  // the resource's revision, for If-Match (empty: none)
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Reply json_reply(unsigned status, const boost::json::value& body, std::string etag = {});
+
+struct AdminCall {
+  const Caller& caller;
+  const std::string& customer;  // the customer acted on
+  const http::RouteParams& params;
+  const boost::json::object& body;  // empty unless the request had one
+  std::string_view query;           // still encoded
+  std::string_view if_match;        // the If-Match header, quotes removed
+  store::Repositories& repos;
+  AdminService& service;
+  std::int64_t now_ms;
+
+  // A query parameter, %-decoded; empty when absent.
+  std::string query_value(std::string_view name) const;
+  // Appends to the audit log, in the handler's transaction.
+  void audit(std::string action, std::string target, std::string before, std::string after) const;
+};
+
+using AdminHandler = std::function<Checked<Reply>(AdminCall& call)>;
+
+}  // namespace popflow::admin

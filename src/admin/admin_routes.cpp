@@ -1,0 +1,263 @@
+#include "admin/admin_routes.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "admin/handlers.hpp"
+#include "admin/session_api.hpp"
+#include "core/log.hpp"
+#include "core/time.hpp"
+#include "http/bearer.hpp"
+#include "http/json_body.hpp"
+#include "http/query.hpp"
+#include "http/responses.hpp"
+#include "store/customer_store.hpp"
+
+namespace popflow::admin {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using http::Outcome;
+using http::RouteContext;
+
+// A problem inside a write: thrown so Store::write() rolls the transaction back.
+struct Rollback {
+  Problem problem;
+};
+
+// What a job needs of its request, copied on the loop: the request itself stays with its
+// session, which reads nothing further until answered, but a job must not depend on that.
+struct AdminRequest {
+  Caller caller;  // a user's role and customer are filled on the store thread
+  bhttp::verb method;
+  unsigned version = 11;
+  bool keep_alive = true;
+  http::RouteParams params;
+  std::string body;
+  std::string query;
+  std::string if_match;
+};
+
+http::Request stub_of(const AdminRequest& request) {
+  http::Request stub;
+  stub.version(request.version);
+  stub.keep_alive(request.keep_alive);
+  return stub;
+}
+
+http::Response answer(const AdminRequest& request, const Checked<Reply>& reply) {
+  const auto stub = stub_of(request);
+  if (!reply) return http::make_problem(stub, reply.error());
+  auto response = http::make_json(stub, reply->status, reply->body);
+  if (!reply->etag.empty()) response.set(bhttp::field::etag, "\"" + reply->etag + "\"");
+  for (const auto& [name, value] : reply->headers) response.set(name, value);
+  response.set(bhttp::field::cache_control, "no-store");
+  return response;
+}
+
+bool is_write(bhttp::verb method) {
+  return method != bhttp::verb::get && method != bhttp::verb::head;
+}
+
+// Who calls, checked on the loop: an admin token, or a console session (with its CSRF
+// token on writes). A session's user is only named here; the store thread looks it up.
+Checked<Caller> authenticate(RouteContext& context, AdminService& service) {
+  const auto& request = context.request;
+  if (const auto token = http::bearer_token(request); !token.empty()) {
+    auto claims = context.worker.authenticator().authenticate(token, auth::TokenKind::admin_token,
+                                                              unix_now());
+    if (!claims) {
+      context.worker.state().metrics.count_auth_failure(claims.error());
+      return auth::to_problem(claims.error(), "admin token");
+    }
+    return Caller{Caller::Kind::token, (*claims)->key_id, (*claims)->customer, store::Role::admin};
+  }
+  const auto session_id = session_cookie(request);
+  if (session_id.empty())
+    return unauthorized("not_signed_in",
+                        "sign in with POST /api/admin/session, or send an admin token as "
+                        "Authorization: Bearer");
+  auto session = service.sessions().find(session_id, std::chrono::steady_clock::now());
+  if (!session)
+    return unauthorized("session_expired", "the console session has expired; sign in again");
+  if (is_write(request.method()) &&
+      !ConsoleSessions::csrf_matches(*session, request["X-CSRF-Token"]))
+    return forbidden("csrf_mismatch",
+                     "writes from a console session need the X-CSRF-Token header the sign-in "
+                     "returned");
+  return Caller{Caller::Kind::user, session->user, std::nullopt, store::Role::viewer};
+}
+
+// The customer acted on: the caller's own, or for operators the ?customer= they name.
+Checked<std::string> customer_of(const AdminCall& call, const Caller& caller) {
+  const auto named = call.query_value("customer");
+  if (caller.customer) {
+    if (!named.empty() && named != *caller.customer)
+      return forbidden("customer_denied",
+                       "this caller may only act on customer '" + *caller.customer + "'",
+                       "customer");
+    return *caller.customer;
+  }
+  if (named.empty())
+    return bad_request("missing_field", "operators name the customer they act on: add ?customer=ID",
+                       "customer");
+  if (!store::CustomerStore(call.service.db()).exists(named))
+    return Problem{404, "unknown_customer", "no customer '" + named + "'", "customer"};
+  return named;
+}
+
+Checked<Reply> run(AdminService& service, AdminRequest& request, Permission permission,
+                   const AdminHandler& handler) {
+  auto& store = service.store();
+  auto& caller = request.caller;
+  if (caller.kind == Caller::Kind::user) {
+    std::optional<store::User> user;
+    store.read([&](store::Repositories& repos) { user = repos.users.user(caller.name); });
+    if (!user) {
+      service.sessions().revoke_user(caller.name);
+      return unauthorized("session_expired", "this console user no longer exists");
+    }
+    caller.customer = user->customer_id;
+    caller.role = user->role;
+  }
+  boost::json::object body;
+  if (!request.body.empty()) {
+    auto parsed = http::json_object_body(request.body, service.config().max_body_bytes);
+    if (!parsed) return parsed.error();
+    body = std::move(*parsed);
+  }
+  std::string customer;
+  std::optional<Checked<Reply>> reply;
+  const auto work = [&](store::Repositories& repos) {
+    AdminCall call{caller,
+                   customer,
+                   request.params,
+                   body,
+                   request.query,
+                   request.if_match,
+                   repos,
+                   service,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count()};
+    auto acting_on = customer_of(call, caller);
+    if (!acting_on) return void(reply = acting_on.error());
+    customer = std::move(*acting_on);
+    if (auto refused = refusal(caller, permission)) return void(reply = *refused);
+    reply = handler(call);
+    if (is_write(request.method) && !*reply) throw Rollback{reply->error()};
+  };
+  try {
+    if (is_write(request.method))
+      store.write(work);
+    else
+      store.read(work);
+  } catch (const Rollback& rollback) {
+    return rollback.problem;
+  }
+  return std::move(*reply);
+}
+
+http::Handler guarded(AdminService& service, Permission permission, AdminHandler handler) {
+  auto shared = std::make_shared<const AdminHandler>(std::move(handler));
+  return [&service, permission, handler = std::move(shared)](RouteContext& context) -> Outcome {
+    auto& info = context.info;
+    auto caller = authenticate(context, service);
+    if (!caller) {
+      info.refusal = caller.error().code;
+      return http::make_problem(context.request, caller.error());
+    }
+    info.customer = caller->customer.value_or("");
+    const auto& request = context.request;
+    auto job = std::make_shared<AdminRequest>(
+        AdminRequest{std::move(*caller), request.method(), request.version(), request.keep_alive(),
+                     std::move(context.params), request.body(), std::string(context.query), ""});
+    auto if_match = request[bhttp::field::if_match];
+    if (if_match.size() >= 2 && if_match.front() == '"' && if_match.back() == '"')
+      if_match = if_match.substr(1, if_match.size() - 2);
+    job->if_match = std::string(if_match);
+    return http::Deferred{[&service, permission, handler, job](http::Respond respond) {
+      service.post([&service, permission, handler, job, respond = std::move(respond)] {
+        Checked<Reply> reply = Problem{500, "internal_error", "", ""};
+        try {
+          reply = run(service, *job, permission, *handler);
+        } catch (const std::exception& error) {
+          log::error("admin request failed", {{"error", error.what()}});
+          reply = Problem{500, "store_error",
+                          "the store failed to handle this request; retry it, and report the "
+                          "X-Request-Id if it persists",
+                          ""};
+        }
+        respond(answer(*job, reply));
+      });
+    }};
+  };
+}
+
+}  // namespace
+
+std::string AdminCall::query_value(std::string_view name) const {
+  std::string storage;
+  auto params = http::parse_lenient_query(query, storage);
+  if (!params) return {};
+  const boost::urls::encoding_opts plus_is_space(/*space_as_plus=*/true);
+  for (const auto& param : *params)
+    if (param.key.decode(plus_is_space) == name) return param.value.decode(plus_is_space);
+  return {};
+}
+
+void AdminCall::audit(std::string action, std::string target, std::string before,
+                      std::string after) const {
+  repos.audit.append({0, customer, now_ms, caller.actor(), std::move(action), std::move(target),
+                      std::move(before), std::move(after)});
+}
+
+Reply json_reply(unsigned status, const boost::json::value& body, std::string etag) {
+  return {status, boost::json::serialize(body), std::move(etag), {}};
+}
+
+void add_admin_routes(http::RouteTable& routes, AdminService& service) {
+  using bhttp::verb;
+  using P = Permission;
+  const http::RouteOptions admin{.metric = net::Route::admin};
+  const auto add = [&](verb method, std::string_view pattern, P permission, AdminHandler handler) {
+    routes.add(method, pattern, guarded(service, permission, std::move(handler)), admin);
+  };
+  add_session_routes(routes, service, admin);
+
+  add(verb::get, "/api/admin/instances", P::read, list_instances);
+  add(verb::post, "/api/admin/instances", P::configure, create_instance);
+  add(verb::get, "/api/admin/instances/{crmId}", P::read, get_instance);
+  add(verb::patch, "/api/admin/instances/{crmId}", P::configure, patch_instance);
+  add(verb::delete_, "/api/admin/instances/{crmId}", P::configure, delete_instance);
+  add(verb::get, "/api/admin/instances/{crmId}/profiles", P::read, list_profiles);
+  add(verb::post, "/api/admin/instances/{crmId}/profiles", P::configure, add_profile);
+  add(verb::delete_, "/api/admin/instances/{crmId}/profiles/{name}", P::configure, delete_profile);
+  add(verb::get, "/api/admin/instances/{crmId}/agents", P::read, list_agents);
+  add(verb::post, "/api/admin/instances/{crmId}/agents", P::configure, put_agent);
+  add(verb::delete_, "/api/admin/instances/{crmId}/agents/{agentId}", P::configure, delete_agent);
+  add(verb::get, "/api/admin/instances/{crmId}/events", P::read, list_events);
+  add(verb::post, "/api/admin/instances/{crmId}/events", P::design, add_event);
+  add(verb::delete_, "/api/admin/instances/{crmId}/events/{name}", P::design, delete_event);
+  add(verb::get, "/api/admin/instances/{crmId}/publications", P::read, list_publications);
+  add(verb::get, "/api/admin/instances/{crmId}/workflows", P::read, list_workflows);
+  add(verb::post, "/api/admin/instances/{crmId}/workflows", P::design, create_workflow);
+
+  add(verb::post, "/api/admin/workflows/validate", P::read, validate_workflow);
+  add(verb::get, "/api/admin/workflows/{id}", P::read, get_workflow);
+  add(verb::put, "/api/admin/workflows/{id}", P::design, put_workflow);
+  add(verb::delete_, "/api/admin/workflows/{id}", P::design, delete_workflow);
+  add(verb::post, "/api/admin/workflows/{id}/versions", P::design, freeze_version);
+  add(verb::post, "/api/admin/workflows/{id}/publish", P::design, publish_workflow);
+  add(verb::delete_, "/api/admin/workflows/{id}/publish", P::design, unpublish_workflow);
+
+  add(verb::get, "/api/admin/keys", P::manage_keys, list_keys);
+  add(verb::post, "/api/admin/keys", P::manage_keys, create_key);
+  add(verb::post, "/api/admin/keys/{id}/revoke", P::manage_keys, revoke_key);
+  add(verb::post, "/api/admin/keys/{id}/rotate", P::manage_keys, rotate_key);
+  add(verb::get, "/api/admin/keys/{id}/audit", P::manage_keys, key_audit);
+
+  add(verb::get, "/api/admin/audit", P::read, list_audit);
+}
+
+}  // namespace popflow::admin

@@ -1,0 +1,87 @@
+#include "admin/admin_service.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "core/log.hpp"
+
+namespace popflow::admin {
+
+AdminService::AdminService(const Config& config, std::string secret, const std::string& db_path,
+                           net::Metrics& metrics)
+    : config_(config),
+      secret_(std::move(secret)),
+      db_(db_path),
+      store_(db_),
+      sessions_(
+          {.idle = std::chrono::ceil<std::chrono::seconds>(config.console_session_idle),
+           .absolute = std::chrono::ceil<std::chrono::seconds>(config.console_session_lifetime)}),
+      metrics_(metrics),
+      work_(io_.get_executor()),
+      poll_timer_(io_) {}
+
+AdminService::~AdminService() {
+  stop();
+}
+
+void AdminService::set_catalog_listener(std::function<void(store::Store&)> listener) {
+  listener_ = std::move(listener);
+}
+
+void AdminService::start() {
+  data_version_ = store_.data_version();
+  if (listener_) listener_(store_);
+  thread_ = std::thread([this] {
+    poll();
+    io_.run();
+  });
+}
+
+void AdminService::stop() {
+  if (!thread_.joinable()) return;
+  boost::asio::post(io_, [this] { poll_timer_.cancel(); });
+  work_.reset();
+  thread_.join();
+}
+
+void AdminService::post(std::function<void()> job) {
+  boost::asio::post(io_, [this, job = std::move(job)] {
+    try {
+      job();
+    } catch (const std::exception& error) {
+      // Jobs answer their own failures; this is the backstop that keeps the thread alive.
+      log::error("admin job failed", {{"error", error.what()}});
+    }
+    after_job();
+  });
+}
+
+void AdminService::after_job() {
+  if (!catalog_dirty_ || !listener_) return;
+  catalog_dirty_ = false;
+  try {
+    listener_(store_);
+    data_version_ = store_.data_version();
+  } catch (const std::exception& error) {
+    log::error("reloading the workflow catalog failed", {{"error", error.what()}});
+  }
+}
+
+// Another process (the CLI) committed: the model may have changed under us.
+void AdminService::poll() {
+  poll_timer_.expires_after(config_.revocation_poll);
+  poll_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    try {
+      if (const auto version = store_.data_version(); version != data_version_) {
+        data_version_ = version;
+        catalog_dirty_ = true;
+        after_job();
+      }
+    } catch (const std::exception& error) {
+      log::warn("polling the store failed", {{"error", error.what()}});
+    }
+    poll();
+  });
+}
+
+}  // namespace popflow::admin
