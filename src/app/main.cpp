@@ -11,6 +11,7 @@
 #include "app/admin.hpp"
 #include "app/serve.hpp"
 #include "app/sessions.hpp"
+#include "app/users.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 
@@ -134,6 +135,26 @@ int main(int argc, char** argv) {
   session_purge->add_option("--token", session_filter.token_id, "sessions of this token (key id)");
   session_purge->add_flag("--all", purge_all, "every session");
 
+  auto* user_cmd = cli.add_subcommand("user", "manage console users")->require_subcommand(1);
+  app::UserRequest user_request;
+  auto* user_add = user_cmd->add_subcommand(
+      "add", "add a console user (prints a generated password unless --password-stdin)");
+  user_add->add_option("NAME", user_request.name, "the name to sign in with")->required();
+  auto* user_customer =
+      user_add->add_option("--customer", user_request.customer, "the customer it belongs to");
+  user_add->add_option("--role", user_request.role, "owner, admin, designer or viewer")
+      ->needs(user_customer);
+  user_add->add_flag("--operator", user_request.operator_, "manages every customer")
+      ->excludes(user_customer);
+  user_add->add_flag("--password-stdin", user_request.password_stdin,
+                     "read the password from stdin's first line");
+  std::optional<std::string> user_list_customer;
+  auto* user_list = user_cmd->add_subcommand("list", "list console users");
+  user_list->add_option("--customer", user_list_customer, "only this customer's");
+  std::string user_name;
+  auto* user_remove = user_cmd->add_subcommand("remove", "remove a console user");
+  user_remove->add_option("NAME", user_name)->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -188,6 +209,9 @@ int main(int argc, char** argv) {
       if (admin_token) token_request.kind = store::KeyKind::admin_token;
       std::cout << admin::issue(dir.db, dir.secret, token_request) << "\n";
     }
+    if (user_add->parsed()) app::user_add(dir, user_request, std::cin, std::cout);
+    if (user_list->parsed()) app::user_list(dir, user_list_customer, std::cout);
+    if (user_remove->parsed()) app::user_remove(dir, user_name, std::cout);
     if (session_list->parsed()) app::session_list(dir, std::cout);
     if (session_purge->parsed()) app::session_purge(dir, session_filter, purge_all, std::cout);
     return 0;
