@@ -153,7 +153,7 @@ Fault check_buttons(const StepReader& r, std::vector<std::string>& branches) {
 
 Fault check_choose(const StepReader& r, std::vector<std::string>& branches) {
   if (auto f = r.templ(r.get("title"), "title", Need::required)) return f;
-  if (auto f = r.templ(r.get("rows"), "rows", Need::required)) return f;
+  if (auto f = r.value_ref(r.get("rows"), "rows", Need::required)) return f;
   if (auto f = check_as(r)) return f;
   if (auto f = check_label_values(r, "columns", Need::required, definition_roots())) return f;
   if (auto f = check_button_list(r, branches, "cancel")) return f;

@@ -73,6 +73,19 @@ Fault StepReader::templ(const json::value* v, const std::string& path, Need need
   return std::nullopt;
 }
 
+Fault StepReader::value_ref(const json::value* v, const std::string& path, Need need) const {
+  if (auto fault = templ(v, path, need)) return fault;
+  if (v == nullptr) return std::nullopt;
+  const auto& s = v->get_string();
+  auto parsed = parse_template({s.data(), s.size()}, definition_roots());
+  const auto& parts = parsed->parts;
+  const auto* only = parts.size() == 1 ? std::get_if<Placeholder>(&parts.front()) : nullptr;
+  if (only == nullptr || !only->filters.empty())
+    return fail(path, "field '" + path + "' must be one placeholder naming an array, such as " +
+                          "{vars.lookup.body.items}, with no text or filters around it");
+  return std::nullopt;
+}
+
 Fault StepReader::url(const json::value* v, const std::string& path, Need need) const {
   if (auto fault = templ(v, path, need)) return fault;
   if (v == nullptr) return std::nullopt;

@@ -38,6 +38,9 @@ class StepReader {
   Fault missing(const std::string& path, Need need, const boost::json::value* v) const;
   Fault templ(const boost::json::value* v, const std::string& path, Need need,
               const Roots& roots = definition_roots()) const;
+  // One placeholder and nothing else, no filters: the runtime takes the value itself (an
+  // array for choose's rows and for_each's items), not its text.
+  Fault value_ref(const boost::json::value* v, const std::string& path, Need need) const;
   Fault url(const boost::json::value* v, const std::string& path, Need need) const;
   Fault text(const boost::json::value* v, const std::string& path, Need need) const;
   Fault boolean(const boost::json::value* v, const std::string& path) const;

@@ -95,7 +95,7 @@ Fault check_fields(const StepReader& r, StepType type, std::vector<std::string>&
       return check_cases(r, branches);
     case StepType::for_each:
       branches = {"body", "done"};
-      if (auto f = r.templ(r.get("items"), "items", Need::required)) return f;
+      if (auto f = r.value_ref(r.get("items"), "items", Need::required)) return f;
       if (auto f = check_as(r)) return f;
       return r.integer(r.get("limit"), "limit", 1, r.limits().max_for_each_items);
     case StepType::set:

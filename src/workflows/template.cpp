@@ -27,6 +27,48 @@ bool ends_segment(char c) {
   return c == '.' || c == '|' || c == '{' || c == '}' || c == '?' || c == '\'' || is_space(c);
 }
 
+// A byte for a message: quoted when printable ASCII; else only its value, since a lone byte
+// of a UTF-8 sequence would make the message (and its JSON) invalid.
+std::string describe(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte < 0x7F) return "'" + std::string(1, c) + "'";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  return std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
+
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, at most U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (b < 0x80)
+      length = 1;
+    else if (b >= 0xC2 && b <= 0xDF)
+      length = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+      length = 3;
+      if (b == 0xE0) low = 0xA0;
+      if (b == 0xED) high = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      length = 4;
+      if (b == 0xF0) low = 0x90;
+      if (b == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 template <class Names>
 std::string listed(const Names& names, std::string_view suffix = {}) {
   std::string out;
@@ -48,6 +90,8 @@ class Parser {
   Parser(std::string_view text, const Roots& roots) : text_(text), roots_(roots) {}
 
   Checked<Template> parse() {
+    if (const auto bad = invalid_utf8_at(text_); bad != std::string_view::npos)
+      return fail(bad, "the text is not valid UTF-8; send it as UTF-8");
     Template out;
     std::string literal;
     while (at_ < text_.size()) {
@@ -145,7 +189,7 @@ class Parser {
     }
     if (text_.substr(at_, 2) == "??")
       return fail(at_, "the default ('?? ...') must come before the filters");
-    return fail(at_, "unexpected '" + std::string(1, text_[at_]) + "' in '{" + out.path +
+    return fail(at_, "unexpected " + describe(text_[at_]) + " in '{" + out.path +
                          "...'; a placeholder is {path ?? 'default' |filter}");
   }
 

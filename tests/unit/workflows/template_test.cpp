@@ -136,6 +136,15 @@ TEST(Template, DefaultMistakesAreExplained) {
   EXPECT_NE(error_of("{vars.x y}").find("unexpected 'y'"), std::string::npos);
 }
 
+TEST(Template, MessagesNeverQuoteAPartOfAUtf8Sequence) {
+  const auto m = error_of("{vars.x \xC3\xA9}");
+  EXPECT_NE(m.find("unexpected byte 0xC3"), std::string::npos) << m;
+  EXPECT_NE(error_of("ok \xFF").find("position 4: the text is not valid UTF-8"), std::string::npos);
+  EXPECT_FALSE(parse_template("\xED\xA0\x80", definition_roots()));  // a surrogate
+  EXPECT_FALSE(parse_template("\xC0\xAF", definition_roots()));      // overlong
+  EXPECT_TRUE(parse_template("caf\xC3\xA9 {vars.x} \xF0\x9F\x93\x9E", definition_roots()));
+}
+
 TEST(Template, RootsAreTheCallersChoice) {
   EXPECT_TRUE(parse_template("{record.id}", url_template_roots()));
   EXPECT_NE(error_of("{record.id}").find("unknown root"), std::string::npos);
