@@ -55,7 +55,7 @@ Problem to_problem(AuthFailure reason, std::string_view credential) {
       message = "the " + what + " has been revoked; use its replacement";
       break;
     case AuthFailure::wrong_kind:
-      message = "this is not a " + what +
+      message = std::string(what.starts_with('c') ? "this is not a " : "this is not an ") + what +
                 "; triggers need an API key, subscribers a client token, and the admin API "
                 "an admin token or a console session";
       break;

@@ -1,7 +1,5 @@
 #include "http/dispatch.hpp"
 
-#include <strings.h>
-
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 
@@ -13,10 +11,6 @@ namespace popflow::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 Outcome operations(RouteContext& context) {
   const auto& request = context.request;
@@ -78,34 +72,8 @@ Outcome mqtt_page(RouteContext& context) {
   return response;
 }
 
+template <Channel channel>
 Outcome trigger(RouteContext& context) {
-  const auto channel_name = context.params["channel"];
-  Channel channel;
-  if (iequals(channel_name, "CTI")) {
-    channel = Channel::cti;
-    context.info.route = net::Route::cti;
-  } else if (iequals(channel_name, "CRM")) {
-    channel = Channel::crm;
-    context.info.route = net::Route::crm;
-  } else {
-    context.info.refusal = "not_found";
-    return make_problem(context.request,
-                        {404, "not_found",
-                         "no such endpoint; the channel must be CTI or CRM: /api/sendmessage/CTI "
-                         "or /api/sendmessage/CRM",
-                         ""});
-  }
-  // HEAD must not have side effects (RFC 9110 9.2.1), and a GET here publishes a trigger:
-  // refused like any other method, never published.
-  if (context.request.method() == bhttp::verb::head) {
-    context.info.refusal = "method_not_allowed";
-    auto response = make_problem(context.request, {405, "method_not_allowed",
-                                                   "method HEAD is not allowed here; use GET, "
-                                                   "POST, OPTIONS",
-                                                   ""});
-    response.set(bhttp::field::allow, "GET, POST, OPTIONS");
-    return response;
-  }
   auto answer =
       handle_trigger(context.request, context.query, channel, context.worker, context.info);
   if (auto* pending = std::get_if<PendingTrigger>(&answer)) return std::move(*pending);
@@ -116,9 +84,16 @@ Outcome trigger(RouteContext& context) {
 
 void add_connect_routes(RouteTable& routes, const Config& config) {
   using bhttp::verb;
-  const RouteOptions triggers{.metric = net::Route::other, .cors = true};
-  routes.add(verb::get, "/api/sendmessage/{channel}", trigger, triggers);
-  routes.add(verb::post, "/api/sendmessage/{channel}", trigger, triggers);
+  // HEAD must not have side effects (RFC 9110 9.2.1), and a GET here publishes a trigger:
+  // refused like any other method, never published. The channel is in any case (the seed).
+  for (auto [path, metric, handler] :
+       {std::tuple{"/api/sendmessage/CTI", net::Route::cti, &trigger<Channel::cti>},
+        std::tuple{"/api/sendmessage/CRM", net::Route::crm, &trigger<Channel::crm>}}) {
+    const RouteOptions options{
+        .metric = metric, .cors = true, .head_as_get = false, .any_case = true};
+    routes.add(verb::get, path, handler, options);
+    routes.add(verb::post, path, handler, options);
+  }
   routes.add(verb::get, "/api/subscribe", subscribe,
              {.metric = net::Route::subscribe, .cors = true});
   routes.add(verb::get, "/healthz", operations, {.metric = net::Route::health});

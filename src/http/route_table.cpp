@@ -1,6 +1,7 @@
 #include "http/route_table.hpp"
 
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <stdexcept>
 
 #include "http/responses.hpp"
@@ -121,7 +122,8 @@ const RouteTable::Entry* RouteTable::find(std::string_view path, RouteParams& pa
     for (std::size_t i = 0; i < count && matches; ++i) {
       const auto& segment = entry->segments[i];
       if (!segment.parameter) {
-        matches = parts[i] == segment.text;
+        matches = entry->options.any_case ? boost::beast::iequals(parts[i], segment.text)
+                                          : parts[i] == segment.text;
       } else if ((matches = decode_segment(parts[i], decoded))) {
         found.add(segment.text, decoded);
       }

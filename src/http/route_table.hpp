@@ -51,6 +51,7 @@ struct RouteOptions {
   net::Route metric = net::Route::other;
   bool cors = false;        // answers preflights and sets CORS headers on every answer
   bool head_as_get = true;  // HEAD is the GET handler's answer without its body
+  bool any_case = false;    // literal segments match in any case (/api/sendmessage/cti)
 };
 
 class RouteTable {

@@ -51,11 +51,15 @@ TEST(AuthFailure, MessageSaysWhichProblem) {
   EXPECT_NE(to_problem(AuthFailure::revoked, "API key").message.find("revoked"), std::string::npos);
 }
 
-TEST(AuthFailure, WrongKindExplainsBothCredentials) {
-  const auto at_trigger = to_problem(AuthFailure::wrong_kind, "API key").message;
-  const auto at_subscribe = to_problem(AuthFailure::wrong_kind, "client token").message;
-  EXPECT_NE(at_trigger.find("this is a client token"), std::string::npos) << at_trigger;
-  EXPECT_NE(at_subscribe.find("this is an API key"), std::string::npos) << at_subscribe;
+TEST(AuthFailure, WrongKindSaysWhichCredentialBelongsWhere) {
+  for (const char* credential : {"API key", "client token", "admin token"}) {
+    const auto message = to_problem(AuthFailure::wrong_kind, credential).message;
+    const std::string article = credential[0] == 'c' ? "a " : "an ";
+    EXPECT_NE(message.find("this is not " + article + credential), std::string::npos) << message;
+    EXPECT_NE(message.find("triggers need an API key, subscribers a client token"),
+              std::string::npos)
+        << message;
+  }
 }
 
 }  // namespace

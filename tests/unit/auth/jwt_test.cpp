@@ -254,7 +254,7 @@ TEST(Jwt, RequiredClaimsAndTypesAreChecked) {
            R"({"jti":"k_1","knd":"api","iat":1})",                         // no sub
            R"({"jti":"k_1","sub":"acme","iat":1})",                        // no knd
            R"({"jti":"k_1","sub":"acme","knd":"api"})",                    // no iat
-           R"({"jti":"k_1","sub":"acme","knd":"admin","iat":1})",          // unknown kind
+           R"({"jti":"k_1","sub":"acme","knd":"root","iat":1})",           // unknown kind
            R"({"jti":"k_1","sub":7,"knd":"api","iat":1})",                 // sub not a string
            R"({"jti":"k_1","sub":"acme","knd":"api","iat":"1"})",          // iat not a number
            R"({"jti":"k_1","sub":"acme","knd":"api","iat":1,"exp":"2"})",  // exp not a number
