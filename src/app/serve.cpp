@@ -11,8 +11,10 @@
 #include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "http/dispatch.hpp"
 #include "http/http_session.hpp"
+#include "http/timeline_api.hpp"
 #include "net/mqtt_connection.hpp"
 #include "net/server.hpp"
 #include "net/tls_accept.hpp"
@@ -111,6 +113,7 @@ int serve(const Config& config) {
   admin_service.start();
   http::RouteTable routes;
   http::add_connect_routes(routes, config);
+  http::add_timeline_routes(routes);
   admin::add_admin_routes(routes, admin_service);
   state.routes = &routes;
 
@@ -179,6 +182,7 @@ int serve(const Config& config) {
         return shut_down();
       }
       broker.sweep(broker::Clock::now());
+      state.history.expire(unix_now() * 1000);
       sweep();
     });
   };

@@ -6,6 +6,7 @@
 #include "auth/acl.hpp"
 #include "broker/stored_message.hpp"
 #include "core/time.hpp"
+#include "topics/delivery_trace.hpp"
 
 namespace popflow::broker {
 
@@ -120,6 +121,7 @@ bool Session::enqueue(Delivery delivery) {
   }
   queue_.push_back(std::move(delivery));
   if (link_) link_->wake();
+  DeliveryTrace::note("mqtt", client_id_of(key_), !link_);
   return true;
 }
 

@@ -240,6 +240,11 @@ const std::vector<Setting>& settings() {
       duration_setting("console_session_lifetime",
                        "a console sign-in ends this long after it began, in use or not",
                        &Config::console_session_lifetime),
+      duration_setting("trigger_history",
+                       "how long each trigger's timeline (deliveries, runs) is kept",
+                       &Config::trigger_history),
+      size_setting("trigger_history_max", "most trigger timelines kept; the oldest go first",
+                   &Config::trigger_history_max),
       bool_setting("fault_injection",
                    "tests only: /__fault/throw, /__fault/loop and /__fault/die raise inside a "
                    "handler, to show the server survives or fails loudly",

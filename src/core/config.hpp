@@ -91,6 +91,8 @@ struct Config {
   std::size_t workflow_max_depth = 50;
   ms console_session_idle{30LL * 60 * 1000};
   ms console_session_lifetime{12LL * 3600 * 1000};
+  ms trigger_history{24LL * 3600 * 1000};
+  std::size_t trigger_history_max = 100'000;
   // Tests only: /__fault/* routes that throw inside a handler (see http/dispatch.cpp).
   bool fault_injection = false;
 };

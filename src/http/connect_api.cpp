@@ -1,14 +1,21 @@
 #include "http/connect_api.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 
+#include "core/duration.hpp"
 #include "core/message_id.hpp"
 #include "core/time.hpp"
 #include "http/bearer.hpp"
 #include "http/responses.hpp"
+#include "http/timeline.hpp"
+#include "topics/delivery_trace.hpp"
 
 namespace popflow::http {
 namespace {
@@ -103,6 +110,22 @@ Checked<std::optional<std::string>> take_idempotency_key(const Request& request,
   return key;
 }
 
+// Popflow-Wait: "5s", "2500ms" or a number of seconds, at most kMaxPopflowWait.
+Checked<std::optional<std::chrono::milliseconds>> popflow_wait(const Request& request) {
+  const auto header = request["Popflow-Wait"];
+  if (header.empty()) return std::optional<std::chrono::milliseconds>{};
+  auto parsed = parse_duration(header);
+  if (!parsed && !header.empty() &&
+      std::ranges::all_of(header, [](char c) { return c >= '0' && c <= '9'; }) && header.size() < 6)
+    parsed = std::chrono::seconds(std::stoi(std::string(header)));
+  if (!parsed || parsed->count() <= 0 || *parsed > kMaxPopflowWait)
+    return bad_request("invalid_header",
+                       "Popflow-Wait must be a duration from 1ms to 30s, like 5s: how long the "
+                       "answer waits for the agent's client to report the run",
+                       "Popflow-Wait");
+  return std::optional(*parsed);
+}
+
 // The answer to a refused trigger; the access log gets its code.
 Response refused(const Request& request, RequestInfo& info, const Problem& problem) {
   info.refusal = problem.code;
@@ -118,6 +141,49 @@ bool journal_behind(net::ServerState& state) {
 
 std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
+}
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+std::string resolution_json(const workflows::Resolution& resolution) {
+  boost::json::object out;
+  if (const auto& workflow = resolution.workflow) {
+    out["workflow"] = {{"id", workflow->id},
+                       {"name", workflow->name},
+                       {"version", workflow->version},
+                       {"instance", workflow->instance}};
+  } else {
+    out["reason"] = workflows::to_string(*resolution.reason);
+    if (resolution.did_you_mean) out["didYouMean"] = *resolution.did_you_mean;
+  }
+  if (resolution.instance) out["instance"] = *resolution.instance;
+  if (resolution.profile) out["profile"] = *resolution.profile;
+  return boost::json::serialize(out);
+}
+
+// What the timeline keeps of a published trigger. Cost: copies of its few strings and the
+// message text, and one serialized resolution (~2k instructions, bench/callgrind.sh).
+history::TriggerRecord timeline_of(const Trigger& trigger, std::string_view customer,
+                                   const Message& message, const workflows::Resolution& resolution,
+                                   DeliveryTrace trace, std::int64_t now_ms) {
+  history::TriggerRecord record;
+  record.id = message.id;
+  record.customer = customer;
+  record.channel = to_string(trigger.channel);
+  record.agent_id = trigger.agent_id;
+  record.event = trigger.event;
+  record.topic = message.topic;
+  record.crm_id = trigger.crm_id;
+  record.cti_id = trigger.cti_id;
+  record.received_at_ms = now_ms;
+  record.resolution = resolution_json(resolution);
+  record.message = message.payload;
+  for (auto& note : trace.notes)
+    record.deliveries.push_back(
+        {std::move(note.transport), std::move(note.subscriber), note.queued, now_ms});
+  return record;
 }
 
 // Rate limit, scope, validation, CRM ID, then publish: everything after authentication. A
@@ -165,7 +231,12 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
   message->qos = 1;
   message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
   info.message_id = message->id;
-  const auto receipt = state.broker.publish(message);
+  DeliveryTrace trace;
+  broker::PublishReceipt receipt;
+  {
+    const DeliveryTrace::Scope tracing(trace);
+    receipt = state.broker.publish(message);
+  }
   state.metrics.count_published(receipt.delivered);
 
   // Which workflow the agent's client will run: a lookup in the in-memory snapshot, never a
@@ -183,8 +254,12 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
     accepted.warnings.push_back(unresolved_warning(*trigger, resolution));
     accepted.did_you_mean = resolution.did_you_mean;
   }
-  return PendingTrigger{make_json(request, 200, accepted_json(accepted)), receipt.journal_seq,
-                        std::nullopt};
+  auto answer = make_json(request, 200, accepted_json(accepted));
+  // The timeline, after the publish: the subscribers already have the message.
+  state.history.record(
+      timeline_of(*trigger, customer, *message, resolution, std::move(trace), unix_ms(now)),
+      unix_ms(now));
+  return PendingTrigger{std::move(answer), receipt.journal_seq, std::nullopt, std::nullopt};
 }
 
 }  // namespace
@@ -215,6 +290,8 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
   if (!fields) return refuse(fields.error());
   auto key = api_key_of(request, *fields);
   if (!key) return refuse(key.error());
+  const auto wait = popflow_wait(request);
+  if (!wait) return refuse(wait.error());
 
   const auto now = std::chrono::system_clock::now();
   auto claims =
@@ -252,7 +329,8 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
     return published;
   }
   pending->idempotency = std::move(hold);
-  if (pending->journal_seq != 0) return published;
+  if (*wait) pending->wait = RunWait{info.message_id, info.customer, **wait};
+  if (pending->journal_seq != 0 || pending->wait) return published;
   return settle_trigger(request, std::move(*pending), true, state, info);
 }
 
@@ -272,6 +350,70 @@ Response settle_trigger(const Request& request, PendingTrigger pending, bool wri
   response.set(bhttp::field::retry_after, "1");
   apply_cors(request, response, state.config.cors_origins);
   return response;
+}
+
+namespace {
+
+// The 200 with what the agent's screen did: "run" from the first report, or null and a
+// warning when none came in time.
+Response with_run(Response accepted, const history::Run* run, std::chrono::milliseconds timeout) {
+  boost::system::error_code ec;
+  auto body = boost::json::parse(accepted.body(), ec);
+  if (ec || !body.is_object()) return accepted;
+  auto& object = body.get_object();
+  if (run) {
+    object["run"] = run_json(*run);
+  } else {
+    object["run"] = nullptr;
+    auto& warnings = object["warnings"];
+    if (!warnings.is_array()) warnings = boost::json::array();
+    warnings.get_array().emplace_back(
+        "no run was reported within " + std::to_string(timeout.count()) +
+        " ms: the agent's client did not run the workflow, or is not connected; see GET "
+        "/api/triggers/" +
+        std::string(object["id"].as_string()));
+  }
+  accepted.body() = boost::json::serialize(object);
+  accepted.prepare_payload();
+  return accepted;
+}
+
+struct RunWaitState {
+  RunWaitState(Response response, RunWait run_wait, net::Worker& on)
+      : accepted(std::move(response)), wait(std::move(run_wait)), worker(on), timer(on.io()) {}
+  Response accepted;
+  RunWait wait;
+  net::Worker& worker;
+  boost::asio::steady_timer timer;
+  Respond respond;
+  bool done = false;  // on the worker's loop only
+  std::uint64_t ticket = 0;
+};
+
+}  // namespace
+
+// The first run or the timeout, whichever comes first, answers; both are settled on the
+// worker's loop (a run is reported on another loop's thread), so `done` needs no lock.
+Deferred await_run(Response accepted, RunWait wait, net::Worker& worker) {
+  auto state = std::make_shared<RunWaitState>(std::move(accepted), std::move(wait), worker);
+  return Deferred{[state](Respond respond) {
+    state->respond = std::move(respond);
+    auto& history = state->worker.state().history;
+    state->ticket = history.wait_for_run(
+        state->wait.message_id, state->wait.customer, [state](const history::Run& run) {
+          boost::asio::post(state->worker.io(), [state, run] {
+            if (std::exchange(state->done, true)) return;
+            state->timer.cancel();
+            state->respond(with_run(std::move(state->accepted), &run, state->wait.timeout));
+          });
+        });
+    state->timer.expires_after(state->wait.timeout);
+    state->timer.async_wait([state](boost::system::error_code ec) {
+      if (ec || std::exchange(state->done, true)) return;
+      state->worker.state().history.cancel(state->ticket);
+      state->respond(with_run(std::move(state->accepted), nullptr, state->wait.timeout));
+    });
+  }};
 }
 
 }  // namespace popflow::http

@@ -13,11 +13,13 @@
 // into the 200 or a 503 `not_stored` once the journal says. Its Idempotency-Key stays "in
 // progress" until then: a retry meanwhile gets 409, never a 200 for what may not be stored,
 // and only a 200 is remembered for replay.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "http/deferred.hpp"
 #include "http/request_info.hpp"
 #include "http/trigger.hpp"
 #include "http/types.hpp"
@@ -31,10 +33,19 @@ struct IdempotencyHold {
   std::string key;
 };
 
+// Popflow-Wait (CONTRACT "Delivery truth"): the 200 waits for the trigger's first run.
+struct RunWait {
+  std::string message_id;
+  std::string customer;
+  std::chrono::milliseconds timeout{0};
+};
+inline constexpr std::chrono::seconds kMaxPopflowWait{30};
+
 struct PendingTrigger {
   Response accepted;  // the 200, once written
   std::uint64_t journal_seq = 0;
   std::optional<IdempotencyHold> idempotency;
+  std::optional<RunWait> wait;  // answered once a run is reported, or at its timeout
 };
 
 // A refusal or a 200 now, or a trigger waiting for the journal.
@@ -42,6 +53,10 @@ using TriggerAnswer = std::variant<Response, PendingTrigger>;
 
 TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
                              net::Worker& worker, RequestInfo& info);
+
+// The answer to a settled trigger sent with Popflow-Wait: `accepted` with "run" once the first
+// run is reported, or "run": null and a warning at the timeout. Runs on the worker's loop.
+Deferred await_run(Response accepted, RunWait wait, net::Worker& worker);
 
 // `written`: whether the journal wrote everything up to pending.journal_seq (true when there
 // was nothing to write).

@@ -475,6 +475,7 @@ template <class Stream>
 void HttpSession<Stream>::send_when_written(PendingTrigger pending) {
   const auto seq = pending.journal_seq;
   pending_.emplace(std::move(pending));
+  if (seq == 0) return answer_written(true);  // nothing to write: a Popflow-Wait trigger
   auto* journal = worker_.state().broker.journal();
   journal->when_written(seq, [self = this->shared_from_this()](bool written) mutable {
     // `self` moves into the posted handler: the session's last reference must never be
@@ -501,9 +502,13 @@ void HttpSession<Stream>::send_when_ready(Deferred deferred) {
 
 template <class Stream>
 void HttpSession<Stream>::answer_written(bool written) {
-  response_.emplace(
-      settle_trigger(parser_->get(), std::move(*pending_), written, worker_.state(), info_));
+  auto wait = std::move(pending_->wait);
+  auto settled =
+      settle_trigger(parser_->get(), std::move(*pending_), written, worker_.state(), info_);
   pending_.reset();
+  if (wait && settled.result_int() == 200)
+    return send_when_ready(await_run(std::move(settled), std::move(*wait), worker_));
+  response_.emplace(std::move(settled));
   if (draining_) response_->keep_alive(false);
   write_response();
 }

@@ -11,16 +11,11 @@
 #include <variant>
 
 #include "http/connect_api.hpp"
+#include "http/deferred.hpp"
 #include "http/subscribe_request.hpp"
 #include "http/types.hpp"
 
 namespace popflow::http {
-
-using Respond = std::function<void(Response)>;
-
-struct Deferred {
-  std::function<void(Respond respond)> start;
-};
 
 using Outcome = std::variant<Response, SubscribeRequest, PendingTrigger, Deferred>;
 

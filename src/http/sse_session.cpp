@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "topics/delivery_trace.hpp"
 
 namespace popflow::http {
 
@@ -89,6 +90,7 @@ bool SseSession::deliver(const MessagePtr& message, std::span<const Subscription
     flush_posted_ = true;
     worker_.schedule_flush(weak_from_this());
   }
+  if (!overflow_) DeliveryTrace::note("sse", request_.claims ? request_.claims->key_id : "", false);
   return !overflow_;
 }
 

@@ -8,6 +8,9 @@ namespace {
 constexpr std::array<std::string_view, kRouteCount> kRouteNames{
     "cti", "crm", "subscribe", "health", "metrics", "mqtt", "admin", "timeline", "other"};
 
+constexpr std::array<std::string_view, 7> kRunOutcomes{
+    "executed", "failed", "no_publication", "profile_mismatch", "duplicate", "stale", "superseded"};
+
 std::uint64_t load(const std::atomic<std::uint64_t>& counter) {
   return counter.load(std::memory_order_relaxed);
 }
@@ -38,6 +41,11 @@ void Metrics::count_request(Route route, unsigned status, std::chrono::nanosecon
 void Metrics::count_published(std::size_t delivered) {
   published_.fetch_add(1, std::memory_order_relaxed);
   delivered_.fetch_add(delivered, std::memory_order_relaxed);
+}
+
+void Metrics::count_run(std::string_view outcome) {
+  for (std::size_t i = 0; i < kRunOutcomes.size(); ++i)
+    if (kRunOutcomes[i] == outcome) runs_[i].fetch_add(1, std::memory_order_relaxed);
 }
 
 void Metrics::count_auth_failure(auth::AuthFailure reason) {
@@ -120,6 +128,11 @@ std::string Metrics::render() const {
     out += fmt::format("popflow_workflow_unresolved_total{{reason=\"{}\"}} {}\n",
                        workflows::to_string(static_cast<workflows::Unresolved>(i)),
                        load(unresolved_[i]));
+  header(out, "popflow_workflow_runs_total", "counter",
+         "Runs agents' clients reported, by outcome.");
+  for (std::size_t i = 0; i < runs_.size(); ++i)
+    out += fmt::format("popflow_workflow_runs_total{{outcome=\"{}\"}} {}\n", kRunOutcomes[i],
+                       load(runs_[i]));
   header(out, "popflow_console_sign_ins_total", "counter",
          "Console sign-in attempts by result (ok, refused, throttled).");
   for (std::size_t i = 0; i < sign_ins_.size(); ++i)

@@ -34,6 +34,8 @@ class Metrics {
   void count_unresolved(workflows::Unresolved reason) {
     unresolved_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   }
+  // A run an agent's client reported (POST /api/triggers/{id}/runs), by its outcome.
+  void count_run(std::string_view outcome);
   enum class SignIn { ok, refused, throttled };
   void count_sign_in(SignIn result) {
     sign_ins_[static_cast<std::size_t>(result)].fetch_add(1, std::memory_order_relaxed);
@@ -72,6 +74,7 @@ class Metrics {
   std::array<Counter, auth::kAuthFailureCount> auth_failures_{};
   std::array<Counter, 5> unresolved_{};  // by workflows::Unresolved
   std::array<Counter, 3> sign_ins_{};    // by SignIn
+  std::array<Counter, 7> runs_{};        // by outcome, in kRunOutcomes' order (metrics.cpp)
   std::array<std::atomic<std::int64_t>, 3> open_{};
 };
 

@@ -9,6 +9,7 @@
 #include "auth/key_registry.hpp"
 #include "broker/broker.hpp"
 #include "core/config.hpp"
+#include "history/trigger_history.hpp"
 #include "net/idempotency_store.hpp"
 #include "net/metrics.hpp"
 #include "net/rate_limiter.hpp"
@@ -35,6 +36,9 @@ struct ServerState {
   const http::RouteTable* routes = nullptr;        // filled before the server starts
   // What each trigger's event resolves to; refreshed by the admin service's store thread.
   workflows::PublishedCatalog catalog{};
+  // Each trigger's timeline, bounded by the configuration.
+  history::TriggerHistory history{
+      history::HistoryLimits{config.trigger_history_max, config.trigger_history, 20}};
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};
