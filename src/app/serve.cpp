@@ -12,6 +12,7 @@
 #include "app/key_refresher.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "http/client_api.hpp"
 #include "http/dispatch.hpp"
 #include "http/http_session.hpp"
 #include "http/timeline_api.hpp"
@@ -108,12 +109,24 @@ int serve(const Config& config) {
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what
   // triggers resolve against, in step with the store.
   admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);
-  admin_service.set_catalog_listener(
-      [&state](store::Store& store) { state.catalog.replace(admin::load_catalog(store)); });
+  admin_service.set_catalog_listener([&state](store::Store& store) {
+    auto snapshot = admin::load_catalog(store);
+    state.catalog.replace(snapshot);
+    // Agents' clients watching /api/client/workflows/changes refetch what they run.
+    for (const auto customer : snapshot->customers()) {
+      auto message = std::make_shared<Message>();
+      message->topic = http::catalog_topic(customer);
+      message->id = "catalog-" + std::to_string(snapshot->generation());
+      message->payload =
+          R"({"changed":"workflows","generation":)" + std::to_string(snapshot->generation()) + "}";
+      state.broker.publish(message);
+    }
+  });
   admin_service.start();
   http::RouteTable routes;
   http::add_connect_routes(routes, config);
   http::add_timeline_routes(routes);
+  http::add_client_routes(routes);
   admin::add_admin_routes(routes, admin_service);
   state.routes = &routes;
 

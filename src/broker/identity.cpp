@@ -18,7 +18,8 @@ std::string_view client_id_of(std::string_view session_key) {
 }
 
 bool is_tenant_topic(std::string_view topic) {
-  return topic == "CTI" || topic == "CRM" || topic.starts_with("CTI/") || topic.starts_with("CRM/");
+  return topic == "CTI" || topic == "CRM" || topic.starts_with("CTI/") ||
+         topic.starts_with("CRM/") || topic.starts_with(kServerTopicPrefix);
 }
 
 }  // namespace popflow::broker

@@ -27,6 +27,9 @@ std::string session_key(const Identity& identity, std::string_view client_id);
 std::string_view client_id_of(std::string_view session_key);
 
 // CTI/... and CRM/...: the tenant topics anonymous clients never see.
+// The server's own topics ($popflow/catalog/<customer>: agents' clients learn that what is
+// published changed) are as protected as the tenants' namespaces.
+inline constexpr std::string_view kServerTopicPrefix = "$popflow/";
 bool is_tenant_topic(std::string_view topic);
 
 }  // namespace popflow::broker

@@ -62,24 +62,29 @@ Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_vi
     if (auto denial = auth::subscribe_denial(**claims, filter))
       return forbidden("topic_denied", *denial, "topic");
   }
-  const auto& config = worker.state().config;
-  auto refused = net::StreamQuota::Limit::per_token;
-  subscribe.stream = worker.state().sse_streams.admit((*claims)->key_id, (*claims)->customer,
-                                                      config.sse_max_streams_per_token,
-                                                      config.sse_max_streams_per_customer, refused);
-  if (!subscribe.stream) {
-    worker.state().metrics.count_sse_refused(refused);
-    const bool per_token = refused == net::StreamQuota::Limit::per_token;
-    const auto limit =
-        per_token ? config.sse_max_streams_per_token : config.sse_max_streams_per_customer;
-    return Problem{429, "too_many_streams",
-                   std::string(per_token ? "this client token" : "this customer") +
-                       " already has " + std::to_string(limit) + " open SSE streams (" +
-                       std::string(net::to_string(refused)) + "); close one before opening another",
-                   ""};
-  }
+  auto stream = admit_stream(**claims, worker);
+  if (!stream) return stream.error();
+  subscribe.stream = std::move(*stream);
   subscribe.claims = std::move(*claims);
   return subscribe;
+}
+
+Checked<net::StreamQuota::Ticket> admit_stream(const auth::Claims& claims, net::Worker& worker) {
+  const auto& config = worker.state().config;
+  auto refused = net::StreamQuota::Limit::per_token;
+  auto stream = worker.state().sse_streams.admit(claims.key_id, claims.customer,
+                                                 config.sse_max_streams_per_token,
+                                                 config.sse_max_streams_per_customer, refused);
+  if (stream) return stream;
+  worker.state().metrics.count_sse_refused(refused);
+  const bool per_token = refused == net::StreamQuota::Limit::per_token;
+  const auto limit =
+      per_token ? config.sse_max_streams_per_token : config.sse_max_streams_per_customer;
+  return Problem{429, "too_many_streams",
+                 std::string(per_token ? "this client token" : "this customer") + " already has " +
+                     std::to_string(limit) + " open SSE streams (" +
+                     std::string(net::to_string(refused)) + "); close one before opening another",
+                 ""};
 }
 
 }  // namespace popflow::http

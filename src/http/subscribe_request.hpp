@@ -24,6 +24,10 @@ struct SubscribeRequest {
 // 401 for a missing or refused token, 400 for missing or invalid filters or two different
 // tokens (header and ?token=), 403 for filters outside what the token may read, 429 when the
 // token or its customer has as many open streams as Config::sse_max_streams_per_* allow.
+// A place for one more SSE stream of this token in the per-token and per-customer counts,
+// or the 429 too_many_streams saying which is full.
+Checked<net::StreamQuota::Ticket> admit_stream(const auth::Claims& claims, net::Worker& worker);
+
 Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_view query,
                                           net::Worker& worker, std::int64_t now, RequestInfo& info);
 

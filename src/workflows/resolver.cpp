@@ -41,6 +41,7 @@ struct EventPubs {
 
 struct InstanceData {
   std::string crm_id;
+  Instance record;              // its type and URL templates, for agents' clients
   Map<std::string> profile_of;  // agent id → profile
   Map<EventPubs> events;
   std::vector<std::string> event_names;  // sorted: published_for's order
@@ -79,8 +80,11 @@ std::string_view to_string(Unresolved reason) {
 
 Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
   auto data = std::make_unique<Data>();
-  for (const auto& instance : input.instances)
-    data->customers[instance.customer_id].instances[instance.crm_id].crm_id = instance.crm_id;
+  for (const auto& instance : input.instances) {
+    auto& entry = data->customers[instance.customer_id].instances[instance.crm_id];
+    entry.crm_id = instance.crm_id;
+    entry.record = instance;
+  }
   const auto instance_of = [&](const std::string& customer,
                                const std::string& crm_id) -> InstanceData* {
     const auto c = data->customers.find(customer);
@@ -202,6 +206,38 @@ std::vector<AgentWorkflow> Snapshot::published_for(std::string_view customer_id,
     out.push_back(
         {event, pub->workflow_id, pub->name, pub->version, pub->definition, own != nullptr});
   }
+  return out;
+}
+
+const Instance* Snapshot::instance(std::string_view customer_id, std::string_view crm_id) const {
+  const auto* customer = find(data_->customers, customer_id);
+  const auto* instance = customer ? find(customer->instances, crm_id) : nullptr;
+  return instance ? &instance->record : nullptr;
+}
+
+std::optional<std::string_view> Snapshot::profile_of(std::string_view customer_id,
+                                                     std::string_view crm_id,
+                                                     std::string_view agent_id) const {
+  const auto* customer = find(data_->customers, customer_id);
+  const auto* instance = customer ? find(customer->instances, crm_id) : nullptr;
+  const auto* profile = instance ? find(instance->profile_of, agent_id) : nullptr;
+  if (!profile) return std::nullopt;
+  return std::string_view(*profile);
+}
+
+std::vector<std::string_view> Snapshot::instances_listing(std::string_view customer_id,
+                                                          std::string_view agent_id) const {
+  std::vector<std::string_view> out;
+  const auto* customer = find(data_->customers, customer_id);
+  const auto* listed = customer ? find(customer->listed_in, agent_id) : nullptr;
+  if (listed)
+    for (const auto& crm_id : *listed) out.emplace_back(crm_id);
+  return out;
+}
+
+std::vector<std::string_view> Snapshot::customers() const {
+  std::vector<std::string_view> out;
+  for (const auto& [id, customer] : data_->customers) out.emplace_back(id);
   return out;
 }
 

@@ -93,6 +93,16 @@ class Snapshot {
                      std::optional<std::string_view> crm_id, std::string_view agent_id,
                      std::string_view event) const;
 
+  // For agents' clients: an instance's record, an agent's profile in it from the directory,
+  // and the instances whose directory lists the agent.
+  const Instance* instance(std::string_view customer, std::string_view crm_id) const;
+  std::optional<std::string_view> profile_of(std::string_view customer, std::string_view crm_id,
+                                             std::string_view agent_id) const;
+  std::vector<std::string_view> instances_listing(std::string_view customer,
+                                                  std::string_view agent_id) const;
+  // The customers that have at least one instance.
+  std::vector<std::string_view> customers() const;
+
   // Sorted by event. `profile` nullopt: an agent of no profile (gets "all" publications).
   std::vector<AgentWorkflow> published_for(std::string_view customer, std::string_view crm_id,
                                            std::optional<std::string_view> profile) const;
