@@ -22,6 +22,9 @@ struct Reply {
   std::string body;  // JSON
   std::string etag;  // the resource's revision, for If-Match (empty: none)
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by a handler whose answer comes from elsewhere (a test trigger publishes on the
+  // request's loop): it gets the request's `respond` instead of this Reply being sent.
+  std::function<void(http::Respond respond)> later;
 };
 
 Reply json_reply(unsigned status, const boost::json::value& body, std::string etag = {});
@@ -35,6 +38,8 @@ struct AdminCall {
   std::string_view if_match;        // the If-Match header, quotes removed
   store::Repositories& repos;
   AdminService& service;
+  net::Worker& worker;  // the loop the request came in on: its ServerState, its io
+  unsigned http_version = 11;
   std::int64_t now_ms;
 
   // A query parameter, %-decoded; empty when absent.

@@ -36,6 +36,7 @@ struct AdminRequest {
   std::string body;
   std::string query;
   std::string if_match;
+  net::Worker* worker = nullptr;
 };
 
 http::Request stub_of(const AdminRequest& request) {
@@ -137,6 +138,8 @@ Checked<Reply> run(AdminService& service, AdminRequest& request, Permission perm
                    request.if_match,
                    repos,
                    service,
+                   *request.worker,
+                   request.version,
                    std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count()};
@@ -176,6 +179,7 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
     if (if_match.size() >= 2 && if_match.front() == '"' && if_match.back() == '"')
       if_match = if_match.substr(1, if_match.size() - 2);
     job->if_match = std::string(if_match);
+    job->worker = &context.worker;
     return http::Deferred{[&service, permission, handler, job](http::Respond respond) {
       service.post([&service, permission, handler, job, respond = std::move(respond)] {
         Checked<Reply> reply = Problem{500, "internal_error", "", ""};
@@ -188,6 +192,7 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
                           "X-Request-Id if it persists",
                           ""};
         }
+        if (reply && reply->later) return reply->later(std::move(respond));
         respond(answer(*job, reply));
       });
     }};
@@ -213,7 +218,7 @@ void AdminCall::audit(std::string action, std::string target, std::string before
 }
 
 Reply json_reply(unsigned status, const boost::json::value& body, std::string etag) {
-  return {status, boost::json::serialize(body), std::move(etag), {}};
+  return {status, boost::json::serialize(body), std::move(etag), {}, {}};
 }
 
 void add_admin_routes(http::RouteTable& routes, AdminService& service) {
@@ -258,6 +263,10 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
   add(verb::get, "/api/admin/keys/{id}/audit", P::manage_keys, key_audit);
 
   add(verb::get, "/api/admin/audit", P::read, list_audit);
+
+  add(verb::get, "/api/admin/triggers", P::read, list_triggers);
+  add(verb::get, "/api/admin/triggers/{id}", P::read, get_trigger);
+  add(verb::post, "/api/admin/test-trigger", P::design, send_test_trigger);
 }
 
 }  // namespace popflow::admin

@@ -43,4 +43,9 @@ Checked<Reply> key_audit(AdminCall& call);
 // audit_api.cpp
 Checked<Reply> list_audit(AdminCall& call);
 
+// triggers_api.cpp: trigger search, timelines and test triggers.
+Checked<Reply> list_triggers(AdminCall& call);
+Checked<Reply> get_trigger(AdminCall& call);
+Checked<Reply> send_test_trigger(AdminCall& call);
+
 }  // namespace popflow::admin

@@ -160,7 +160,7 @@ Checked<Reply> delete_instance(AdminCall& call) {
   call.audit("instance.delete", instance_target(instance->crm_id),
              json::serialize(to_json(*instance)), "");
   call.service.catalog_changed();
-  return Reply{204, "", "", {}};
+  return Reply{204, "", "", {}, {}};
 }
 
 Checked<Reply> list_profiles(AdminCall& call) {
@@ -209,7 +209,7 @@ Checked<Reply> delete_profile(AdminCall& call) {
   call.audit("profile.delete", instance_target(instance->crm_id),
              json::serialize(json::object{{"name", name}}), "");
   call.service.catalog_changed();
-  return Reply{204, "", "", {}};
+  return Reply{204, "", "", {}, {}};
 }
 
 Checked<Reply> list_agents(AdminCall& call) {
@@ -270,7 +270,7 @@ Checked<Reply> delete_agent(AdminCall& call) {
   call.audit("agent.delete", instance_target(instance->crm_id),
              json::serialize(json::object{{"agentId", agent_id}}), "");
   call.service.catalog_changed();
-  return Reply{204, "", "", {}};
+  return Reply{204, "", "", {}, {}};
 }
 
 Checked<Reply> list_events(AdminCall& call) {
@@ -323,7 +323,7 @@ Checked<Reply> delete_event(AdminCall& call) {
   call.audit("event.delete", instance_target(instance->crm_id), json::serialize(to_json(*found)),
              "");
   call.service.catalog_changed();
-  return Reply{204, "", "", {}};
+  return Reply{204, "", "", {}, {}};
 }
 
 }  // namespace popflow::admin

@@ -175,7 +175,7 @@ Checked<Reply> delete_workflow(AdminCall& call) {
   call.audit("workflow.delete", target_of(*workflow), json::serialize(to_json(*workflow, true)),
              "");
   if (published) call.service.catalog_changed();
-  return Reply{204, "", "", {}};
+  return Reply{204, "", "", {}, {}};
 }
 
 Checked<Reply> freeze_version(AdminCall& call) {

@@ -178,6 +178,7 @@ history::TriggerRecord timeline_of(const Trigger& trigger, std::string_view cust
   record.crm_id = trigger.crm_id;
   record.cti_id = trigger.cti_id;
   record.received_at_ms = now_ms;
+  record.test = trigger.test;
   record.resolution = resolution_json(resolution);
   record.message = message.payload;
   for (auto& note : trace.notes)
@@ -190,7 +191,7 @@ history::TriggerRecord timeline_of(const Trigger& trigger, std::string_view cust
 // refusal is a Response; a published trigger is pending until settle_trigger() decides.
 TriggerAnswer publish_trigger(const Request& request, Channel channel, const auth::Claims& claims,
                               FieldSet fields, std::chrono::system_clock::time_point now,
-                              net::Worker& worker, RequestInfo& info) {
+                              net::Worker& worker, RequestInfo& info, bool test = false) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   const auto& customer = claims.customer;
@@ -212,6 +213,7 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
 
   auto trigger = make_trigger(channel, std::move(fields));
   if (!trigger) return refuse(trigger.error());
+  trigger->test = test;
   info.agent = trigger->agent_id;
   info.event = trigger->event;
   const auto& crm_ids = claims.crm_ids;
@@ -414,6 +416,31 @@ Deferred await_run(Response accepted, RunWait wait, net::Worker& worker) {
       state->respond(with_run(std::move(state->accepted), nullptr, state->wait.timeout));
     });
   }};
+}
+
+TriggerAnswer handle_test_trigger(const Request& request, Channel channel,
+                                  std::string_view fields_json, const TestSender& sender,
+                                  net::Worker& worker, RequestInfo& info) {
+  auto& state = worker.state();
+  unsigned char arena_buffer[4096];
+  boost::json::monotonic_resource arena(arena_buffer, sizeof arena_buffer);
+  FieldSet fields(&arena);
+  if (auto added = add_json_fields(fields_json, limits_of(state.config), fields); !added)
+    return refused(request, info, added.error());
+  // The test trigger goes through the same path as a real one, but for the API key's
+  // rules: it acts with every scope, rate-limited under its sender's name.
+  auth::Claims claims;
+  claims.key_id = "test:" + sender.actor;
+  claims.customer = sender.customer;
+  claims.kind = auth::TokenKind::api_key;
+  claims.scope = auth::kScopeCti | auth::kScopeCrm;
+  info.customer = sender.customer;
+  auto published = publish_trigger(request, channel, claims, std::move(fields),
+                                   std::chrono::system_clock::now(), worker, info, true);
+  auto* pending = std::get_if<PendingTrigger>(&published);
+  if (pending && pending->journal_seq == 0)
+    return settle_trigger(request, std::move(*pending), true, state, info);
+  return published;
 }
 
 }  // namespace popflow::http

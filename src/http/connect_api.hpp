@@ -54,6 +54,18 @@ using TriggerAnswer = std::variant<Response, PendingTrigger>;
 TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
                              net::Worker& worker, RequestInfo& info);
 
+// /api/admin/test-trigger (CONTRACT "Admin API"): a trigger of `sender`'s customer from the
+// admin API, through the same validation, publish, resolution and timeline as a real one,
+// marked "test": true in the message and the timeline. `fields_json` is a JSON object of
+// the trigger's fields (agentId, event, crmId/ctiId and the interaction data). On the loop.
+struct TestSender {
+  std::string customer;
+  std::string actor;  // the audit log's name of who sent it
+};
+TriggerAnswer handle_test_trigger(const Request& request, Channel channel,
+                                  std::string_view fields_json, const TestSender& sender,
+                                  net::Worker& worker, RequestInfo& info);
+
 // The answer to a settled trigger sent with Popflow-Wait: `accepted` with "run" once the first
 // run is reported, or "run": null and a warning at the timeout. Runs on the worker's loop.
 Deferred await_run(Response accepted, RunWait wait, net::Worker& worker);

@@ -145,6 +145,10 @@ std::string message_json(const Trigger& trigger, std::string_view customer, std:
   if (trigger.cti_id) json.member(kCtiId, *trigger.cti_id);
   if (trigger.crm_id) json.member(kCrmId, *trigger.crm_id);
   json.member("receivedAt", received_at);
+  if (trigger.test) {
+    json.name("test");
+    out.append("true");
+  }
   json.name("data");
   json.data(trigger.data);
   out.push_back('}');

@@ -27,6 +27,7 @@ struct Trigger {
   std::string event;
   std::optional<std::string> cti_id;  // CTI only
   std::optional<std::string> crm_id;  // CRM only, required there
+  bool test = false;  // sent by /api/admin/test-trigger: the message says "test": true
   // Every other field, in the order sent; their values and literals are in the fields'
   // storage. A vector, not a boost::json::object: the object would hash each key and could
   // not hold a number's literal.

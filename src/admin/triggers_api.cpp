@@ -1,0 +1,111 @@
+// Support engineers' view of triggers (CONTRACT "Admin API"): the recent ones, newest first,
+// each one's timeline, and test triggers sent through the same path as a real one.
+#include <boost/asio/post.hpp>
+
+#include "admin/handlers.hpp"
+#include "broker/broker.hpp"
+#include "http/connect_api.hpp"
+#include "http/json_body.hpp"
+#include "http/responses.hpp"
+#include "http/timeline.hpp"
+
+namespace popflow::admin {
+namespace {
+
+namespace json = boost::json;
+
+// Sends `answer`'s response, after the journal has written the trigger when it must.
+void settle_then_respond(http::Request stub, http::TriggerAnswer answer, net::Worker& worker,
+                         http::Respond respond) {
+  if (auto* response = std::get_if<http::Response>(&answer)) return respond(std::move(*response));
+  auto pending =
+      std::make_shared<http::PendingTrigger>(std::move(std::get<http::PendingTrigger>(answer)));
+  auto* journal = worker.state().broker.journal();
+  journal->when_written(pending->journal_seq, [stub = std::move(stub), pending, &worker,
+                                               respond = std::move(respond)](bool written) {
+    boost::asio::post(worker.io(), [stub, pending, &worker, respond, written] {
+      http::RequestInfo info;
+      respond(http::settle_trigger(stub, std::move(*pending), written, worker.state(), info));
+    });
+  });
+}
+
+}  // namespace
+
+Checked<Reply> list_triggers(AdminCall& call) {
+  history::HistoryQuery query;
+  query.customer = call.customer;
+  if (auto agent = call.query_value("agent"); !agent.empty()) query.agent = std::move(agent);
+  if (auto event = call.query_value("event"); !event.empty()) query.event = std::move(event);
+  try {
+    if (const auto limit = call.query_value("limit"); !limit.empty())
+      query.limit = std::clamp<std::size_t>(std::stoul(limit), 1, 500);
+    if (const auto before = call.query_value("before"); !before.empty())
+      query.before_ms = std::stoll(before);
+  } catch (const std::exception&) {
+    return bad_request("invalid_field", "limit and before must be numbers", "limit");
+  }
+  const auto records = call.worker.state().history.recent(query);
+  json::array list;
+  for (const auto& record : records) list.push_back(http::summary_json(record));
+  json::value next =
+      records.size() == query.limit ? json::value(records.back().received_at_ms) : json::value();
+  return json_reply(200, {{"triggers", std::move(list)}, {"next", std::move(next)}});
+}
+
+Checked<Reply> get_trigger(AdminCall& call) {
+  const auto record = call.worker.state().history.find(call.params["id"], call.customer);
+  if (!record)
+    return Problem{404, "not_found",
+                   "no trigger '" + std::string(call.params["id"]) +
+                       "' in this customer's history (kept for trigger_history)",
+                   ""};
+  return json_reply(200, http::timeline_json(*record));
+}
+
+Checked<Reply> send_test_trigger(AdminCall& call) {
+  if (auto known =
+          http::only_members(call.body, {"channel", "agentId", "event", "crmId", "ctiId", "data"});
+      !known)
+    return known.error();
+  auto channel_name = http::string_member(call.body, "channel");
+  if (!channel_name) return channel_name.error();
+  if (*channel_name != "CTI" && *channel_name != "CRM")
+    return bad_request("invalid_field", "field 'channel' must be CTI or CRM", "channel");
+  const auto channel = *channel_name == "CTI" ? http::Channel::cti : http::Channel::crm;
+  // The trigger's fields as a Connect API body: the data's members beside agentId & co.
+  json::object fields;
+  for (const auto* name : {"agentId", "event", "crmId", "ctiId"})
+    if (const auto* value = call.body.if_contains(name)) fields[name] = *value;
+  if (const auto* data = call.body.if_contains("data"); data && !data->is_null()) {
+    if (!data->is_object())
+      return bad_request("invalid_field", "field 'data' must be an object", "data");
+    for (const auto& member : data->get_object()) {
+      if (fields.contains(member.key()))
+        return bad_request(
+            "invalid_field",
+            "data may not hold '" + std::string(member.key()) + "': it is a trigger field", "data");
+      fields[member.key()] = member.value();
+    }
+  }
+  call.audit(
+      "trigger.test",
+      "agent:" + std::string(fields.contains("agentId") ? json::serialize(fields["agentId"]) : ""),
+      "", json::serialize(call.body));
+  Reply reply;
+  reply.later = [&worker = call.worker, channel, text = json::serialize(fields),
+                 sender = http::TestSender{call.customer, call.caller.actor()},
+                 version = call.http_version](http::Respond respond) {
+    boost::asio::post(
+        worker.io(), [&worker, channel, text, sender, version, respond = std::move(respond)] {
+          http::Request stub;
+          stub.version(version);
+          http::RequestInfo info;
+          auto answer = http::handle_test_trigger(stub, channel, text, sender, worker, info);
+          settle_then_respond(std::move(stub), std::move(answer), worker, respond);
+        });
+  };
+  return reply;
+}
+
+}  // namespace popflow::admin
