@@ -136,6 +136,13 @@ const RouteTable::Entry* RouteTable::find(std::string_view path, RouteParams& pa
   return nullptr;
 }
 
+std::optional<std::string_view> RouteTable::match(std::string_view path,
+                                                  RouteParams& params) const {
+  const auto* entry = find(path, params);
+  if (!entry) return std::nullopt;
+  return std::string_view(entry->pattern);
+}
+
 Outcome RouteTable::dispatch(const Request& request, std::string_view path, std::string_view query,
                              net::Worker& worker, RequestInfo& info) const {
   RouteContext context{request, path, query, {}, worker, info};

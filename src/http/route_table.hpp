@@ -13,6 +13,7 @@
 // Threads: filled once before the server starts, then read by every loop without locks.
 #include <boost/beast/http/verb.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +62,9 @@ class RouteTable {
            RouteOptions options = {});
   // A handler for every method (the route decides: /mqtt answers 426 to all of them).
   void add_any(std::string_view pattern, Handler handler, RouteOptions options = {});
+
+  // The pattern `path` matches, with its parameters in `params`; nullopt: no route (404).
+  std::optional<std::string_view> match(std::string_view path, RouteParams& params) const;
 
   // The answer for a request whose path is already split from its query.
   Outcome dispatch(const Request& request, std::string_view path, std::string_view query,
