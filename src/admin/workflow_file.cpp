@@ -14,8 +14,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kCode = "invalid_workflow_file";
 
-Problem invalid(std::string path, std::string what) {
-  return bad_request(std::string(kCode), "'" + path + "' " + what, std::move(path));
+Problem invalid(const std::string& path, const std::string& what) {
+  return bad_request(std::string(kCode), "'" + path + "' " + what, path);
 }
 
 std::string join_path(const std::string& path, std::string_view key) {

@@ -102,7 +102,8 @@ void workflow_import(DataDir& dir, const WorkflowScope& scope, const std::string
   if (report.changes.empty())
     out << "nothing changed\n";
   else if (report.unchanged_workflows > 0)
-    out << "unchanged: " << report.unchanged_workflows << " workflows\n";
+    out << "unchanged: " << report.unchanged_workflows
+        << (report.unchanged_workflows == 1 ? " workflow\n" : " workflows\n");
   for (const auto& note : report.notes) out << "note: " << note << "\n";
   if (dry_run) out << "dry run: nothing was written\n";
 }
