@@ -36,7 +36,8 @@ Checked<std::string> validated_definition(std::string_view text, const Config& c
 }
 
 std::optional<Problem> unknown_event(store::Repositories& repos, const std::string& customer,
-                                     const std::string& crm_id, const std::string& event) {
+                                     const std::string& crm_id, const std::string& event,
+                                     std::string_view how_to_add) {
   std::vector<std::string> names;
   for (const auto& known : repos.catalog.events(customer, crm_id)) {
     if (known.name == event) return std::nullopt;
@@ -45,6 +46,8 @@ std::optional<Problem> unknown_event(store::Repositories& repos, const std::stri
   std::string message = "instance '" + crm_id + "' has no event '" + event + "'";
   if (auto near = workflows::did_you_mean(event, names))
     message += "; did you mean '" + *near + "'? Event names are exact (case and spaces)";
+  else if (!how_to_add.empty())
+    message += "; " + std::string(how_to_add);
   else
     message += "; add it with POST /api/admin/instances/" + crm_id + "/events";
   return bad_request("unknown_event", std::move(message), "event");

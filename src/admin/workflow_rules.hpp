@@ -16,9 +16,11 @@ namespace popflow::admin {
 // canonical form (what is stored and exported).
 Checked<std::string> validated_definition(std::string_view text, const Config& config);
 
-// 400 unknown_event when the instance has no such event, with "did you mean" for a near miss.
+// 400 unknown_event when the instance has no such event, with "did you mean" for a near miss;
+// otherwise `how_to_add` (default: the admin API's POST …/events).
 std::optional<Problem> unknown_event(store::Repositories& repos, const std::string& customer,
-                                     const std::string& crm_id, const std::string& event);
+                                     const std::string& crm_id, const std::string& event,
+                                     std::string_view how_to_add = {});
 
 bool is_published(store::Repositories& repos, const workflows::Workflow& workflow);
 

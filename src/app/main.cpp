@@ -12,6 +12,7 @@
 #include "app/serve.hpp"
 #include "app/sessions.hpp"
 #include "app/users.hpp"
+#include "app/workflows_cli.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 
@@ -155,6 +156,39 @@ int main(int argc, char** argv) {
   auto* user_remove = user_cmd->add_subcommand("remove", "remove a console user");
   user_remove->add_option("NAME", user_name)->required();
 
+  auto* workflow_cmd =
+      cli.add_subcommand("workflow", "workflows as files kept in git (configuration as code)")
+          ->require_subcommand(1);
+  app::WorkflowScope workflow_scope;
+  std::string workflow_file;
+  const auto scoped = [&](CLI::App* command) {
+    command->add_option("--customer", workflow_scope.customer, "customer ID")->required();
+    command->add_option("--instance", workflow_scope.crm_id, "the instance's CRM ID")->required();
+  };
+  auto* workflow_export =
+      workflow_cmd->add_subcommand("export", "write an instance's workflows to a file");
+  workflow_export->add_option("FILE", workflow_file, "the file, or - for stdout")->required();
+  scoped(workflow_export);
+  bool dry_run = false;
+  auto* workflow_import = workflow_cmd->add_subcommand(
+      "import", "make an instance what a file says (one transaction; prints each change)");
+  workflow_import->add_option("FILE", workflow_file)->required();
+  scoped(workflow_import);
+  workflow_import->add_flag("--dry-run", dry_run, "report the changes, write nothing");
+  app::PublishRequest publish_request;
+  auto* workflow_publish = workflow_cmd->add_subcommand(
+      "publish", "publish a workflow's draft (frozen as a version when needed) or a version");
+  workflow_publish->add_option("NAME", publish_request.name, "the workflow's name")->required();
+  scoped(workflow_publish);
+  auto* version_flag =
+      workflow_publish->add_option("--version", publish_request.version, "this version");
+  workflow_publish->add_option("--profile", publish_request.profiles,
+                               "profile name or all (repeatable; default all)");
+  workflow_publish
+      ->add_flag("--unpublish", publish_request.unpublish,
+                 "remove its publications (to --profile, or all of them)")
+      ->excludes(version_flag);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -212,6 +246,16 @@ int main(int argc, char** argv) {
     if (user_add->parsed()) app::user_add(dir, user_request, std::cin, std::cout);
     if (user_list->parsed()) app::user_list(dir, user_list_customer, std::cout);
     if (user_remove->parsed()) app::user_remove(dir, user_name, std::cout);
+    if (workflow_export->parsed())
+      app::workflow_export(dir, workflow_scope, workflow_file, std::cout, std::cerr);
+    if (workflow_import->parsed()) {
+      ConfigSources sources;  // definition limits from POPFLOW_WORKFLOW_MAX_* as for serve
+      sources.getenv = [](const char* name) { return std::getenv(name); };
+      app::workflow_import(dir, workflow_scope, workflow_file, dry_run, load_config(sources),
+                           std::cout);
+    }
+    if (workflow_publish->parsed())
+      app::workflow_publish(dir, workflow_scope, publish_request, std::cout);
     if (session_list->parsed()) app::session_list(dir, std::cout);
     if (session_purge->parsed()) app::session_purge(dir, session_filter, purge_all, std::cout);
     return 0;
