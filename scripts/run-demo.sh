@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: on first use creates a demo customer, an API key and a client token in the
-# data dir, then prints ready-to-paste lines and serves in the foreground.
+# `make run`: on first use creates a demo customer with an instance, a published "On Ring"
+# workflow (scripts/demo-workflows.json), an API key, a client token for agent 1001, an admin
+# token and a console user in the data dir, then prints ready-to-paste lines and serves in
+# the foreground.
 # usage: scripts/run-demo.sh path/to/popflow-connect [serve flags...]
 set -euo pipefail
 bin="$1"
@@ -12,16 +14,24 @@ port="${http##*:}"
 mqtt_port="${mqtt##*:}"
 demo="$data_dir/demo.env"
 
-if [ ! -f "$demo" ]; then
-  mkdir -p "$data_dir"
-  "$bin" --data-dir "$data_dir" customer list | grep -qx demo ||
-    "$bin" --data-dir "$data_dir" customer add demo --name "Demo contact center" >/dev/null
-  key=$("$bin" --data-dir "$data_dir" key create --customer demo --label "make run demo")
-  token=$("$bin" --data-dir "$data_dir" token create --customer demo --agent 1001 --label "make run demo")
-  (umask 077 && printf 'DEMO_API_KEY=%s\nDEMO_CLIENT_TOKEN=%s\n' "$key" "$token" >"$demo")
-fi
 # shellcheck source=/dev/null
-. "$demo"
+[ -f "$demo" ] && . "$demo"
+run() { "$bin" --data-dir "$data_dir" "$@"; }
+# Each piece is made once; a data dir from an older release gets what it lacks.
+if [ -z "${DEMO_ADMIN_TOKEN:-}" ]; then
+  mkdir -p "$data_dir"
+  run customer list | grep -qx demo || run customer add demo --name "Demo contact center" >/dev/null
+  run workflow import "$(dirname "$0")/demo-workflows.json" --customer demo \
+    --instance demo.crm.example.com >/dev/null
+  DEMO_API_KEY=${DEMO_API_KEY:-$(run key create --customer demo --label "make run demo")}
+  DEMO_CLIENT_TOKEN=${DEMO_CLIENT_TOKEN:-$(run token create --customer demo --agent 1001 --label "make run demo")}
+  DEMO_ADMIN_TOKEN=$(run token create --customer demo --admin --label "make run demo")
+  run user list | grep -q '^demo-admin ' ||
+    DEMO_CONSOLE_PASSWORD=$(run user add demo-admin --customer demo --role owner)
+  (umask 077 && printf '%s\n' "DEMO_API_KEY=$DEMO_API_KEY" "DEMO_CLIENT_TOKEN=$DEMO_CLIENT_TOKEN" \
+    "DEMO_ADMIN_TOKEN=$DEMO_ADMIN_TOKEN" "DEMO_CONSOLE_USER=demo-admin" \
+    "DEMO_CONSOLE_PASSWORD=${DEMO_CONSOLE_PASSWORD:-}" >"$demo")
+fi
 
 cat <<TEXT
 
@@ -35,9 +45,19 @@ mosquitto_sub -h localhost -p $mqtt_port -V mqttv5 -q 1 -v -t 'CTI/demo/1001' -t
 
 curl -sN 'http://localhost:$port/api/subscribe?topic=CTI/demo/1001&topic=CTI/demo/+/1001' -H 'Authorization: Bearer $DEMO_CLIENT_TOKEN'
 
-2) Fire an "On Ring" trigger, in another terminal:
+2) Fire an "On Ring" trigger, in another terminal: the answer names the published workflow
+   ("workflow": {"name": "Ring pop", ...}) the agent's client runs
 
 curl -s http://localhost:$port/api/sendmessage/CTI -H 'Content-Type: application/json' -d '{"agentId": "1001", "jwt": "$DEMO_API_KEY", "event": "On Ring", "ani": "5551234567", "dnis": "8005550100"}'
+
+3) What agent 1001's client runs (instance demo.crm.example.com, profile Tier 1):
+
+curl -s 'http://localhost:$port/api/client/workflows' -H 'Authorization: Bearer $DEMO_CLIENT_TOKEN'
+
+4) The admin API (docs/openapi.yaml), as the console user demo-admin / ${DEMO_CONSOLE_PASSWORD:-<see $demo>}
+   or with the admin token: the recent triggers and each one's timeline
+
+curl -s 'http://localhost:$port/api/admin/triggers' -H 'Authorization: Bearer $DEMO_ADMIN_TOKEN'
 
 Serving HTTP on $http and MQTT on $mqtt (Ctrl-C to stop)...
 TEXT
