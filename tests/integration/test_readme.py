@@ -1,4 +1,5 @@
 """The README's promises: `make run`'s pasted lines work, and every setting is documented."""
+import json
 import os
 import re
 import socket
@@ -64,6 +65,19 @@ class MakeRunDemo(unittest.TestCase):
                 finally:
                     sub.kill()
                     sub.wait()
+                # The demo's On Ring workflow is published: the answer names it, agent 1001's
+                # client gets it for its profile, and the admin line lists the triggers.
+                pasted = lambda line: json.loads(subprocess.run(
+                    ["bash", "-c", line], capture_output=True, text=True, check=True).stdout)
+                answer = pasted(trigger_line)
+                self.assertEqual(answer["workflow"]["name"], "Ring pop", answer)
+                self.assertEqual(answer["workflow"]["instance"], "demo.crm.example.com")
+                client_line = next(line for line in lines if "/api/client/workflows" in line)
+                published = pasted(client_line)
+                self.assertEqual(published["profile"], "Tier 1", published)
+                self.assertEqual([w["event"] for w in published["workflows"]], ["On Ring"])
+                admin_line = next(line for line in lines if "/api/admin/triggers" in line)
+                self.assertIn(answer["id"], [t["id"] for t in pasted(admin_line)["triggers"]])
             finally:
                 demo.terminate()
                 self.assertEqual(demo.wait(15), 0)
