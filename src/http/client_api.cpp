@@ -114,7 +114,8 @@ Outcome watch_workflows(RouteContext& context) {
   if (!stream) return refused(context, stream.error());
   if (context.request.method() == boost::beast::http::verb::head)
     return sse_head(context.request, context.worker.state().config.cors_origins);
-  return SubscribeRequest{*claims, {catalog_topic((*claims)->customer)}, std::move(*stream)};
+  return SubscribeRequest{
+      *claims, {catalog_topic((*claims)->customer)}, std::move(*stream), {}, {}};
 }
 
 }  // namespace

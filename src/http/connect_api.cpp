@@ -258,9 +258,14 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
   }
   auto answer = make_json(request, 200, accepted_json(accepted));
   // The timeline, after the publish: the subscribers already have the message.
-  state.history.record(
-      timeline_of(*trigger, customer, *message, resolution, std::move(trace), unix_ms(now)),
-      unix_ms(now));
+  auto record =
+      timeline_of(*trigger, customer, *message, resolution, std::move(trace), unix_ms(now));
+  if (state.monitors.load(std::memory_order_relaxed) != 0) {
+    auto event = summary_json(record);
+    event["type"] = "trigger";
+    publish_monitor_event(state, customer, event);
+  }
+  state.history.record(std::move(record), unix_ms(now));
   return PendingTrigger{std::move(answer), receipt.journal_seq, std::nullopt, std::nullopt};
 }
 

@@ -206,11 +206,9 @@ void SseSession::tick() {
   timer_.expires_after(std::min(config.revocation_poll, config.sse_heartbeat));
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->closed_ || self->close_after_write_) return;
-    auto valid = self->worker_.authenticator().still_valid(*self->request_.claims, unix_now());
-    if (!valid) {
-      const auto problem = auth::to_problem(valid.error(), "client token");
+    if (auto problem = self->refusal()) {
       self->unsubscribe();
-      return self->close_after("event: error\ndata: " + problem.to_json() + "\n\n");
+      return self->close_after("event: error\ndata: " + problem->to_json() + "\n\n");
     }
     const auto idle = std::chrono::steady_clock::now() - self->last_write_;
     if (self->writing_.empty() && idle >= self->worker_.state().config.sse_heartbeat) {
@@ -219,6 +217,15 @@ void SseSession::tick() {
     }
     self->tick();
   });
+}
+
+// Whether the stream's credential still holds: its client token (expired, revoked), or
+// what the stream was opened with instead (SubscribeRequest::recheck).
+std::optional<Problem> SseSession::refusal() const {
+  if (request_.recheck) return request_.recheck();
+  auto valid = worker_.authenticator().still_valid(*request_.claims, unix_now());
+  if (valid) return std::nullopt;
+  return auth::to_problem(valid.error(), "client token");
 }
 
 void SseSession::unsubscribe() {

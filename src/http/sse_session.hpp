@@ -70,6 +70,7 @@ class SseSession : public Subscriber,
   void tick();
   void close();
   void unsubscribe();
+  std::optional<Problem> refusal() const;
 
   std::unique_ptr<net::Transport> transport_;
   net::Worker& worker_;

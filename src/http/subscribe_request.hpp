@@ -2,6 +2,9 @@
 // GET /api/subscribe?topic=FILTER[&topic=FILTER...] (CONTRACT "Subscribing"): which
 // client token, which filters, and whether the ACL allows them. A '+' in the query is the
 // MQTT wildcard here, not a space: "?topic=CTI/acme/+/1001" means what it says.
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +22,10 @@ struct SubscribeRequest {
   auth::ClaimsPtr claims;
   std::vector<std::string> filters;
   net::StreamQuota::Ticket stream;  // this stream's place in the per-token/customer counts
+  // Checked instead of the token at every revocation_poll when set (a console session's
+  // monitor stream): the problem that ends the stream, or nullopt while it may go on.
+  std::function<std::optional<Problem>()> recheck;
+  std::shared_ptr<void> hold;  // kept for the stream's life (a monitor's place in the count)
 };
 
 // 401 for a missing or refused token, 400 for missing or invalid filters or two different

@@ -1,6 +1,9 @@
 #include "http/timeline.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "broker/identity.hpp"
 
 #include "core/time.hpp"
 
@@ -86,6 +89,18 @@ json::object timeline_json(const history::TriggerRecord& record) {
     story.push_back({{"at", iso(run.reported_at_ms)}, {"what", "run"}, {"outcome", run.outcome}});
   out["story"] = std::move(story);
   return out;
+}
+
+std::string monitor_topic(std::string_view customer) {
+  return std::string(broker::kServerTopicPrefix) + "monitor/" + std::string(customer);
+}
+
+void publish_monitor_event(net::ServerState& state, std::string_view customer,
+                           const json::object& event) {
+  auto message = std::make_shared<Message>();
+  message->topic = monitor_topic(customer);
+  message->payload = json::serialize(event);
+  state.router.publish(message);
 }
 
 }  // namespace popflow::http

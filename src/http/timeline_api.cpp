@@ -106,6 +106,14 @@ Outcome post_run(RouteContext& context) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
   context.worker.state().metrics.count_run(run->outcome);
+  if (context.worker.state().monitors.load(std::memory_order_relaxed) != 0)
+    publish_monitor_event(context.worker.state(), who.customer,
+                          {{"type", "run"},
+                           {"id", id},
+                           {"agentId", record->agent_id},
+                           {"event", record->event},
+                           {"outcome", run->outcome},
+                           {"run", run_json(*run)}});
   switch (history.add_run(id, who.customer, std::move(*run))) {
     case history::TriggerHistory::RunAdded::added:
       break;

@@ -44,6 +44,8 @@ struct ServerState {
   std::atomic<bool> ready{true};
   // Open client connections of every kind, against Config::max_connections.
   std::atomic<std::size_t> connections{0};
+  // Open /api/admin/monitor streams: while there are none, triggers publish no monitor event.
+  std::atomic<std::size_t> monitors{0};
   // Open SSE streams per client token and per customer, shared by every loop.
   StreamQuota sse_streams{};
 };
