@@ -193,6 +193,7 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
                           "X-Request-Id if it persists",
                           ""};
         }
+        service.apply_catalog_changes();
         respond(answer(*job, reply));
       });
     }};
