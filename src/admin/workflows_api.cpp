@@ -163,6 +163,8 @@ Checked<Reply> put_workflow(AdminCall& call) {
   call.repos.workflows.update_workflow(*workflow);
   call.audit("workflow.update", target_of(*workflow), before,
              json::serialize(to_json(*workflow, true)));
+  // Triggers name a published workflow: a new name must reach them.
+  if (*name && is_published(call.repos, *workflow)) call.service.catalog_changed();
   return json_reply(200, full_json(call, *workflow), std::to_string(workflow->revision));
 }
 
