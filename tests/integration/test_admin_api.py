@@ -426,6 +426,11 @@ class BadInput(AdminTest):
         self.assertProblem(r, 400, "unknown_profile", field="profiles", message_has="Tier 9")
         r = self.admin.post(f"/api/admin/workflows/{self.wid}/publish", {"version": 7, "profiles": "all"})
         self.assertProblem(r, 404, "unknown_version", field="version", message_has="7")
+        # Past the range of versions: refused, never wrapped around to version 1.
+        for version in [2 ** 32 + 1, 0, -1]:
+            with self.subTest(version=version):
+                r = self.admin.post(f"/api/admin/workflows/{self.wid}/publish", {"version": version})
+                self.assertProblem(r, 400, "invalid_field", field="version")
         self.assertEqual(self.admin.get(f"/api/admin/workflows/{self.wid}").json()["publications"], [])
 
     def test_unknown_instance_and_workflow_are_404(self):
