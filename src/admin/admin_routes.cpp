@@ -71,7 +71,8 @@ Checked<Caller> authenticate(RouteContext& context, AdminService& service) {
       context.worker.state().metrics.count_auth_failure(claims.error());
       return auth::to_problem(claims.error(), "admin token");
     }
-    return Caller{Caller::Kind::token, (*claims)->key_id, (*claims)->customer, store::Role::admin};
+    return Caller{Caller::Kind::token, (*claims)->key_id, (*claims)->customer, store::Role::admin,
+                  ""};
   }
   const auto session_id = session_cookie(request);
   if (session_id.empty())
@@ -86,7 +87,8 @@ Checked<Caller> authenticate(RouteContext& context, AdminService& service) {
     return forbidden("csrf_mismatch",
                      "writes from a console session need the X-CSRF-Token header the sign-in "
                      "returned");
-  return Caller{Caller::Kind::user, session->user, std::nullopt, store::Role::viewer};
+  return Caller{Caller::Kind::user, session->user, std::nullopt, store::Role::viewer,
+                session->credential};
 }
 
 // The customer acted on: the caller's own, or for operators the ?customer= they name.
@@ -118,6 +120,9 @@ Checked<Reply> run(AdminService& service, AdminRequest& request, Permission perm
       service.sessions().revoke_user(caller.name);
       return unauthorized("session_expired", "this console user no longer exists");
     }
+    // The name was removed and added again since this session signed in: another user.
+    if (ConsoleSessions::credential_of(user->password_hash) != caller.credential)
+      return unauthorized("session_expired", "this console user was replaced; sign in again");
     caller.customer = user->customer_id;
     caller.role = user->role;
   }
@@ -192,6 +197,7 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
                           "X-Request-Id if it persists",
                           ""};
         }
+        service.apply_catalog_changes();
         if (reply && reply->later) return reply->later(std::move(respond));
         respond(answer(*job, reply));
       });

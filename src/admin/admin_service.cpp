@@ -51,11 +51,11 @@ void AdminService::post(std::function<void()> job) {
       // Jobs answer their own failures; this is the backstop that keeps the thread alive.
       log::error("admin job failed", {{"error", error.what()}});
     }
-    after_job();
+    apply_catalog_changes();
   });
 }
 
-void AdminService::after_job() {
+void AdminService::apply_catalog_changes() {
   if (!catalog_dirty_ || !listener_) return;
   catalog_dirty_ = false;
   try {
@@ -75,7 +75,7 @@ void AdminService::poll() {
       if (const auto version = store_.data_version(); version != data_version_) {
         data_version_ = version;
         catalog_dirty_ = true;
-        after_job();
+        apply_catalog_changes();
       }
     } catch (const std::exception& error) {
       log::warn("polling the store failed", {{"error", error.what()}});

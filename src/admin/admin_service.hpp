@@ -44,14 +44,17 @@ class AdminService {
   const std::string& secret() const { return secret_; }
   store::Database& db() { return db_; }
   store::Store& store() { return store_; }
-  // A job that changed the model says so; the listener runs once the job is done.
+  // A job that changed the model says so; the listener runs once the job is done, or
+  // earlier when the job calls apply_catalog_changes() itself.
   void catalog_changed() { catalog_dirty_ = true; }
+  // Runs the listener now if the model changed. A job that answers a request calls it
+  // before answering, so a trigger sent after the answer resolves against the change.
+  void apply_catalog_changes();
   ConsoleSessions& sessions() { return sessions_; }
   LoginThrottle& throttle() { return throttle_; }
   net::Metrics& metrics() { return metrics_; }
 
  private:
-  void after_job();
   void poll();
 
   const Config& config_;

@@ -26,6 +26,7 @@ struct Caller {
   std::string name;                     // the user's name, or the admin token's key id
   std::optional<std::string> customer;  // nullopt: an operator
   store::Role role = store::Role::viewer;
+  std::string credential;  // users: which user of that name signed in (ConsoleSessions)
 
   std::string actor() const;  // "user:alice", "token:k_…": what the audit log records
 };

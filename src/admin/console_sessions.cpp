@@ -39,7 +39,12 @@ void ConsoleSessions::erase(std::unordered_map<std::string, Entry>::iterator it)
   sessions_.erase(it);
 }
 
-ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_point now) {
+std::string ConsoleSessions::credential_of(std::string_view password_hash) {
+  return key_of(password_hash);
+}
+
+ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_point now,
+                                                std::string credential) {
   Issued issued{random_token(kTokenBytes), random_token(kTokenBytes)};
   auto key = key_of(issued.session_id);
   std::lock_guard lock(mutex_);
@@ -50,7 +55,8 @@ ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_po
     erase(oldest);
   }
   recency_.push_back(key);
-  sessions_.emplace(std::move(key), Entry{Session{std::move(user), issued.csrf_token, now, now},
+  sessions_.emplace(std::move(key), Entry{Session{std::move(user), issued.csrf_token, now, now,
+                                                  std::move(credential)},
                                           std::prev(recency_.end())});
   return issued;
 }

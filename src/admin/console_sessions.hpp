@@ -3,6 +3,9 @@
 // POST /api/admin/session sets. A session holds only the user's name; the caller looks the
 // user up (role, customer) on every request, so a role change or a removal takes effect
 // at once, and calls revoke_user() when a user is removed or their password changes.
+// Names are reused (`user remove` then `user add` from another process, which this table
+// never hears of), so a session also holds which user of that name signed in: the
+// credential_of() their password hash. A caller whose credential differs is not that user.
 //
 // The table keys sessions by a BLAKE2b hash of the id, never the id itself, so a memory
 // dump, a core file or a debug print of the table holds no cookie anyone could replay.
@@ -40,13 +43,19 @@ class ConsoleSessions {
     std::string session_id;  // the cookie value: 32 random bytes, base64url (43 characters)
     std::string csrf_token;  // for X-CSRF-Token: 32 random bytes, base64url
   };
-  Issued create(std::string user, Clock::time_point now);
+  Issued create(std::string user, Clock::time_point now, std::string credential = {});
+
+  // What a session holds of the password hash the user signed in with: a BLAKE2b digest,
+  // so the table holds nothing to guess the password from. The hash's random salt makes
+  // it differ for every `user add`, even of the same name and password.
+  static std::string credential_of(std::string_view password_hash);
 
   struct Session {
     std::string user;
     std::string csrf_token;
     Clock::time_point created;
     Clock::time_point last_seen;  // before this find()
+    std::string credential;       // credential_of() the user's password hash at sign-in
   };
   // The session, if it exists and has not expired; marks it used at `now`. An expired
   // session is removed.

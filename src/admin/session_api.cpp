@@ -58,7 +58,8 @@ http::Response sign_in(AdminService& service, const http::Request& stub, const s
     if (needs_rehash(user->password_hash)) user->password_hash = hash_password(password);
     repos.users.update_user(*user);
   });
-  const auto issued = service.sessions().create(user->name, Clock::now());
+  const auto issued = service.sessions().create(
+      user->name, Clock::now(), ConsoleSessions::credential_of(user->password_hash));
   log::info("console sign-in", {{"user", name}});
   auto body = caller_json(*user);
   body["csrfToken"] = issued.csrf_token;
@@ -107,20 +108,20 @@ http::Outcome get_session(http::RouteContext& context, AdminService& service) {
     context.info.refusal = "not_signed_in";
     return http::make_problem(request, unauthorized("not_signed_in", "no console session"));
   }
-  return http::Deferred{
-      [&service, stub = stub_of(request), name = session->user](http::Respond respond) mutable {
-        service.post([&service, stub = std::move(stub), name = std::move(name),
-                      respond = std::move(respond)] {
-          std::optional<store::User> user;
-          service.store().read([&](store::Repositories& repos) { user = repos.users.user(name); });
-          if (!user)
-            return respond(http::make_problem(
-                stub, unauthorized("session_expired", "this console user no longer exists")));
-          auto response = http::make_json(stub, 200, json::serialize(caller_json(*user)));
-          response.set(bhttp::field::cache_control, "no-store");
-          respond(std::move(response));
-        });
-      }};
+  return http::Deferred{[&service, stub = stub_of(request), name = session->user,
+                         credential = session->credential](http::Respond respond) mutable {
+    service.post([&service, stub = std::move(stub), name = std::move(name),
+                  credential = std::move(credential), respond = std::move(respond)] {
+      std::optional<store::User> user;
+      service.store().read([&](store::Repositories& repos) { user = repos.users.user(name); });
+      if (!user || ConsoleSessions::credential_of(user->password_hash) != credential)
+        return respond(http::make_problem(
+            stub, unauthorized("session_expired", "this console user no longer exists")));
+      auto response = http::make_json(stub, 200, json::serialize(caller_json(*user)));
+      response.set(bhttp::field::cache_control, "no-store");
+      respond(std::move(response));
+    });
+  }};
 }
 
 http::Outcome delete_session(http::RouteContext& context, AdminService& service) {

@@ -2,6 +2,7 @@
 // thread, in the route's transaction. Every definition is validated by the one validator
 // (workflows/definition.hpp) before it is stored, here as in `workflow import`.
 #include <algorithm>
+#include <limits>
 
 #include "admin/handlers.hpp"
 #include "admin/json_views.hpp"
@@ -163,6 +164,8 @@ Checked<Reply> put_workflow(AdminCall& call) {
   call.repos.workflows.update_workflow(*workflow);
   call.audit("workflow.update", target_of(*workflow), before,
              json::serialize(to_json(*workflow, true)));
+  // Triggers name a published workflow: a new name must reach them.
+  if (*name && is_published(call.repos, *workflow)) call.service.catalog_changed();
   return json_reply(200, full_json(call, *workflow), std::to_string(workflow->revision));
 }
 
@@ -201,6 +204,10 @@ Checked<Reply> publish_workflow(AdminCall& call) {
     return bad_request("missing_field",
                        "field 'version' is required: publish a numbered version (POST "
                        "/api/admin/workflows/{id}/versions freezes the draft as one)",
+                       "version");
+  // Versions are ints: a larger number must not wrap around to a version that exists.
+  if (**version < 1 || **version > std::numeric_limits<int>::max())
+    return bad_request("invalid_field", "field 'version' must be a version number: 1, 2, …",
                        "version");
   auto profiles = publication_profiles(call.body);
   if (!profiles) return profiles.error();

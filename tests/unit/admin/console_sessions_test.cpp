@@ -41,6 +41,20 @@ TEST(ConsoleSessions, CreatedSessionIsFoundWithItsUserAndToken) {
   EXPECT_EQ(found->created, t0);
 }
 
+TEST(ConsoleSessions, ASessionKeepsWhichUserOfItsNameSignedIn) {
+  ConsoleSessions sessions;
+  const auto t0 = Clock::now();
+  const std::string hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  const auto credential = ConsoleSessions::credential_of(hash);
+  const auto found = sessions.find(sessions.create("alice", t0, credential).session_id, t0);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->credential, ConsoleSessions::credential_of(hash));
+  // A user added again under the name has another salt, so another hash: not this session's.
+  EXPECT_NE(found->credential,
+            ConsoleSessions::credential_of("$argon2id$v=19$m=65536,t=2,p=1$c2FsdB$aGFzaA"));
+  EXPECT_EQ(found->credential.find("argon2id"), std::string::npos);  // a digest, not the hash
+}
+
 TEST(ConsoleSessions, UnknownIdsAreNotFound) {
   ConsoleSessions sessions;
   const auto t0 = Clock::now();
