@@ -39,6 +39,10 @@ ROUTES = [
     ("POST", "/api/admin/keys/{id}/rotate", {"grace": "1h"}, {"id": "{key}"}, "manage_keys"),
     ("POST", "/api/admin/keys/{id}/revoke", {}, {"id": "{key}"}, "manage_keys"),
     ("GET", "/api/admin/audit", None, {}, "read"),
+    ("GET", "/api/admin/triggers", None, {}, "read"),
+    ("GET", "/api/admin/triggers/{id}", None, {"id": "{trigger}"}, "read"),
+    ("POST", "/api/admin/test-trigger", {"channel": "CTI", "agentId": "1001", "event": "On Ring"},
+     {}, "design"),
 ]
 
 ALLOWED = {
@@ -75,7 +79,10 @@ class Roles(AdminTest):
         self.admin.post(f"/api/admin/instances/{crm_id}/profiles", {"name": "Tier 1"})
         workflow = self.make_workflow(crm_id, "ring")
         key = self.admin.post("/api/admin/keys", {"scope": ["crm"]}).json()["id"]
-        return {"crmId": crm_id, "id": workflow["id"], "key": key, "name": "", "agentId": ""}
+        trigger = self.admin.post("/api/admin/test-trigger",
+                                  {"channel": "CTI", "agentId": "1001", "event": "On Ring"}).json()["id"]
+        return {"crmId": crm_id, "id": workflow["id"], "key": key, "name": "", "agentId": "",
+                "trigger": trigger}
 
     def path_of(self, pattern, overrides, context, customer_query):
         values = dict(context)

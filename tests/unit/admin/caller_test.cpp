@@ -8,7 +8,7 @@ namespace {
 using store::Role;
 
 Caller user(Role role) {
-  return {Caller::Kind::user, "alice", "acme", role};
+  return {Caller::Kind::user, "alice", "acme", role, ""};
 }
 
 TEST(Caller, EachRoleMayDoWhatTheContractSaysAndNoMore) {
@@ -37,7 +37,7 @@ TEST(Caller, ARefusalIs403NamingTheRoleItTakes) {
 }
 
 TEST(Caller, OperatorsMayDoEverything) {
-  const Caller operator_{Caller::Kind::user, "root", std::nullopt, Role::viewer};
+  const Caller operator_{Caller::Kind::user, "root", std::nullopt, Role::viewer, ""};
   for (auto permission :
        {Permission::read, Permission::design, Permission::configure, Permission::manage_keys})
     EXPECT_FALSE(refusal(operator_, permission));
@@ -45,7 +45,7 @@ TEST(Caller, OperatorsMayDoEverything) {
 
 TEST(Caller, TheAuditLogNamesUsersAndTokensApart) {
   EXPECT_EQ(user(Role::admin).actor(), "user:alice");
-  EXPECT_EQ((Caller{Caller::Kind::token, "k_1", "acme", Role::admin}.actor()), "token:k_1");
+  EXPECT_EQ((Caller{Caller::Kind::token, "k_1", "acme", Role::admin, ""}.actor()), "token:k_1");
 }
 
 }  // namespace
