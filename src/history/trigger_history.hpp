@@ -25,6 +25,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "topics/message.hpp"
+
 namespace popflow::history {
 
 struct Delivery {
@@ -41,19 +43,30 @@ struct Run {
   std::int64_t reported_at_ms = 0;
 };
 
+// What the trigger's event resolved to (workflows/resolver.hpp), kept as plain fields: the
+// JSON is only made when someone reads the timeline.
+struct ResolutionNote {
+  std::string workflow_id;  // empty: nothing resolved, see reason
+  std::string workflow_name;
+  int version = 0;
+  std::string_view reason;  // "no_publication", …: a static name (workflows::to_string)
+  std::string instance;
+  std::string profile;
+  std::string did_you_mean;
+};
+
 struct TriggerRecord {
   std::string id;
   std::string customer;
-  std::string channel;  // "CTI", "CRM"
+  std::string_view channel;  // "CTI", "CRM": a static name
   std::string agent_id;
   std::string event;
-  std::string topic;
   std::optional<std::string> crm_id;
   std::optional<std::string> cti_id;
   std::int64_t received_at_ms = 0;
-  bool test = false;       // sent by /api/admin/test-trigger
-  std::string resolution;  // JSON: {"workflow":{…}} or {"reason":…,"didYouMean":…}
-  std::string message;     // the JSON delivered on the topic
+  bool test = false;  // sent by /api/admin/test-trigger
+  ResolutionNote resolution;
+  MessagePtr message;  // what was delivered, shared with the subscribers (never copied)
   std::vector<Delivery> deliveries;
   std::vector<Run> runs;
 };

@@ -22,15 +22,31 @@ json::value parsed(const std::string& text) {
   return ec ? json::value() : value;
 }
 
+json::object resolution_json(const history::ResolutionNote& note) {
+  json::object out;
+  if (!note.workflow_id.empty()) {
+    out["workflow"] = {{"id", note.workflow_id},
+                       {"name", note.workflow_name},
+                       {"version", note.version},
+                       {"instance", note.instance}};
+  } else {
+    out["reason"] = note.reason;
+    if (!note.did_you_mean.empty()) out["didYouMean"] = note.did_you_mean;
+  }
+  if (!note.instance.empty()) out["instance"] = note.instance;
+  if (!note.profile.empty()) out["profile"] = note.profile;
+  return out;
+}
+
 json::object base(const history::TriggerRecord& r) {
   json::object out{{"id", r.id},
                    {"channel", r.channel},
                    {"agentId", r.agent_id},
                    {"event", r.event},
-                   {"topic", r.topic},
+                   {"topic", r.message ? r.message->topic : std::string()},
                    {"receivedAt", iso(r.received_at_ms)},
                    {"test", r.test},
-                   {"resolution", parsed(r.resolution)}};
+                   {"resolution", resolution_json(r.resolution)}};
   if (r.crm_id) out["crmId"] = *r.crm_id;
   if (r.cti_id) out["ctiId"] = *r.cti_id;
   json::array deliveries;
@@ -62,16 +78,15 @@ json::object summary_json(const history::TriggerRecord& record) {
 
 json::object timeline_json(const history::TriggerRecord& record) {
   auto out = base(record);
-  out["message"] = parsed(record.message);
+  out["message"] = record.message ? parsed(record.message->payload) : json::value();
   json::array runs;
   for (const auto& run : record.runs) runs.push_back(run_json(run));
   out["runs"] = std::move(runs);
   // The story in time order, for the person asking "why didn't it pop?".
   json::array story;
   story.push_back({{"at", iso(record.received_at_ms)}, {"what", "received"}});
-  const auto resolution = parsed(record.resolution);
-  const auto* workflow =
-      resolution.is_object() ? resolution.get_object().if_contains("workflow") : nullptr;
+  const auto resolution = resolution_json(record.resolution);
+  const auto* workflow = resolution.if_contains("workflow");
   if (workflow)
     story.push_back(
         {{"at", iso(record.received_at_ms)}, {"what", "resolved"}, {"workflow", *workflow}});
