@@ -105,9 +105,10 @@ Outcome post_run(RouteContext& context) {
   run->reported_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  context.worker.state().metrics.count_run(run->outcome);
+  const auto outcome = run->outcome;
   switch (history.add_run(id, who.customer, std::move(*run))) {
     case history::TriggerHistory::RunAdded::added:
+      context.worker.state().metrics.count_run(outcome);  // only runs a timeline kept
       break;
     case history::TriggerHistory::RunAdded::unknown:
       return refused(context, unknown);

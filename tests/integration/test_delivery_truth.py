@@ -12,7 +12,7 @@ import unittest
 
 from catalog_fixture import Admin, key_id
 from harness import Server, Sse, wait_until
-from mqtt_clients import Mqtt
+from mqtt_clients import Mqtt, metric
 
 CRM = "crm.acme.example"
 
@@ -210,6 +210,8 @@ class Runs(TruthTest):
         self.assertProblem(self.report("no-such-trigger", self.agent_token, self.RUN), 404, "not_found")
 
     def test_a_timeline_keeps_twenty_runs(self):
+        executed = 'popflow_workflow_runs_total{outcome="executed"}'
+        before = metric(self.server, executed)
         trigger = self.trigger("1001")
         for n in range(20):
             r = self.report(trigger["id"], self.agent_token, {"outcome": "duplicate" if n else "executed"})
@@ -218,6 +220,7 @@ class Runs(TruthTest):
         runs = self.timeline(trigger["id"]).json()["runs"]
         self.assertEqual(len(runs), 20)
         self.assertEqual(runs[0]["outcome"], "executed")
+        self.assertEqual(metric(self.server, executed), before + 1, "the refused run was counted")
 
 
 class Reporter:
