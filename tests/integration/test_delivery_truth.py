@@ -275,6 +275,8 @@ class PopflowWait(TruthTest):
         self.assertLess(elapsed, 2.0, "the answer waited past the run")
         self.assertEqual(answer["delivered"], 1)
         self.assertNotIn("warnings", answer)
+        # The reporter notes its run once its own 201 is back, which may be after the wait's answer.
+        self.assertTrue(wait_until(lambda: reporter.reported))
         self.assertEqual([(i, s) for i, s, _ in reporter.reported], [(answer["id"], 201)])
 
     def test_no_run_in_time_answers_null_with_a_warning(self):
@@ -308,7 +310,7 @@ class PopflowWait(TruthTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["run"]["outcome"], "executed")
         self.assertLess(elapsed, 2.0)
-        self.assertEqual(len(reporter.reported), 1)
+        self.assertTrue(wait_until(lambda: len(reporter.reported) == 1))
 
     def test_a_journaled_trigger_for_an_offline_session_still_waits_for_the_run(self):
         offline = self.mqtt(self.token, "offline-5005", "5005", persistent=True)
@@ -377,7 +379,7 @@ class HistoryByAge(TruthTest):
         gone = wait_until(lambda: self.timeline(trigger_id).status == 404, timeout=4)
         self.assertTrue(gone)
         self.assertGreater(time.monotonic() - started, 0.5)
-        self.assertLess(time.monotonic() - started, 2.5)
+        self.assertLess(time.monotonic() - started, 3.0)
 
 
 if __name__ == "__main__":
