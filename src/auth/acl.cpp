@@ -40,9 +40,19 @@ bool may_read(const Claims& client, std::string_view topic) {
 
 namespace {
 
+std::string_view first_level(std::string_view text) {
+  return text.substr(0, text.find('/'));
+}
+
 bool first_level_is_tenant(std::string_view text) {
-  const auto first = text.substr(0, text.find('/'));
+  const auto first = first_level(text);
   return first == "CTI" || first == "CRM";
+}
+
+// broker::kServerTopicPrefix's first level: the server's own messages to its clients, such
+// as $popflow/catalog/<customer> that feeds /api/client/workflows/changes.
+bool first_level_is_server(std::string_view text) {
+  return first_level(text) == "$popflow";
 }
 
 }  // namespace
@@ -50,12 +60,14 @@ bool first_level_is_tenant(std::string_view text) {
 std::optional<std::string> anonymous_subscribe_denial(std::string_view filter) {
   if (first_level_is_tenant(filter))
     return "CTI/ and CRM/ topics need a client token; connect with one as the password";
+  if (first_level_is_server(filter)) return "$popflow/ topics are the server's own";
   return std::nullopt;
 }
 
 std::optional<std::string> publish_denial(std::string_view topic) {
   if (first_level_is_tenant(topic))
     return "CTI/ and CRM/ topics are published by Connect API triggers only";
+  if (first_level_is_server(topic)) return "$popflow/ topics are published by the server only";
   return std::nullopt;
 }
 

@@ -24,12 +24,14 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
 // subscription never outlives the right that granted it. Cost: a few string compares.
 bool may_read(const Claims& client, std::string_view topic);
 
-// Anonymous MQTT clients (--mqtt-allow-anonymous) may use every topic outside CTI/ and CRM/:
-// a filter whose first level is literally CTI or CRM is refused; wildcard filters are
-// allowed, and the broker never delivers tenant topics to anonymous sessions.
+// Anonymous MQTT clients (--mqtt-allow-anonymous) may use every topic outside CTI/, CRM/ and
+// the server's $popflow/: a filter whose first level is literally one of those is refused;
+// wildcard filters are allowed, and the broker never delivers those topics to anonymous
+// sessions (a leading wildcard never matches a $ topic).
 std::optional<std::string> anonymous_subscribe_denial(std::string_view filter);
 
-// CTI/... and CRM/... carry triggers only: no MQTT client may publish there.
+// CTI/... and CRM/... carry triggers only, $popflow/... the server's own messages (a forged
+// one would reach every agent's client of a customer): no MQTT client may publish there.
 std::optional<std::string> publish_denial(std::string_view topic);
 
 }  // namespace popflow::auth

@@ -335,7 +335,7 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
     return published;
   }
   pending->idempotency = std::move(hold);
-  if (*wait) pending->wait = RunWait{info.message_id, info.customer, **wait};
+  if (*wait) pending->wait = RunWait{info.message_id, info.customer, **wait, std::nullopt};
   if (pending->journal_seq != 0 || pending->wait) return published;
   return settle_trigger(request, std::move(*pending), true, state, info);
 }
@@ -344,7 +344,9 @@ Response settle_trigger(const Request& request, PendingTrigger pending, bool wri
                         net::ServerState& state, RequestInfo& info) {
   const auto& hold = pending.idempotency;
   if (written) {
-    if (hold) state.idempotency.complete(hold->scope, hold->key, pending.accepted.body());
+    // A waited answer is remembered when it is sent, with its run (await_run).
+    if (hold && !pending.wait)
+      state.idempotency.complete(hold->scope, hold->key, pending.accepted.body());
     return std::move(pending.accepted);
   }
   if (hold) state.idempotency.release(hold->scope, hold->key);  // the retry is handled afresh
@@ -396,6 +398,14 @@ struct RunWaitState {
   std::uint64_t ticket = 0;
 };
 
+// The answer sent is the one a retry with the same Idempotency-Key gets back.
+void answer(RunWaitState& state, const history::Run* run) {
+  auto response = with_run(std::move(state.accepted), run, state.wait.timeout);
+  if (const auto& hold = state.wait.idempotency)
+    state.worker.state().idempotency.complete(hold->scope, hold->key, response.body());
+  state.respond(std::move(response));
+}
+
 }  // namespace
 
 // The first run or the timeout, whichever comes first, answers; both are settled on the
@@ -405,19 +415,19 @@ Deferred await_run(Response accepted, RunWait wait, net::Worker& worker) {
   return Deferred{[state](Respond respond) {
     state->respond = std::move(respond);
     auto& history = state->worker.state().history;
-    state->ticket = history.wait_for_run(
-        state->wait.message_id, state->wait.customer, [state](const history::Run& run) {
-          boost::asio::post(state->worker.io(), [state, run] {
-            if (std::exchange(state->done, true)) return;
-            state->timer.cancel();
-            state->respond(with_run(std::move(state->accepted), &run, state->wait.timeout));
-          });
-        });
+    state->ticket = history.wait_for_run(state->wait.message_id, state->wait.customer,
+                                         [state](const history::Run& run) {
+                                           boost::asio::post(state->worker.io(), [state, run] {
+                                             if (std::exchange(state->done, true)) return;
+                                             state->timer.cancel();
+                                             answer(*state, &run);
+                                           });
+                                         });
     state->timer.expires_after(state->wait.timeout);
     state->timer.async_wait([state](boost::system::error_code ec) {
       if (ec || std::exchange(state->done, true)) return;
       state->worker.state().history.cancel(state->ticket);
-      state->respond(with_run(std::move(state->accepted), nullptr, state->wait.timeout));
+      answer(*state, nullptr);
     });
   }};
 }

@@ -33,11 +33,14 @@ struct IdempotencyHold {
   std::string key;
 };
 
-// Popflow-Wait (CONTRACT "Delivery truth"): the 200 waits for the trigger's first run.
+// Popflow-Wait (CONTRACT "Delivery truth"): the 200 waits for the trigger's first run. Its
+// Idempotency-Key stays "in progress" through the wait and remembers the answer sent, with
+// its run, so a retry replays exactly what the first caller got.
 struct RunWait {
   std::string message_id;
   std::string customer;
   std::chrono::milliseconds timeout{0};
+  std::optional<IdempotencyHold> idempotency;  // set by the session once the trigger settled
 };
 inline constexpr std::chrono::seconds kMaxPopflowWait{30};
 

@@ -502,7 +502,9 @@ void HttpSession<Stream>::send_when_ready(Deferred deferred) {
 
 template <class Stream>
 void HttpSession<Stream>::answer_written(bool written) {
-  auto wait = std::move(pending_->wait);
+  // Copied before settling: a waited trigger's Idempotency-Key is completed by the wait.
+  auto wait = pending_->wait;
+  if (wait) wait->idempotency = pending_->idempotency;
   auto settled =
       settle_trigger(parser_->get(), std::move(*pending_), written, worker_.state(), info_);
   pending_.reset();

@@ -105,17 +105,20 @@ Outcome post_run(RouteContext& context) {
   run->reported_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  context.worker.state().metrics.count_run(run->outcome);
-  if (context.worker.state().monitors.load(std::memory_order_relaxed) != 0)
-    publish_monitor_event(context.worker.state(), who.customer,
-                          {{"type", "run"},
-                           {"id", id},
-                           {"agentId", record->agent_id},
-                           {"event", record->event},
-                           {"outcome", run->outcome},
-                           {"run", run_json(*run)}});
+  const auto outcome = run->outcome;
+  // The monitor's event goes out only for a run the timeline keeps (below).
+  auto event = context.worker.state().monitors.load(std::memory_order_relaxed) != 0
+                   ? std::optional(boost::json::object{{"type", "run"},
+                                                       {"id", id},
+                                                       {"agentId", record->agent_id},
+                                                       {"event", record->event},
+                                                       {"outcome", run->outcome},
+                                                       {"run", run_json(*run)}})
+                   : std::nullopt;
   switch (history.add_run(id, who.customer, std::move(*run))) {
     case history::TriggerHistory::RunAdded::added:
+      context.worker.state().metrics.count_run(outcome);  // only runs a timeline kept
+      if (event) publish_monitor_event(context.worker.state(), who.customer, *event);
       break;
     case history::TriggerHistory::RunAdded::unknown:
       return refused(context, unknown);

@@ -85,5 +85,25 @@ TEST(SubscribeDenial, ReasonNamesTheLimit) {
   EXPECT_NE(why->find("agent 1001"), std::string::npos) << *why;
 }
 
+TEST(AnonymousSubscribeDenial, TenantAndServerNamespacesRefusedOthersAllowed) {
+  EXPECT_NE(anonymous_subscribe_denial("CTI/acme/1001"), std::nullopt);
+  EXPECT_NE(anonymous_subscribe_denial("CRM/#"), std::nullopt);
+  EXPECT_NE(anonymous_subscribe_denial("$popflow/catalog/acme"), std::nullopt);
+  EXPECT_NE(anonymous_subscribe_denial("$popflow/#"), std::nullopt);
+  EXPECT_NE(anonymous_subscribe_denial("$popflow"), std::nullopt);
+  EXPECT_EQ(anonymous_subscribe_denial("sensors/room-1"), std::nullopt);
+  EXPECT_EQ(anonymous_subscribe_denial("$SYS/broker/uptime"), std::nullopt);
+  EXPECT_EQ(anonymous_subscribe_denial("$popflowish/x"), std::nullopt);
+  EXPECT_EQ(anonymous_subscribe_denial("#"), std::nullopt);  // never matches CTI/… ($ or not)
+}
+
+TEST(PublishDenial, NoClientPublishesTriggersOrServerMessages) {
+  EXPECT_NE(publish_denial("CTI/acme/1001"), std::nullopt);
+  EXPECT_NE(publish_denial("CRM/acme/crm-1/1001"), std::nullopt);
+  EXPECT_NE(publish_denial("$popflow/catalog/acme"), std::nullopt);
+  EXPECT_EQ(publish_denial("sensors/room-1"), std::nullopt);
+  EXPECT_EQ(publish_denial("cti/acme/1001"), std::nullopt);  // topics are case-sensitive
+}
+
 }  // namespace
 }  // namespace popflow::auth

@@ -1,0 +1,212 @@
+#include "history/trigger_history.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace popflow::history {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t kStart = 1'800'000'000'000;  // ms since the epoch
+
+TriggerRecord trigger(std::string id, std::int64_t at_ms, std::string customer = "acme",
+                      std::string agent = "1001", std::string event = "On Ring") {
+  TriggerRecord record;
+  record.id = std::move(id);
+  record.customer = std::move(customer);
+  record.channel = "CTI";
+  record.agent_id = std::move(agent);
+  record.event = std::move(event);
+  record.topic = "CTI/" + record.customer + "/" + record.agent_id;
+  record.received_at_ms = at_ms;
+  return record;
+}
+
+Run run(std::string outcome = "executed") {
+  return Run{outcome, R"({"outcome":")" + outcome + R"("})", "key-1", kStart};
+}
+
+HistoryLimits limits(std::size_t max_entries, std::chrono::milliseconds max_age = 24h,
+                     std::size_t max_runs = 20) {
+  HistoryLimits out;
+  out.max_entries = max_entries;
+  out.max_age = max_age;
+  out.max_runs = max_runs;
+  return out;
+}
+
+HistoryQuery query(std::string customer, std::optional<std::string> agent = std::nullopt,
+                   std::optional<std::string> event = std::nullopt,
+                   std::optional<std::int64_t> before_ms = std::nullopt, std::size_t limit = 50) {
+  HistoryQuery out;
+  out.customer = std::move(customer);
+  out.agent = std::move(agent);
+  out.event = std::move(event);
+  out.before_ms = before_ms;
+  out.limit = limit;
+  return out;
+}
+
+std::vector<std::string> ids(const std::vector<TriggerRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& record : records) out.push_back(record.id);
+  return out;
+}
+
+TEST(TriggerHistory, KeepsOnlyTheNewestMaxEntries) {
+  TriggerHistory history(limits(3));
+  for (int i = 1; i <= 5; ++i)
+    history.record(trigger("t" + std::to_string(i), kStart + i), kStart + i);
+  EXPECT_EQ(history.size(), 3u);
+  EXPECT_FALSE(history.find("t1", "acme"));
+  EXPECT_FALSE(history.find("t2", "acme"));
+  EXPECT_TRUE(history.find("t3", "acme"));
+  EXPECT_TRUE(history.find("t5", "acme"));
+}
+
+TEST(TriggerHistory, ForgetsTriggersOlderThanMaxAge) {
+  TriggerHistory history(limits(100, 1000ms));
+  history.record(trigger("old", kStart), kStart);
+  history.record(trigger("new", kStart + 600), kStart + 600);
+  history.expire(kStart + 999);
+  EXPECT_TRUE(history.find("old", "acme"));
+  history.expire(kStart + 1001);
+  EXPECT_FALSE(history.find("old", "acme"));
+  EXPECT_TRUE(history.find("new", "acme"));
+  // record() expires too, without waiting for the sweep.
+  history.record(trigger("newest", kStart + 1700), kStart + 1700);
+  EXPECT_FALSE(history.find("new", "acme"));
+  EXPECT_EQ(history.size(), 1u);
+}
+
+TEST(TriggerHistory, AnotherCustomersTriggerIsUnknown) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart, "acme"), kStart);
+  ASSERT_TRUE(history.find("t1", "acme"));
+  EXPECT_EQ(history.find("t1", "acme")->agent_id, "1001");
+  EXPECT_FALSE(history.find("t1", "globex"));
+  EXPECT_FALSE(history.find("t2", "acme"));
+  EXPECT_EQ(history.add_run("t1", "globex", run()), TriggerHistory::RunAdded::unknown);
+  EXPECT_TRUE(history.find("t1", "acme")->runs.empty());
+}
+
+TEST(TriggerHistory, RecentIsNewestFirstAndFiltersByCustomerAgentAndEvent) {
+  TriggerHistory history;
+  history.record(trigger("a1", kStart + 1, "acme", "1001", "On Ring"), kStart + 1);
+  history.record(trigger("g1", kStart + 2, "globex", "1001", "On Ring"), kStart + 2);
+  history.record(trigger("a2", kStart + 3, "acme", "1002", "On Ring"), kStart + 3);
+  history.record(trigger("a3", kStart + 4, "acme", "1001", "On End"), kStart + 4);
+  EXPECT_EQ(ids(history.recent(query("acme"))), (std::vector<std::string>{"a3", "a2", "a1"}));
+  EXPECT_EQ(ids(history.recent(query("acme", "1001"))), (std::vector<std::string>{"a3", "a1"}));
+  EXPECT_EQ(ids(history.recent(query("acme", std::nullopt, "On Ring"))),
+            (std::vector<std::string>{"a2", "a1"}));
+  EXPECT_EQ(ids(history.recent(query("acme", "1001", "on ring"))),
+            std::vector<std::string>{});  // event names are exact
+  EXPECT_EQ(ids(history.recent(query("globex"))), std::vector<std::string>{"g1"});
+}
+
+TEST(TriggerHistory, RecentPagesWithBeforeAndLimit) {
+  TriggerHistory history;
+  for (int i = 1; i <= 5; ++i)
+    history.record(trigger("t" + std::to_string(i), kStart + i), kStart + i);
+  const auto first = history.recent(query("acme", std::nullopt, std::nullopt, std::nullopt, 2));
+  EXPECT_EQ(ids(first), (std::vector<std::string>{"t5", "t4"}));
+  const auto second =
+      history.recent(query("acme", std::nullopt, std::nullopt, first.back().received_at_ms, 2));
+  EXPECT_EQ(ids(second), (std::vector<std::string>{"t3", "t2"}));
+  const auto last =
+      history.recent(query("acme", std::nullopt, std::nullopt, second.back().received_at_ms, 2));
+  EXPECT_EQ(ids(last), std::vector<std::string>{"t1"});
+}
+
+TEST(TriggerHistory, AddRunKeepsRunsInOrderUpToMaxRuns) {
+  TriggerHistory history(limits(100, 24h, 2));
+  history.record(trigger("t1", kStart), kStart);
+  EXPECT_EQ(history.add_run("t1", "acme", run("executed")), TriggerHistory::RunAdded::added);
+  EXPECT_EQ(history.add_run("t1", "acme", run("duplicate")), TriggerHistory::RunAdded::added);
+  EXPECT_EQ(history.add_run("t1", "acme", run("failed")), TriggerHistory::RunAdded::full);
+  const auto record = history.find("t1", "acme");
+  ASSERT_EQ(record->runs.size(), 2u);
+  EXPECT_EQ(record->runs[0].outcome, "executed");
+  EXPECT_EQ(record->runs[1].outcome, "duplicate");
+  EXPECT_EQ(history.add_run("nope", "acme", run()), TriggerHistory::RunAdded::unknown);
+}
+
+TEST(TriggerHistory, EveryWaiterIsWokenOnceWithTheFirstRun) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart), kStart);
+  history.record(trigger("t2", kStart + 1), kStart + 1);
+  std::vector<std::string> woken;
+  EXPECT_NE(history.wait_for_run("t1", "acme",
+                                 [&](const history::Run& r) { woken.push_back("a:" + r.outcome); }),
+            0u);
+  EXPECT_NE(history.wait_for_run("t1", "acme",
+                                 [&](const history::Run& r) { woken.push_back("b:" + r.outcome); }),
+            0u);
+  EXPECT_NE(history.wait_for_run("t2", "acme",
+                                 [&](const history::Run& r) { woken.push_back("c:" + r.outcome); }),
+            0u);
+  history.add_run("t1", "acme", run("executed"));
+  history.add_run("t1", "acme", run("duplicate"));  // a second tab: nobody is woken again
+  std::ranges::sort(woken);
+  EXPECT_EQ(woken, (std::vector<std::string>{"a:executed", "b:executed"}));
+  history.add_run("t2", "acme", run("failed"));
+  EXPECT_EQ(woken.size(), 3u);
+  EXPECT_EQ(woken.back(), "c:failed");
+}
+
+TEST(TriggerHistory, WaitingForATriggerWithARunAnswersAtOnce) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart), kStart);
+  history.add_run("t1", "acme", run("executed"));
+  history.add_run("t1", "acme", run("failed"));
+  std::vector<std::string> woken;
+  EXPECT_EQ(history.wait_for_run("t1", "acme",
+                                 [&](const history::Run& r) { woken.push_back(r.outcome); }),
+            0u);
+  EXPECT_EQ(woken, std::vector<std::string>{"executed"});
+}
+
+TEST(TriggerHistory, WaitingForAnUnknownOrForeignTriggerNeverAnswers) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart, "globex"), kStart);
+  int calls = 0;
+  EXPECT_EQ(history.wait_for_run("t1", "acme", [&](const history::Run&) { ++calls; }), 0u);
+  EXPECT_EQ(history.wait_for_run("t9", "acme", [&](const history::Run&) { ++calls; }), 0u);
+  history.add_run("t1", "globex", run());
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(TriggerHistory, CancelledWaiterIsNeverCalled) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart), kStart);
+  int cancelled = 0, kept = 0;
+  const auto ticket = history.wait_for_run("t1", "acme", [&](const history::Run&) { ++cancelled; });
+  history.wait_for_run("t1", "acme", [&](const history::Run&) { ++kept; });
+  history.cancel(ticket);
+  history.cancel(ticket);  // twice, as a timeout racing a run may
+  history.cancel(12345);   // never issued
+  history.add_run("t1", "acme", run());
+  EXPECT_EQ(cancelled, 0);
+  EXPECT_EQ(kept, 1);
+}
+
+// A waiter may report a run itself (a test's fake client) without deadlocking: it is
+// called outside the lock.
+TEST(TriggerHistory, WaiterIsCalledOutsideTheLock) {
+  TriggerHistory history;
+  history.record(trigger("t1", kStart), kStart);
+  std::size_t runs_seen = 0;
+  history.wait_for_run("t1", "acme", [&](const history::Run&) {
+    runs_seen = history.find("t1", "acme")->runs.size();
+  });
+  history.add_run("t1", "acme", run());
+  EXPECT_EQ(runs_seen, 1u);
+}
+
+}  // namespace
+}  // namespace popflow::history
