@@ -106,6 +106,23 @@ def openapi_example_codes(text):
 
 # --- the C++ sources ------------------------------------------------------------------------
 
+# Configuration as code (admin/workflow_files.hpp): only the CLI's `workflow export|import|
+# publish` calls these, so their problems are command-line errors, never HTTP answers.
+CLI_ONLY_ADMIN = ("workflow_file.cpp", "workflow_file_write.cpp", "workflow_export.cpp", "workflow_import.cpp",
+                  "workflow_import_workflows.cpp", "workflow_publishing.cpp")
+
+
+def admin_api_sources():
+    """src/admin's sources that serve the admin API; asserts that none of them reaches the
+    CLI-only ones (through their header), so leaving those out hides no answer."""
+    paths = sorted(glob.glob(os.path.join(SRC, "admin", "*.cpp")))
+    served = [p for p in paths if os.path.basename(p) not in CLI_ONLY_ADMIN]
+    for path in served:
+        assert '#include "admin/workflow_files.hpp"' not in read(path), \
+            f"{path} uses configuration as code: its problems may be answers now; update CLI_ONLY_ADMIN"
+    return served
+
+
 def source_codes():
     """{(status, code)} for every Problem the HTTP layer can answer with."""
     helpers = {}  # helper name -> (status, fixed code or None)
@@ -118,7 +135,7 @@ def source_codes():
     # The workflow validator's problems reach the admin API's answers from these two files;
     # template.cpp's own invalid_template is only ever quoted inside their messages.
     files = (sorted(glob.glob(os.path.join(SRC, "http", "*.cpp"))) + sorted(glob.glob(os.path.join(SRC, "net", "*.cpp")))
-             + [os.path.join(SRC, "auth", "auth_failure.cpp")] + sorted(glob.glob(os.path.join(SRC, "admin", "*.cpp")))
+             + [os.path.join(SRC, "auth", "auth_failure.cpp")] + admin_api_sources()
              + [os.path.join(SRC, "workflows", "step_reader.cpp"), os.path.join(SRC, "workflows", "template_render.cpp")])
     for path in files:
         text = read(path)
