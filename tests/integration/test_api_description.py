@@ -6,8 +6,15 @@
   status its own pm.test asserts (the seed's verbatim CRM body is accepted and refused only
   for its placeholder key); the stream collection's one request opens a stream. The
   collection's full assertions run under newman in test_postman.py.
-- The error codes in openapi.yaml are exactly those the C++ sources produce, each under the
-  HTTP status the sources give it.
+- The error codes in openapi.yaml are exactly those the C++ sources produce (src/http,
+  src/net, src/auth, src/admin and the workflow validator), each under the HTTP status the
+  sources give it.
+- openapi.yaml has exactly the routes src/admin registers, each with its security (admin
+  token or console session, plus the CSRF header on writes). Admin operations are probed with
+  an admin token on resources that do not exist (nothing changes), and without credentials
+  (401: the route exists).
+- The Postman requests run in order as newman would: variables their test scripts set and
+  the console session cookie are carried to the next requests.
 - The collection's seed CRM body is byte-identical to the seed document's example.
 
 Runs on Debian's python3 with the standard library only: openapi.yaml is read line by line,
@@ -99,6 +106,23 @@ def openapi_example_codes(text):
 
 # --- the C++ sources ------------------------------------------------------------------------
 
+# Configuration as code (admin/workflow_files.hpp): only the CLI's `workflow export|import|
+# publish` calls these, so their problems are command-line errors, never HTTP answers.
+CLI_ONLY_ADMIN = ("workflow_file.cpp", "workflow_file_write.cpp", "workflow_export.cpp", "workflow_import.cpp",
+                  "workflow_import_workflows.cpp", "workflow_publishing.cpp")
+
+
+def admin_api_sources():
+    """src/admin's sources that serve the admin API; asserts that none of them reaches the
+    CLI-only ones (through their header), so leaving those out hides no answer."""
+    paths = sorted(glob.glob(os.path.join(SRC, "admin", "*.cpp")))
+    served = [p for p in paths if os.path.basename(p) not in CLI_ONLY_ADMIN]
+    for path in served:
+        assert '#include "admin/workflow_files.hpp"' not in read(path), \
+            f"{path} uses configuration as code: its problems may be answers now; update CLI_ONLY_ADMIN"
+    return served
+
+
 def source_codes():
     """{(status, code)} for every Problem the HTTP layer can answer with."""
     helpers = {}  # helper name -> (status, fixed code or None)
@@ -108,8 +132,11 @@ def source_codes():
     assert {"bad_request", "unauthorized", "forbidden", "too_large"} <= helpers.keys(), helpers
 
     pairs = set()
+    # The workflow validator's problems reach the admin API's answers from these two files;
+    # template.cpp's own invalid_template is only ever quoted inside their messages.
     files = (sorted(glob.glob(os.path.join(SRC, "http", "*.cpp"))) + sorted(glob.glob(os.path.join(SRC, "net", "*.cpp")))
-             + [os.path.join(SRC, "auth", "auth_failure.cpp")])
+             + [os.path.join(SRC, "auth", "auth_failure.cpp")] + admin_api_sources()
+             + [os.path.join(SRC, "workflows", "step_reader.cpp"), os.path.join(SRC, "workflows", "template_render.cpp")])
     for path in files:
         text = read(path)
         for name, (status, fixed) in helpers.items():
@@ -132,6 +159,23 @@ def source_codes():
             for m in re.finditer(r"case AuthFailure::\w+:\s*return \"(\w+)\";", text):
                 pairs.add((helpers["unauthorized"][0], m.group(1)))
     return pairs
+
+
+def admin_routes():
+    """{(path, METHOD)} that src/admin registers: `add(verb::X, "/path"` and the session's
+    `routes.add(verb::X, "/path"` (clang-format may break the line after the parenthesis)."""
+    routes = set()
+    for path in sorted(glob.glob(os.path.join(SRC, "admin", "*.cpp"))):
+        for m in re.finditer(r'\badd\(\s*verb::(\w+),\s*"(/[^"]*)"', read(path)):
+            routes.add((m.group(2), m.group(1).rstrip("_").upper()))
+    assert ("/api/admin/session", "POST") in routes and ("/api/admin/instances", "GET") in routes, routes
+    return routes
+
+
+def path_pattern(template):
+    """A documented path ("/api/admin/workflows/{id}") as a regex for a concrete one."""
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part)
+                              for part in re.split(r"(\{\w+\})", template)) + "$")
 
 
 def all_source_text():
@@ -180,6 +224,9 @@ class ApiDescription(unittest.TestCase):
         cls.server = Server()
         cls.server.customer("acme")
         cls.key = cls.server.api_key("acme")
+        cls.admin_token = cls.server.cli("token", "create", "--customer", "acme", "--admin")
+        # The collection's viewer signs in with the password `user add` generates.
+        cls.viewer_password = cls.server.cli("user", "add", "postman-viewer", "--customer", "acme", "--role", "viewer")
         cls.server.start()
         cls.server.wait_for_key(cls.key)
         cls.token = cls.server.live_token("acme")
@@ -215,12 +262,25 @@ class ApiDescription(unittest.TestCase):
         if path == "/api/subscribe":
             # An invalid filter: answered with 400 instead of opening a stream.
             return path + "?topic=%23%2B", None, {"Authorization": "Bearer " + self.token}
+        if path.startswith("/api/admin/"):
+            return self.admin_request_for(path, method)
         return path, None, {}
+
+    def admin_request_for(self, path, method):
+        """An admin request that changes nothing: path parameters name nothing that exists, and
+        a body has a member no route takes (a refused write is rolled back)."""
+        target = re.sub(r"\{\w+\}", "no-such-thing", path)
+        headers = {"Authorization": "Bearer " + self.admin_token}
+        if method in ("POST", "PUT", "PATCH"):
+            headers["Content-Type"] = "application/json"
+            return target, json.dumps({"probe": True}), headers
+        return target, None, headers
 
     def test_openapi_lists_the_expected_operations(self):
         ops = openapi_operations(self.openapi)
         self.assertEqual({p for p, _ in ops}, {"/api/sendmessage/CTI", "/api/sendmessage/CRM", "/api/subscribe",
-                                               "/mqtt", "/healthz", "/readyz", "/metrics"})
+                                               "/mqtt", "/healthz", "/readyz", "/metrics"}
+                         | {p for p, _ in admin_routes()})
         for path in ("/api/sendmessage/CTI", "/api/sendmessage/CRM"):
             for method in ("GET", "POST", "OPTIONS"):
                 self.assertIn((path, method), ops)
@@ -232,10 +292,39 @@ class ApiDescription(unittest.TestCase):
             with self.subTest(path=path, method=method):
                 target, body, headers = self.request_for(path, method)
                 r = self.send(method, target, body, headers)
-                self.assertNotIn(r.status, (404, 405), f"{method} {path}: {r}")
+                if path.startswith("/api/admin/") and path != "/api/admin/session":
+                    # The probe names nothing that exists, so a 404 is expected: that the route
+                    # exists shows in the 401 it gives a caller without credentials.
+                    anonymous = self.send(method, target, body, {"Content-Type": "application/json"})
+                    self.assertEqual((anonymous.status, anonymous.json()["code"]), (401, "not_signed_in"),
+                                     f"{method} {path}: {anonymous}")
+                else:
+                    self.assertNotIn(r.status, (404, 405), f"{method} {path}: {r}")
                 self.assertIn(r.status, statuses, f"{method} {path}: undocumented status {r}")
                 if method != "HEAD":  # no body to read
                     self.assert_problem(r, f"{method} {path}")
+
+    def test_openapi_has_exactly_the_admin_routes_of_the_sources(self):
+        documented = {op for op in openapi_operations(self.openapi) if op[0].startswith("/api/admin/")}
+        self.assertEqual(admin_routes() - documented, set(), "routed in src/admin but not in openapi.yaml")
+        self.assertEqual(documented - admin_routes(), set(), "in openapi.yaml but not routed by src/admin")
+
+    def test_admin_operations_name_their_security(self):
+        """Reads take an admin token or a session; writes an admin token or a session with its
+        CSRF header (the session routes themselves excepted)."""
+        doc = self.openapi.splitlines()
+        for path, method in sorted(admin_routes()):
+            if path == "/api/admin/session":
+                continue
+            with self.subTest(path=path, method=method):
+                op = section(section(section(doc, "paths", 0), path, 2), method.lower(), 4)
+                security = [line.strip() for line in section(op, "security", 6)]
+                expected = ["- adminToken: []", "- consoleSession: []"]
+                if method != "GET":
+                    expected.append("csrfToken: []")
+                self.assertEqual(security, expected)
+                self.assertIn("        \"401\":", op)
+                self.assertIn("        \"403\":", op)
 
     def test_trigger_channel_segment_is_case_insensitive(self):
         for path in ("/api/sendmessage/cti", "/api/sendmessage/Crm"):
@@ -282,6 +371,8 @@ class ApiDescription(unittest.TestCase):
         self.assertEqual(variables["baseUrl"], "http://localhost:8080")
         self.assertIn("apiKey", variables)
         self.assertIn("clientToken", variables)
+        for name in ("adminToken", "viewerUser", "viewerPassword"):  # the Admin API folder's
+            self.assertIn(name, variables)
 
     def test_postman_seed_crm_body_is_the_seed_byte_for_byte(self):
         requests = dict(postman_requests(self.collection["item"]))
@@ -314,19 +405,69 @@ class ApiDescription(unittest.TestCase):
                     for _, i in postman_items(self.collection["item"])}
         self.assertNotIn(("GET", "{{baseUrl}}/api/subscribe", 200), runnable)
 
+    def test_postman_admin_folder_follows_a_new_administrator(self):
+        folder = [i for i in self.collection["item"] if i["name"] == "Admin API"]
+        self.assertEqual(len(folder), 1)
+        steps = [(i["request"]["method"], i["request"]["url"]["raw"].split("?")[0], expected_status(i))
+                 for _, i in postman_items(folder[0]["item"])]
+        instance = "{{baseUrl}}/api/admin/instances/{{adminCrmId}}"
+        path = [("POST", "{{baseUrl}}/api/admin/instances", 201), ("GET", instance + "/events", 200),
+                ("POST", instance + "/workflows", 201),
+                ("POST", "{{baseUrl}}/api/admin/workflows/{{workflowId}}/versions", 201),
+                ("POST", "{{baseUrl}}/api/admin/workflows/{{workflowId}}/publish", 200),
+                ("POST", "{{baseUrl}}/api/sendmessage/CRM", 200), ("POST", "{{baseUrl}}/api/admin/keys", 201),
+                ("POST", "{{baseUrl}}/api/admin/keys/{{newKeyId}}/revoke", 200),
+                ("GET", "{{baseUrl}}/api/admin/audit", 200), ("POST", "{{baseUrl}}/api/admin/session", 200),
+                ("POST", instance + "/events", 403), ("DELETE", instance, 204)]
+        self.assertEqual(set(path) - set(steps), set(), "steps missing from the folder")
+        position = [steps.index(s) for s in path]
+        self.assertEqual(position, sorted(position), "the folder's steps are out of order")
+        scripts = {i["name"]: "\n".join(e["script"]["exec"]) for _, i in postman_items(folder[0]["item"])
+                   for e in i.get("event", []) if e["listen"] == "test"}
+        self.assertTrue(any("body.workflow" in s for s in scripts.values()), "no trigger checks `workflow`")
+        self.assertTrue(any('didYouMean).to.eql("On Ring")' in s for s in scripts.values()), "no didYouMean check")
+        for _, i in postman_items(folder[0]["item"]):
+            auth = i["request"].get("auth")
+            if i["request"]["url"]["raw"].startswith("{{baseUrl}}/api/admin/") and auth:
+                self.assertEqual(auth["bearer"], [{"key": "token", "value": "{{adminToken}}", "type": "string"}])
+
     def postman_variables(self, collection):
         variables = {v["key"]: v["value"] for v in collection["variable"]}
         # What the pre-request script of the Idempotency-Key request sets.
         variables.update(baseUrl=self.server.base_url, apiKey=self.key, clientToken=self.token,
-                         idempotencyKey="api-description-" + str(id(self)))
+                         idempotencyKey="api-description-" + str(id(self)), adminToken=self.admin_token,
+                         viewerUser="postman-viewer", viewerPassword=self.viewer_password)
         return variables
+
+    @staticmethod
+    def capture(item, response, variables):
+        """What the request's test script keeps for later requests, as newman would:
+        `pm.collectionVariables.set("name", pm.response.json().a.b)`."""
+        script = "\n".join(line for event in item.get("event", []) if event["listen"] == "test"
+                           for line in event["script"]["exec"])
+        for m in re.finditer(r'pm\.collectionVariables\.set\("(\w+)", pm\.response\.json\(\)((?:\.\w+)+)\)', script):
+            value = response.json()
+            for name in m.group(2).split(".")[1:]:
+                value = value[name]
+            variables[m.group(1)] = str(value)
+
+    @staticmethod
+    def keep_cookie(response, jar):
+        """The console session cookie, as newman's cookie jar keeps it (Max-Age=0 clears it)."""
+        cookie = response.headers.get("set-cookie", "")
+        if m := re.match(r"popflow_session=([^;]*)", cookie):
+            if m.group(1) and "Max-Age=0" not in cookie:
+                jar["popflow_session"] = m.group(1)
+            else:
+                jar.pop("popflow_session", None)
 
     def test_every_postman_request_works_on_the_server(self):
         """Each request answers with the status its own test asserts (newman runs the rest of
         its tests in test_postman.py); the stream collection's request opens a stream."""
-        documented_paths = {p for p, _ in openapi_operations(self.openapi)}
+        documented_paths = [path_pattern(p) for p, _ in openapi_operations(self.openapi)]
         for collection in (self.collection, self.stream_collection):
             variables = self.postman_variables(collection)
+            jar = {}
             for name, item in postman_items(collection["item"]):
                 with self.subTest(request=name):
                     request = item["request"]
@@ -339,7 +480,8 @@ class ApiDescription(unittest.TestCase):
                     self.assertEqual("/" + "/".join(url["path"]), raw_path)
                     self.assertEqual("&".join(f"{q['key']}={q['value']}" for q in url.get("query", [])), raw_query)
                     if expected not in (404, 405):  # those show an unknown path or method on purpose
-                        self.assertIn(raw_path, documented_paths, "not in openapi.yaml")
+                        self.assertTrue(any(p.match(raw_path) for p in documented_paths),
+                                        f"{raw_path} is not in openapi.yaml")
 
                     split = urllib.parse.urlsplit(substitute(url["raw"], variables))
                     target = split.path + ("?" + split.query if split.query else "")
@@ -359,8 +501,12 @@ class ApiDescription(unittest.TestCase):
                     if streams:
                         self.check_stream_opens(target, headers)
                         continue
+                    if jar and split.path.startswith("/api/admin"):  # the cookie's Path
+                        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
                     r = self.send(request["method"], target, body, headers)
                     self.assertEqual(r.status, expected, r)
+                    self.keep_cookie(r, jar)
+                    self.capture(item, r, variables)
                     if "verbatim" in name:
                         # The body (trailing comma and all) is accepted; only the placeholder key is refused.
                         self.assertEqual(r.json()["code"], "malformed_key", r)

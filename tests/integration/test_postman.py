@@ -1,6 +1,7 @@
 """The Postman collection, run as a user runs it: newman (Postman's command-line runner).
 
-The server gets a customer, an API key and a client token; newman runs
+The server gets a customer, an API key, a client token, an admin token and a viewer console
+user (for the "Admin API" folder); newman runs
 docs/postman/popflow-connect.postman_collection.json with them as --env-var values and must
 exit 0 in bounded time (no request may stream), having run every request of the collection
 with its pm.test assertions, none failing. Its JSON report says what ran.
@@ -50,6 +51,8 @@ class PostmanCollection(unittest.TestCase):
         cls.server = Server()
         cls.server.customer("acme")
         cls.key = cls.server.api_key("acme")
+        cls.admin_token = cls.server.cli("token", "create", "--customer", "acme", "--admin")
+        cls.viewer_password = cls.server.cli("user", "add", "postman-viewer", "--customer", "acme", "--role", "viewer")
         cls.server.start()
         cls.server.wait_for_key(cls.key)
         cls.token = cls.server.live_token("acme")
@@ -67,6 +70,8 @@ class PostmanCollection(unittest.TestCase):
         args = [NODE, NEWMAN, "run", COLLECTION, "--reporters", "cli,json", "--reporter-json-export", report,
                 "--env-var", "baseUrl=" + self.server.base_url, "--env-var", "apiKey=" + self.key,
                 "--env-var", "clientToken=" + self.token, "--env-var", "customerId=acme",
+                "--env-var", "adminToken=" + self.admin_token, "--env-var", "viewerUser=postman-viewer",
+                "--env-var", "viewerPassword=" + self.viewer_password,
                 "--timeout-request", "10000", "--color", "off", *env]
         # A request that streams would hang the run: the timeout turns that into a failure.
         out = subprocess.run(args, capture_output=True, text=True, timeout=RUN_TIMEOUT)
