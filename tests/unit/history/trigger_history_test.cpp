@@ -21,7 +21,6 @@ TriggerRecord trigger(std::string id, std::int64_t at_ms, std::string customer =
   record.channel = "CTI";
   record.agent_id = std::move(agent);
   record.event = std::move(event);
-  record.topic = "CTI/" + record.customer + "/" + record.agent_id;
   record.received_at_ms = at_ms;
   return record;
 }
