@@ -35,8 +35,16 @@ wait_port() {
 }
 
 # Creates customer "bench" in $work/data; sets $key (API key) and $token (client token).
+# The bench customer is configured like a real one: an instance with an On Ring workflow
+# published, so each trigger resolves to it (WORKFLOWS=0: a customer without workflows, whose
+# triggers carry the "no workflow is published" warning). A release without workflows
+# (a before/after baseline) skips the import.
 make_credentials() {
   "$bin" --data-dir "$work/data" customer add bench >/dev/null
+  if [ "${WORKFLOWS:-1}" = 1 ] && "$bin" --help 2>/dev/null | grep -q "^  workflow"; then
+    "$bin" --data-dir "$work/data" workflow import "$(dirname "${BASH_SOURCE[0]}")/workflows.json" \
+      --customer bench --instance bench.crm.example.com >/dev/null
+  fi
   key=$("$bin" --data-dir "$work/data" key create --customer bench)
   token=$("$bin" --data-dir "$work/data" token create --customer bench)
 }

@@ -5,7 +5,8 @@
 # as `make bench`, reduced to those scenarios, in alternation for ROUNDS rounds (best kept).
 # Writes nothing under bench/results. usage: bench/quick-ratios.sh SERVER LOADGEN
 # knobs: DURATION=3 ROUNDS=2 PIN=1 THREADS=(CPUs left to the servers) CONNECTIONS=64
-#   SUBSCRIBERS=1000 BENCH_PORT=18780
+#   SUBSCRIBERS=1000 BENCH_PORT=18780 OURS_FLAGS= (extra serve flags for our server, e.g.
+#   "--trigger-history-max 0") WORKFLOWS=1 (0: the bench customer publishes no workflow)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "$1") loadgen=$(realpath "$2")
@@ -18,7 +19,8 @@ THREADS=${THREADS:-$(server_threads)}
 trap 'stop_started; rm -rf "$work"' EXIT
 p_http=$BENCH_PORT p_mqtt=$((BENCH_PORT + 1)) p_static=$((BENCH_PORT + 2)) p_nchan=$((BENCH_PORT + 3))
 make_credentials
-start_ours "$p_http" "$p_mqtt" "$THREADS"
+# shellcheck disable=SC2086  # OURS_FLAGS: extra serve flags, split on spaces
+start_ours "$p_http" "$p_mqtt" "$THREADS" ${OURS_FLAGS:-}
 start_nginx "$p_static" "$p_nchan" "$THREADS"
 trigger='{"agentId":"{agent}","event":"On Ring","seq":{seq},"ani":"5551234567","dnis":"8005550100"}'
 message='{"id":"01a2247f-3ac6-7000-b96f-7592d767c9aa","channel":"CTI","customerId":"bench","agentId":"{agent}","event":"On Ring","receivedAt":"2026-11-28T23:30:47.622Z","data":{"seq":{seq},"ani":"5551234567","dnis":"8005550100"}}'

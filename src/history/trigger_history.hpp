@@ -3,29 +3,35 @@
 // which sessions it was delivered or queued to, and the runs agents' clients reported. What
 // GET /api/triggers/{id}, the admin API's trigger search and Popflow-Wait read.
 //
-// Bounds: at most Limits::max_entries records and none older than max_age (the oldest go
-// first, on every record() and every expire()); at most max_runs runs a trigger. Memory is
-// about the message's size plus 0.5 KiB a trigger (100,000 triggers of 1 KiB: ~150 MB).
+// Bounds: a ring of at most HistoryLimits::max_entries records (the oldest is overwritten),
+// none older than max_age (expire(), once a second, frees them); at most max_runs runs a
+// trigger. Memory: about the message's size plus 0.4 KiB a trigger, for max_entries of them.
 // Kept in memory only: a restart starts an empty history (the cluster issue moves it to the
 // shared store).
 //
-// Cost: record() is one mutex and a hash insert of a record the caller built (its strings
-// moved in); callers build it after the trigger is published, off its critical path.
+// Cost: record() copies a trigger's few fields and its message text into the oldest slot,
+// whose strings keep their capacity from the trigger before, so once the ring is warm it
+// allocates nothing; the id index is a Boost flat (open-addressing) map of views into the
+// slots. One mutex: every event loop records into the same ring.
 //
-// Threads: every method from any thread; one mutex. Waiters are called on the thread that
-// reports the run, outside the lock.
+// Threads: every method from any thread. Waiters are called on the thread that reports the
+// run, outside the lock.
+#include <boost/static_string/static_string.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "topics/message.hpp"
+#include "topics/delivery_trace.hpp"
 
 namespace popflow::history {
 
@@ -46,12 +52,10 @@ struct Run {
 // What the trigger's event resolved to (workflows/resolver.hpp), kept as plain fields: the
 // JSON is only made when someone reads the timeline.
 struct ResolutionNote {
-  std::string workflow_id;  // empty: nothing resolved, see reason
-  std::string workflow_name;
-  int version = 0;
-  std::string_view reason;  // "no_publication", …: a static name (workflows::to_string)
-  std::string instance;
-  std::string profile;
+  std::string workflow;     // the resolved workflow's {"id","name","version","instance"} JSON
+  std::string_view reason;  // when none resolved: "no_publication", … (workflows::to_string)
+  std::string instance;     // the instance it was resolved in, when none resolved
+  std::string profile;      // the agent's profile there (directory)
   std::string did_you_mean;
 };
 
@@ -66,9 +70,30 @@ struct TriggerRecord {
   std::int64_t received_at_ms = 0;
   bool test = false;  // sent by /api/admin/test-trigger
   ResolutionNote resolution;
-  MessagePtr message;  // what was delivered, shared with the subscribers (never copied)
+  std::string topic;
+  std::string message;  // the JSON delivered on the topic
   std::vector<Delivery> deliveries;
   std::vector<Run> runs;
+};
+
+// What a trigger adds: views, copied into the ring's slot (see Cost above).
+struct RecordView {
+  std::string_view id;
+  std::string_view customer;
+  std::string_view channel;
+  std::string_view agent_id;
+  std::string_view event;
+  std::optional<std::string_view> crm_id;
+  std::optional<std::string_view> cti_id;
+  std::int64_t received_at_ms = 0;
+  bool test = false;
+  std::shared_ptr<const std::string> workflow;  // the resolution's JSON, shared with the snapshot
+  std::string_view reason;                      // or why none resolved
+  std::string_view instance;
+  std::string_view profile;
+  std::string_view did_you_mean;
+  std::string_view message;
+  std::span<const DeliveryNote> deliveries;
 };
 
 struct HistoryLimits {
@@ -89,7 +114,8 @@ class TriggerHistory {
  public:
   explicit TriggerHistory(HistoryLimits limits = {}) : limits_(limits) {}
 
-  void record(TriggerRecord record, std::int64_t now_ms);
+  void record(const RecordView& view, std::int64_t now_ms);
+  void record(const TriggerRecord& record, std::int64_t now_ms);  // tests, the admin API
   // A customer's trigger, or nullopt (another customer's is as unknown as none).
   std::optional<TriggerRecord> find(std::string_view id, std::string_view customer) const;
   std::vector<TriggerRecord> recent(const HistoryQuery& query) const;  // newest first
@@ -108,12 +134,45 @@ class TriggerHistory {
   std::size_t size() const;
 
  private:
-  void evict(std::int64_t now_ms);  // under mutex_
+  // One trigger, kept compact: the fields a search filters on, the message text (whose
+  // buffer the next trigger in this slot reuses), and what is rarely set. The topic and the
+  // resolution's JSON are not copied: the first follows from the fields, the second is shared
+  // with the resolution snapshot. In cache lines written per trigger: about the message's
+  // size plus two.
+  struct Slot {
+    boost::static_strings::static_string<48> id;  // inline: ids are 36 characters
+    std::string_view channel;
+    std::int64_t received_at_ms = 0;
+    bool test = false;
+    std::string customer;  // short ones are inline (the small-string buffer)
+    std::string agent_id;
+    std::string event;
+    std::string crm_id;  // empty: none
+    std::string cti_id;
+    std::shared_ptr<const std::string> workflow;
+    std::string_view reason;
+    std::string instance;
+    std::string profile;
+    std::string did_you_mean;
+    std::string message;
+    std::vector<Delivery> deliveries;
+    std::vector<Run> runs;
+  };
+  static TriggerRecord record_of(const Slot& slot);
+  void expire_locked(std::int64_t now_ms);
+  std::size_t take_slot();             // under mutex_: where the next record goes, unindexed
+  void drop_oldest();                  // under mutex_
+  Slot* slot_of(std::string_view id);  // under mutex_
+  const Slot* slot_of(std::string_view id) const;
 
   HistoryLimits limits_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, TriggerRecord> records_;
-  std::deque<std::pair<std::int64_t, std::string>> order_;  // (received_at_ms, id), oldest first
+  // The ring: `count_` records from slots_[oldest_] on, in the order written. A deque, so a
+  // slot never moves and the index's views into its id stay valid until it is reused.
+  std::deque<Slot> slots_;
+  std::size_t oldest_ = 0;
+  std::size_t count_ = 0;
+  boost::unordered_flat_map<std::string_view, std::size_t> index_;  // id → slot
   struct PendingWait {
     std::string id;
     Waiter on_run;

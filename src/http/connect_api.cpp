@@ -147,43 +147,32 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-history::ResolutionNote resolution_note(const workflows::Resolution& resolution) {
-  history::ResolutionNote note;
+// What the timeline keeps of a published trigger: views the history copies into its ring.
+history::RecordView timeline_of(const Trigger& trigger, std::string_view customer,
+                                const Message& message, const workflows::Resolution& resolution,
+                                const DeliveryTrace& trace, std::int64_t now_ms) {
+  history::RecordView view;
+  view.id = message.id;
+  view.customer = customer;
+  view.channel = to_string(trigger.channel);
+  view.agent_id = trigger.agent_id;
+  view.event = trigger.event;
+  view.crm_id = trigger.crm_id;
+  view.cti_id = trigger.cti_id;
+  view.received_at_ms = now_ms;
+  view.test = trigger.test;
   if (const auto& workflow = resolution.workflow) {
-    note.workflow_id = workflow->id;
-    note.workflow_name = workflow->name;
-    note.version = workflow->version;
+    view.workflow = workflow->shared_json ? *workflow->shared_json
+                                          : std::make_shared<const std::string>(workflow->json);
   } else {
-    note.reason = workflows::to_string(*resolution.reason);
-    note.did_you_mean = resolution.did_you_mean.value_or("");
+    view.reason = workflows::to_string(*resolution.reason);
+    if (resolution.did_you_mean) view.did_you_mean = *resolution.did_you_mean;
+    view.instance = resolution.instance.value_or("");
   }
-  note.instance = resolution.instance.value_or("");
-  note.profile = resolution.profile.value_or("");
-  return note;
-}
-
-// What the timeline keeps of a published trigger: copies of its few short strings; the
-// message itself is shared, not copied.
-history::TriggerRecord timeline_of(const Trigger& trigger, std::string_view customer,
-                                   const MessagePtr& message,
-                                   const workflows::Resolution& resolution, DeliveryTrace trace,
-                                   std::int64_t now_ms) {
-  history::TriggerRecord record;
-  record.id = message->id;
-  record.customer = customer;
-  record.channel = to_string(trigger.channel);
-  record.agent_id = trigger.agent_id;
-  record.event = trigger.event;
-  record.crm_id = trigger.crm_id;
-  record.cti_id = trigger.cti_id;
-  record.received_at_ms = now_ms;
-  record.test = trigger.test;
-  record.resolution = resolution_note(resolution);
-  record.message = message;
-  for (auto& note : trace.notes)
-    record.deliveries.push_back(
-        {std::move(note.transport), std::move(note.subscriber), note.queued, now_ms});
-  return record;
+  view.profile = resolution.profile.value_or("");
+  view.message = message.payload;
+  view.deliveries = trace.notes;
+  return view;
 }
 
 // Rate limit, scope, validation, CRM ID, then publish: everything after authentication. A
@@ -257,14 +246,15 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
   }
   auto answer = make_json(request, 200, accepted_json(accepted));
   // The timeline, after the publish: the subscribers already have the message.
-  auto record =
-      timeline_of(*trigger, customer, message, resolution, std::move(trace), unix_ms(now));
+  const auto record = timeline_of(*trigger, customer, *message, resolution, trace, unix_ms(now));
+  state.history.record(record, unix_ms(now));
   if (state.monitors.load(std::memory_order_relaxed) != 0) {
-    auto event = summary_json(record);
-    event["type"] = "trigger";
-    publish_monitor_event(state, customer, event);
+    if (auto kept = state.history.find(record.id, customer)) {
+      auto event = summary_json(*kept);
+      event["type"] = "trigger";
+      publish_monitor_event(state, customer, event);
+    }
   }
-  state.history.record(std::move(record), unix_ms(now));
   return PendingTrigger{std::move(answer), receipt.journal_seq, std::nullopt, std::nullopt};
 }
 

@@ -1,5 +1,6 @@
 #include "http/route_table.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/core/string.hpp>
 #include <stdexcept>
@@ -84,6 +85,7 @@ RouteTable::Entry& RouteTable::entry_for(std::string_view pattern, const RouteOp
         {std::string(parameter ? text.substr(1, text.size() - 2) : text), parameter});
     begin = end + 1;
   }
+  entry->literal = std::ranges::none_of(entry->segments, &Segment::parameter);
   entries_.push_back(std::move(entry));
   return *entries_.back();
 }
@@ -103,6 +105,13 @@ void RouteTable::add_any(std::string_view pattern, Handler handler, RouteOptions
 }
 
 const RouteTable::Entry* RouteTable::find(std::string_view path, RouteParams& params) const {
+  // Literal routes first, compared whole: a trigger costs one comparison.
+  for (const auto& entry : entries_) {
+    if (!entry->literal) continue;
+    if (entry->options.any_case ? boost::beast::iequals(path, entry->pattern)
+                                : path == entry->pattern)
+      return entry.get();
+  }
   // The path's segments, split once; no route is deeper than kMaxSegments.
   constexpr std::size_t kMaxSegments = 8;
   std::array<std::string_view, kMaxSegments> parts;
@@ -116,7 +125,7 @@ const RouteTable::Entry* RouteTable::find(std::string_view path, RouteParams& pa
   }
   std::string decoded;
   for (const auto& entry : entries_) {
-    if (entry->segments.size() != count) continue;
+    if (entry->literal || entry->segments.size() != count) continue;
     RouteParams found;
     bool matches = true;
     for (std::size_t i = 0; i < count && matches; ++i) {

@@ -6,9 +6,11 @@
 // segment whose escape is broken or decodes to '/', NUL or another control character never
 // matches, so it is a 404 rather than a name nobody can type. One trailing slash is ignored.
 //
-// Cost: find() walks the routes in the order added, segment by segment, without allocating
-// unless a parameter needs decoding: O(routes × segments), a few hundred instructions for
-// the thirty-odd routes. The trigger routes are added first (serve.cpp).
+// Literal routes are matched first, the whole path in one comparison (a literal beats a
+// parameter: /api/admin/workflows/validate is not workflow "validate"), then the routes with
+// parameters in the order added. Cost: a trigger route, added first, is one string
+// comparison; a parameterised route splits the path once and compares it segment by
+// segment, allocating only to decode a parameter.
 //
 // Threads: filled once before the server starts, then read by every loop without locks.
 #include <boost/beast/http/verb.hpp>
@@ -78,6 +80,7 @@ class RouteTable {
   struct Entry {
     std::string pattern;
     std::vector<Segment> segments;
+    bool literal = false;  // no {parameter}: compared as one string
     RouteOptions options;
     std::vector<std::pair<boost::beast::http::verb, Handler>> handlers;
     Handler any;

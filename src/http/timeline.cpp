@@ -24,16 +24,13 @@ json::value parsed(const std::string& text) {
 
 json::object resolution_json(const history::ResolutionNote& note) {
   json::object out;
-  if (!note.workflow_id.empty()) {
-    out["workflow"] = {{"id", note.workflow_id},
-                       {"name", note.workflow_name},
-                       {"version", note.version},
-                       {"instance", note.instance}};
+  if (!note.workflow.empty()) {
+    out["workflow"] = parsed(note.workflow);
   } else {
     out["reason"] = note.reason;
     if (!note.did_you_mean.empty()) out["didYouMean"] = note.did_you_mean;
+    if (!note.instance.empty()) out["instance"] = note.instance;
   }
-  if (!note.instance.empty()) out["instance"] = note.instance;
   if (!note.profile.empty()) out["profile"] = note.profile;
   return out;
 }
@@ -43,7 +40,7 @@ json::object base(const history::TriggerRecord& r) {
                    {"channel", r.channel},
                    {"agentId", r.agent_id},
                    {"event", r.event},
-                   {"topic", r.message ? r.message->topic : std::string()},
+                   {"topic", r.topic},
                    {"receivedAt", iso(r.received_at_ms)},
                    {"test", r.test},
                    {"resolution", resolution_json(r.resolution)}};
@@ -78,7 +75,7 @@ json::object summary_json(const history::TriggerRecord& record) {
 
 json::object timeline_json(const history::TriggerRecord& record) {
   auto out = base(record);
-  out["message"] = record.message ? parsed(record.message->payload) : json::value();
+  out["message"] = parsed(record.message);
   json::array runs;
   for (const auto& run : record.runs) runs.push_back(run_json(run));
   out["runs"] = std::move(runs);

@@ -156,23 +156,17 @@ std::string message_json(const Trigger& trigger, std::string_view customer, std:
 }
 
 std::string accepted_json(const Accepted& accepted) {
-  std::string out = "{";
-  out.reserve(160 + (accepted.warnings.empty() ? 0 : 256));
+  std::string out = R"({"status":"ok")";
+  out.reserve(160 + (accepted.workflow ? accepted.workflow->json.size() : 0) +
+              (accepted.warnings.empty() ? 0 : 256));
   JsonAppender json(out);
-  json.member("status", "ok");
   json.member("id", accepted.id);
   json.member("topic", accepted.topic);
   json.name("delivered");
   out.append(std::to_string(accepted.delivered));
   if (const auto& workflow = accepted.workflow) {
     json.name("workflow");
-    out.push_back('{');
-    json.member("id", workflow->id);
-    json.member("name", workflow->name);
-    json.name("version");
-    out.append(std::to_string(workflow->version));
-    json.member("instance", workflow->instance);
-    out.push_back('}');
+    out.append(workflow->json);
   }
   if (!accepted.warnings.empty()) {
     json.name("warnings");
@@ -190,20 +184,23 @@ std::string accepted_json(const Accepted& accepted) {
 
 std::string unresolved_warning(const Trigger& trigger, const workflows::Resolution& resolution) {
   using workflows::Unresolved;
-  const std::string event = "'" + trigger.event + "'";
-  const std::string instance(resolution.instance.value_or(""));
-  switch (resolution.reason.value_or(Unresolved::no_publication)) {
+  const auto reason = resolution.reason.value_or(Unresolved::no_publication);
+  std::string event;
+  event.reserve(trigger.event.size() + 2);
+  event.append("'").append(trigger.event).append("'");
+  const std::string_view instance = resolution.instance.value_or("");
+  switch (reason) {
     case Unresolved::no_instance:
       return "CRM ID '" + trigger.crm_id.value_or("") +
              "' is no instance of this customer, so no workflow runs; add the instance or "
              "check the crmId";
     case Unresolved::not_published_here:
-      return "no workflow is published to event " + event + " in instance '" + instance +
-             "' (another instance has one); publish one there";
+      return "no workflow is published to event " + event + " in instance '" +
+             std::string(instance) + "' (another instance has one); publish one there";
     case Unresolved::profile_mismatch:
-      return "the workflows published to event " + event + " in instance '" + instance +
-             "' are for other profiles than agent '" + trigger.agent_id + "'s (" +
-             std::string(resolution.profile.value_or("none")) +
+      return "the workflows published to event " + event + " in instance '" +
+             std::string(instance) + "' are for other profiles than agent '" + trigger.agent_id +
+             "'s (" + std::string(resolution.profile.value_or("none")) +
              "); publish one to that profile or to all profiles";
     case Unresolved::ambiguous_instance:
       return "event " + event + " is published in several instances and agent '" +
@@ -213,10 +210,16 @@ std::string unresolved_warning(const Trigger& trigger, const workflows::Resoluti
     case Unresolved::no_publication:
       break;
   }
-  std::string warning = "no workflow is published to event " + event +
-                        " in this customer; check the event name (exact case and spaces) "
-                        "and that a workflow is published to it";
-  if (resolution.did_you_mean) warning += "; did you mean '" + *resolution.did_you_mean + "'?";
+  // The common case (a customer without workflows for this event): one allocation.
+  constexpr std::string_view kHead = "no workflow is published to event ";
+  constexpr std::string_view kTail =
+      " in this customer; check the event name (exact case and spaces) and that a workflow is "
+      "published to it";
+  std::string warning;
+  warning.reserve(kHead.size() + event.size() + kTail.size() + 64);
+  warning.append(kHead).append(event).append(kTail);
+  if (resolution.did_you_mean)
+    warning.append("; did you mean '").append(*resolution.did_you_mean).append("'?");
   return warning;
 }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 
 #include "workflows/did_you_mean.hpp"
@@ -32,6 +35,9 @@ struct Pub {
   std::string name;
   int version = 0;
   std::string definition;
+  // ResolvedWorkflow::json, serialized once per snapshot; shared, so a timeline keeps it
+  // without copying it.
+  std::shared_ptr<const std::string> answer_json;
 };
 
 struct EventPubs {
@@ -103,7 +109,12 @@ Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
     auto* instance = instance_of(p.customer_id, p.crm_id);
     if (instance == nullptr) continue;
     auto& pubs = instance->events[p.event];
-    Pub pub{p.workflow_id, entry.workflow_name, p.version, entry.definition};
+    Pub pub{p.workflow_id, entry.workflow_name, p.version, entry.definition,
+            std::make_shared<const std::string>(
+                boost::json::serialize(boost::json::object{{"id", p.workflow_id},
+                                                           {"name", entry.workflow_name},
+                                                           {"version", p.version},
+                                                           {"instance", p.crm_id}}))};
     if (p.profile)
       pubs.by_profile[*p.profile] = std::move(pub);
     else
@@ -187,7 +198,8 @@ Resolution Snapshot::resolve(std::string_view customer_id, Channel channel,
     out.reason = Unresolved::profile_mismatch;
     return out;
   }
-  out.workflow = ResolvedWorkflow{pub->workflow_id, pub->name, pub->version, instance->crm_id};
+  out.workflow = ResolvedWorkflow{pub->workflow_id, pub->name,         pub->version,
+                                  instance->crm_id, *pub->answer_json, &pub->answer_json};
   return out;
 }
 

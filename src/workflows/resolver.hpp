@@ -49,6 +49,11 @@ struct ResolvedWorkflow {
   std::string_view name;
   int version = 0;
   std::string_view instance;  // the CRM id
+  // {"id","name","version","instance"} as JSON, made when the snapshot is built: a trigger's
+  // answer and timeline append it instead of quoting four strings each time.
+  std::string_view json;
+  // The same text, shared: a timeline copies the pointer, not the text (null in tests).
+  const std::shared_ptr<const std::string>* shared_json = nullptr;
 };
 
 enum class Unresolved {

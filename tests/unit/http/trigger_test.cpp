@@ -144,7 +144,10 @@ TEST(Trigger, AcceptedAnswerIsWhatBoostJsonWouldWrite) {
 
 TEST(Trigger, AcceptedAnswerNamesTheResolvedWorkflow) {
   Accepted accepted{"id", "CTI/acme/7", 1, {}, {}, {}};
-  accepted.workflow = workflows::ResolvedWorkflow{"wf_1", "Pop \"VIP\"", 3, "acme.example.com"};
+  const std::string fragment =
+      R"({"id":"wf_1","name":"Pop \"VIP\"","version":3,"instance":"acme.example.com"})";
+  accepted.workflow =
+      workflows::ResolvedWorkflow{"wf_1", "Pop \"VIP\"", 3, "acme.example.com", fragment};
   boost::json::object expected{{"status", "ok"},
                                {"id", "id"},
                                {"topic", "CTI/acme/7"},

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 namespace popflow::workflows {
 namespace {
 
@@ -63,6 +65,16 @@ TEST_F(ResolverTest, CrmTriggerRunsTheAllProfilesPublicationOfItsInstance) {
   EXPECT_EQ(r.workflow->instance, "two");
   EXPECT_FALSE(r.reason);
   EXPECT_FALSE(r.profile);  // zed is not in the directory
+}
+
+TEST_F(ResolverTest, TheResolvedWorkflowCarriesItsAnswerAsTheJsonOfItsFields) {
+  const auto r = crm("one", "ann", "On Ring");
+  ASSERT_TRUE(r.workflow);
+  EXPECT_EQ(boost::json::parse(r.workflow->json),
+            (boost::json::value{{"id", "wf_t2"},
+                                {"name", "name of wf_t2"},
+                                {"version", 5},
+                                {"instance", "one"}}));
 }
 
 TEST_F(ResolverTest, AProfilesOwnPublicationBeatsAll) {
