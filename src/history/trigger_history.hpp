@@ -5,7 +5,7 @@
 //
 // Bounds: a ring of at most HistoryLimits::max_entries records (the oldest is overwritten),
 // none older than max_age (expire(), once a second, frees them); at most max_runs runs a
-// trigger. Memory: about the message's size plus 0.4 KiB a trigger, for max_entries of them.
+// trigger. Memory: about the message's size plus 0.5 KiB a trigger, for max_entries of them.
 // Kept in memory only: a restart starts an empty history (the cluster issue moves it to the
 // shared store).
 //
