@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <thread>
+#include <unordered_map>
 
 #include "admin/admin_routes.hpp"
 #include "admin/catalog_loader.hpp"
@@ -109,11 +110,20 @@ int serve(const Config& config) {
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what
   // triggers resolve against, in step with the store.
   admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);
-  admin_service.set_catalog_listener([&state](store::Store& store) {
+  // Agents' clients watching /api/client/workflows/changes refetch what they run: told only
+  // when their customer's part changed (a customer never hears of another's edits).
+  std::unordered_map<std::string, std::size_t> digests;  // the store thread's only
+  admin_service.set_catalog_listener([&state, &digests](store::Store& store) {
     auto snapshot = admin::load_catalog(store);
     state.catalog.replace(snapshot);
-    // Agents' clients watching /api/client/workflows/changes refetch what they run.
-    for (const auto customer : snapshot->customers()) {
+    std::vector<std::string> changed;
+    for (const auto customer : snapshot->customers())
+      if (digests[std::string(customer)] != snapshot->digest(customer))
+        changed.emplace_back(customer);
+    for (auto& [customer, digest] : digests)  // a customer whose last instance went
+      if (snapshot->digest(customer) == 0 && digest != 0) changed.push_back(customer);
+    for (const auto& customer : changed) {
+      digests[customer] = snapshot->digest(customer);
       auto message = std::make_shared<Message>();
       message->topic = http::catalog_topic(customer);
       message->id = "catalog-" + std::to_string(snapshot->generation());

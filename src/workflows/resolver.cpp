@@ -54,6 +54,7 @@ struct InstanceData {
 };
 
 struct CustomerData {
+  std::size_t digest = 0;  // of what its agents' clients get: Snapshot::digest()
   Map<InstanceData> instances;
   Map<std::vector<std::string>> published_in;  // event → instances publishing it
   Map<std::vector<std::string>> listed_in;     // agent id → instances listing it
@@ -119,6 +120,27 @@ Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
       pubs.by_profile[*p.profile] = std::move(pub);
     else
       pubs.all = std::move(pub);
+  }
+  // Per customer, a canonical text of what its clients see (sorted lines), hashed.
+  Map<std::vector<std::string>> lines;
+  for (const auto& i : input.instances)
+    lines[i.customer_id].push_back("i\x1f" + i.crm_id + "\x1f" +
+                                   std::string(to_string(i.crm_type)) + "\x1f" + i.urls.record +
+                                   "\x1f" + i.urls.new_record + "\x1f" + i.urls.search);
+  for (const auto& a : input.agents)
+    lines[a.customer_id].push_back("a\x1f" + a.crm_id + "\x1f" + a.agent_id + "\x1f" + a.profile);
+  for (const auto& e : input.published) {
+    const auto& p = e.publication;
+    lines[p.customer_id].push_back("p\x1f" + p.crm_id + "\x1f" + p.event + "\x1f" +
+                                   p.profile.value_or("\x1e") + "\x1f" + p.workflow_id + "\x1f" +
+                                   std::to_string(p.version) + "\x1f" + e.workflow_name);
+  }
+  for (auto& [customer_id, customer_lines] : lines) {
+    std::sort(customer_lines.begin(), customer_lines.end());
+    std::string text;
+    for (const auto& line : customer_lines) text.append(line).push_back('\n');
+    if (auto found = data->customers.find(customer_id); found != data->customers.end())
+      found->second.digest = std::hash<std::string>{}(text);
   }
   for (auto& [customer_id, customer] : data->customers) {
     for (auto& [crm_id, instance] : customer.instances) {
@@ -251,6 +273,11 @@ std::vector<std::string_view> Snapshot::customers() const {
   std::vector<std::string_view> out;
   for (const auto& [id, customer] : data_->customers) out.emplace_back(id);
   return out;
+}
+
+std::size_t Snapshot::digest(std::string_view customer_id) const {
+  const auto* customer = find(data_->customers, customer_id);
+  return customer ? customer->digest : 0;
 }
 
 }  // namespace popflow::workflows

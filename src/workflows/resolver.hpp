@@ -107,6 +107,9 @@ class Snapshot {
                                                   std::string_view agent_id) const;
   // The customers that have at least one instance.
   std::vector<std::string_view> customers() const;
+  // Changes when what a customer's agents' clients get changes (instances, directory,
+  // publications); 0 for a customer without instances. Tells whom a new snapshot concerns.
+  std::size_t digest(std::string_view customer) const;
 
   // Sorted by event. `profile` nullopt: an agent of no profile (gets "all" publications).
   std::vector<AgentWorkflow> published_for(std::string_view customer, std::string_view crm_id,

@@ -218,6 +218,17 @@ class Changes(ClientApiTest):
         globex_admin.instance("crm.globex.example")
         self.assertEqual(stream.next_data()["changed"], "workflows")
 
+    def test_one_customers_changes_are_not_pushed_to_another(self):
+        globex_admin = Admin(self.server, "globex")
+        globex_admin.instance("crm.globex.quiet")
+        stream = ChangeStream(self.server, self.agent_1001, timeout=1.5)
+        self.assertEqual(stream.status, 200, stream.body)
+        self.addCleanup(stream.close)
+        workflow = globex_admin.workflow("crm.globex.quiet", "Theirs")
+        globex_admin.publish(workflow["id"])
+        with self.assertRaises(TimeoutError, msg="acme's agents heard of globex's publish"):
+            stream.next_data()
+
 
 class CatalogTopicIsClosed(ClientApiTest):
     """The catalog's server topic ($popflow/catalog/<customer>) feeds the change streams: no
@@ -253,6 +264,7 @@ class CatalogTopicIsClosed(ClientApiTest):
         # A real change comes next: the forged ones must not have come before it.
         before = generation(self.server, self.agent_1001, CRM_A)
         self.admin.profile(CRM_B, "Forgery check")
+        self.admin.agent(CRM_B, "forgery-check", "Forgery check")  # a change clients see
         event = stream.next_data()
         self.assertNotEqual(event["generation"], 999999, "a forged change reached the stream")
         self.assertGreater(event["generation"], before)
