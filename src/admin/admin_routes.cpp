@@ -4,6 +4,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include "admin/handlers.hpp"
+#include "admin/monitor_api.hpp"
 #include "admin/session_api.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -235,6 +236,7 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
     routes.add(method, pattern, guarded(service, permission, std::move(handler)), admin);
   };
   add_session_routes(routes, service, admin);
+  add_monitor_route(routes, service, admin);
 
   add(verb::get, "/api/admin/instances", P::read, list_instances);
   add(verb::post, "/api/admin/instances", P::configure, create_instance);

@@ -44,7 +44,8 @@ std::string ConsoleSessions::credential_of(std::string_view password_hash) {
 }
 
 ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_point now,
-                                                std::string credential) {
+                                                std::string credential,
+                                                std::optional<std::string> customer) {
   Issued issued{random_token(kTokenBytes), random_token(kTokenBytes)};
   auto key = key_of(issued.session_id);
   std::lock_guard lock(mutex_);
@@ -56,7 +57,7 @@ ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_po
   }
   recency_.push_back(key);
   sessions_.emplace(std::move(key), Entry{Session{std::move(user), issued.csrf_token, now, now,
-                                                  std::move(credential)},
+                                                  std::move(credential), std::move(customer)},
                                           std::prev(recency_.end())});
   return issued;
 }

@@ -43,7 +43,9 @@ class ConsoleSessions {
     std::string session_id;  // the cookie value: 32 random bytes, base64url (43 characters)
     std::string csrf_token;  // for X-CSRF-Token: 32 random bytes, base64url
   };
-  Issued create(std::string user, Clock::time_point now, std::string credential = {});
+  // `customer`: the user's (nullopt for an operator); users never move between customers.
+  Issued create(std::string user, Clock::time_point now, std::string credential = {},
+                std::optional<std::string> customer = std::nullopt);
 
   // What a session holds of the password hash the user signed in with: a BLAKE2b digest,
   // so the table holds nothing to guess the password from. The hash's random salt makes
@@ -54,8 +56,9 @@ class ConsoleSessions {
     std::string user;
     std::string csrf_token;
     Clock::time_point created;
-    Clock::time_point last_seen;  // before this find()
-    std::string credential;       // credential_of() the user's password hash at sign-in
+    Clock::time_point last_seen;          // before this find()
+    std::string credential;               // credential_of() the user's password hash at sign-in
+    std::optional<std::string> customer;  // for streams opened on the loop (the monitor)
   };
   // The session, if it exists and has not expired; marks it used at `now`. An expired
   // session is removed.

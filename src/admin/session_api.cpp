@@ -58,8 +58,9 @@ http::Response sign_in(AdminService& service, const http::Request& stub, const s
     if (needs_rehash(user->password_hash)) user->password_hash = hash_password(password);
     repos.users.update_user(*user);
   });
-  const auto issued = service.sessions().create(
-      user->name, Clock::now(), ConsoleSessions::credential_of(user->password_hash));
+  const auto issued = service.sessions().create(user->name, Clock::now(),
+                                                ConsoleSessions::credential_of(user->password_hash),
+                                                user->customer_id);
   log::info("console sign-in", {{"user", name}});
   auto body = caller_json(*user);
   body["csrfToken"] = issued.csrf_token;
