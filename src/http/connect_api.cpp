@@ -264,13 +264,7 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
                              net::Worker& worker, RequestInfo& info) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
-  if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::post) {
-    auto response =
-        refuse({405, "method_not_allowed",
-                "use POST (JSON or form body) or GET (query string) to send a trigger", ""});
-    response.set(bhttp::field::allow, "GET, POST, OPTIONS");
-    return response;
-  }
+  // GET or POST only: the route table answers every other method 405 (dispatch.cpp).
   if (worker.overloaded() || journal_behind(state)) {
     auto response = refuse(
         {503, "overloaded", "the server is overloaded; retry in a second or on another node", ""});
