@@ -69,10 +69,6 @@ TriggerAnswer handle_test_trigger(const Request& request, Channel channel,
                                   std::string_view fields_json, const TestSender& sender,
                                   net::Worker& worker, RequestInfo& info);
 
-// The answer to a settled trigger sent with Popflow-Wait: `accepted` with "run" once the first
-// run is reported, or "run": null and a warning at the timeout. Runs on the worker's loop.
-Deferred await_run(Response accepted, RunWait wait, net::Worker& worker);
-
 // `written`: whether the journal wrote everything up to pending.journal_seq (true when there
 // was nothing to write).
 Response settle_trigger(const Request& request, PendingTrigger pending, bool written,

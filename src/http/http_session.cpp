@@ -13,6 +13,7 @@
 #include "http/dispatch.hpp"
 #include "http/framing.hpp"
 #include "http/responses.hpp"
+#include "http/run_wait.hpp"
 #include "http/sse_session.hpp"
 #include "net/tcp_transport.hpp"
 #include "net/tls_accept.hpp"
