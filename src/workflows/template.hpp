@@ -75,8 +75,8 @@ struct Rendered {
 Rendered render(const Template& t, const boost::json::object& context);
 
 // Each of an instance's URL templates parses with url_template_roots() and starts with
-// http:// or https://. Problem 400 "invalid_url_template", field "urls.record",
-// "urls.newRecord" or "urls.search".
+// http:// or https://. Problem 400 "invalid_url_template", field "urlTemplates.record",
+// "urlTemplates.newRecord" or "urlTemplates.search" (as the admin API names them).
 Checked<void> validate_url_templates(const UrlTemplates& urls);
 
 }  // namespace popflow::workflows

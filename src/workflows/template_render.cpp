@@ -128,9 +128,9 @@ Rendered render(const Template& t, const json::object& context) {
 
 Checked<void> validate_url_templates(const UrlTemplates& urls) {
   const std::tuple<std::string_view, std::string_view, const std::string*> all[] = {
-      {"record", "urls.record", &urls.record},
-      {"new-record", "urls.newRecord", &urls.new_record},
-      {"search", "urls.search", &urls.search}};
+      {"record", "urlTemplates.record", &urls.record},
+      {"new-record", "urlTemplates.newRecord", &urls.new_record},
+      {"search", "urlTemplates.search", &urls.search}};
   for (const auto& [name, field, text] : all) {
     auto parsed = parse_template(*text, url_template_roots());
     if (!parsed) return url_problem(name, field, "is invalid " + parsed.error().message);

@@ -164,7 +164,7 @@ TEST(UrlTemplates, ABadTemplateIsNamed) {
   urls.search = "https://{trigger.crmId}/s?q={search.trem}";
   auto bad = validate_url_templates(urls);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().field, "urls.search");
+  EXPECT_EQ(bad.error().field, "urlTemplates.search");
   EXPECT_NE(bad.error().message.find("no field 'trem'"), std::string::npos) << bad.error().message;
 }
 
@@ -173,7 +173,7 @@ TEST(UrlTemplates, ASchemeOtherThanHttpIsRefused) {
   urls.record = "{trigger.crmId}/{record.id}";
   auto bad = validate_url_templates(urls);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().field, "urls.record");
+  EXPECT_EQ(bad.error().field, "urlTemplates.record");
   urls.record = "javascript:alert({record.id})";
   EXPECT_FALSE(validate_url_templates(urls));
   urls.record = "HTTPS://{trigger.crmId}/{record.id}";
