@@ -180,6 +180,10 @@ ADMIN_WITHOUT_FORBIDDEN = {("/api/admin/monitor", "GET")}
 # Event streams that the probe sends no credentials, so that they answer 401 at once instead of
 # opening a stream.
 STREAMS = ("/api/client/workflows/changes", "/api/admin/monitor")
+# Probes that name nothing that exists, so a 404 is expected: that the route exists shows in
+# the 401 (with this code) it gives a caller without credentials (the admin API's: not_signed_in).
+ANONYMOUS_CODE = {("/api/triggers/{id}", "GET"): "missing_key", ("/api/triggers/{id}/runs", "POST"): "missing_key",
+                  ("/api/client/workflows", "GET"): "missing_token"}
 
 
 def path_pattern(template):
@@ -314,11 +318,11 @@ class ApiDescription(unittest.TestCase):
             with self.subTest(path=path, method=method):
                 target, body, headers = self.request_for(path, method)
                 r = self.send(method, target, body, headers)
-                if path.startswith("/api/admin/") and path != "/api/admin/session":
-                    # The probe names nothing that exists, so a 404 is expected: that the route
-                    # exists shows in the 401 it gives a caller without credentials.
+                code = ("not_signed_in" if path.startswith("/api/admin/") and path != "/api/admin/session"
+                        else ANONYMOUS_CODE.get((path, method)))
+                if code:
                     anonymous = self.send(method, target, body, {"Content-Type": "application/json"})
-                    self.assertEqual((anonymous.status, anonymous.json()["code"]), (401, "not_signed_in"),
+                    self.assertEqual((anonymous.status, anonymous.json()["code"]), (401, code),
                                      f"{method} {path}: {anonymous}")
                 else:
                     self.assertNotIn(r.status, (404, 405), f"{method} {path}: {r}")
