@@ -162,14 +162,28 @@ def source_codes():
 
 
 def admin_routes():
-    """{(path, METHOD)} that src/admin registers: `add(verb::X, "/path"` and the session's
-    `routes.add(verb::X, "/path"` (clang-format may break the line after the parenthesis)."""
+    """{(path, METHOD)} that src/admin registers: `add(verb::X, "/path"`, the session's
+    `routes.add(verb::X, "/path"` and the monitor's `routes.add(boost::beast::http::verb::X,
+    "/path"` (clang-format may break the line after the parenthesis)."""
     routes = set()
     for path in sorted(glob.glob(os.path.join(SRC, "admin", "*.cpp"))):
-        for m in re.finditer(r'\badd\(\s*verb::(\w+),\s*"(/[^"]*)"', read(path)):
+        for m in re.finditer(r'\badd\(\s*(?:boost::beast::http::)?verb::(\w+),\s*"(/[^"]*)"', read(path)):
             routes.add((m.group(2), m.group(1).rstrip("_").upper()))
-    assert ("/api/admin/session", "POST") in routes and ("/api/admin/instances", "GET") in routes, routes
+    assert {("/api/admin/session", "POST"), ("/api/admin/instances", "GET"), ("/api/admin/monitor", "GET")} <= routes, \
+        routes
     return routes
+
+
+# The admin routes that never answer 403: the monitor takes any role, and its customer is the
+# credential's (an operator's is the one named).
+ADMIN_WITHOUT_FORBIDDEN = {("/api/admin/monitor", "GET")}
+# Event streams that the probe sends no credentials, so that they answer 401 at once instead of
+# opening a stream.
+STREAMS = ("/api/client/workflows/changes", "/api/admin/monitor")
+# Probes that name nothing that exists, so a 404 is expected: that the route exists shows in
+# the 401 (with this code) it gives a caller without credentials (the admin API's: not_signed_in).
+ANONYMOUS_CODE = {("/api/triggers/{id}", "GET"): "missing_key", ("/api/triggers/{id}/runs", "POST"): "missing_key",
+                  ("/api/client/workflows", "GET"): "missing_token"}
 
 
 def path_pattern(template):
@@ -254,7 +268,8 @@ class ApiDescription(unittest.TestCase):
         if path.lower() == "/api/sendmessage/crm":
             fields["crmId"] = "crm.example.com"
         if method == "OPTIONS":
-            return path, None, {"Origin": "https://crm.example.com", "Access-Control-Request-Method": "POST"}
+            return (re.sub(r"\{\w+\}", "no-such-thing", path), None,
+                    {"Origin": "https://crm.example.com", "Access-Control-Request-Method": "POST"})
         if path.startswith("/api/sendmessage/") and method == "GET":
             return path + "?" + urllib.parse.urlencode(fields), None, bearer
         if path.startswith("/api/sendmessage/") and method == "POST":
@@ -262,6 +277,15 @@ class ApiDescription(unittest.TestCase):
         if path == "/api/subscribe":
             # An invalid filter: answered with 400 instead of opening a stream.
             return path + "?topic=%23%2B", None, {"Authorization": "Bearer " + self.token}
+        if path in STREAMS:
+            return path, None, {}
+        if path == "/api/triggers/{id}":  # a trigger the customer never sent: 404
+            return "/api/triggers/no-such-thing", None, bearer
+        if path == "/api/triggers/{id}/runs":
+            return ("/api/triggers/no-such-thing/runs", json.dumps({"outcome": "executed"}),
+                    {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
+        if path == "/api/client/workflows":  # an instance the customer does not have: 404
+            return path + "?crmId=no-such-thing", None, {"Authorization": "Bearer " + self.token}
         if path.startswith("/api/admin/"):
             return self.admin_request_for(path, method)
         return path, None, {}
@@ -279,7 +303,9 @@ class ApiDescription(unittest.TestCase):
     def test_openapi_lists_the_expected_operations(self):
         ops = openapi_operations(self.openapi)
         self.assertEqual({p for p, _ in ops}, {"/api/sendmessage/CTI", "/api/sendmessage/CRM", "/api/subscribe",
-                                               "/mqtt", "/healthz", "/readyz", "/metrics"}
+                                               "/api/triggers/{id}", "/api/triggers/{id}/runs", "/api/client/workflows",
+                                               "/api/client/workflows/changes", "/mqtt", "/healthz", "/readyz",
+                                               "/metrics"}
                          | {p for p, _ in admin_routes()})
         for path in ("/api/sendmessage/CTI", "/api/sendmessage/CRM"):
             for method in ("GET", "POST", "OPTIONS"):
@@ -292,11 +318,11 @@ class ApiDescription(unittest.TestCase):
             with self.subTest(path=path, method=method):
                 target, body, headers = self.request_for(path, method)
                 r = self.send(method, target, body, headers)
-                if path.startswith("/api/admin/") and path != "/api/admin/session":
-                    # The probe names nothing that exists, so a 404 is expected: that the route
-                    # exists shows in the 401 it gives a caller without credentials.
+                code = ("not_signed_in" if path.startswith("/api/admin/") and path != "/api/admin/session"
+                        else ANONYMOUS_CODE.get((path, method)))
+                if code:
                     anonymous = self.send(method, target, body, {"Content-Type": "application/json"})
-                    self.assertEqual((anonymous.status, anonymous.json()["code"]), (401, "not_signed_in"),
+                    self.assertEqual((anonymous.status, anonymous.json()["code"]), (401, code),
                                      f"{method} {path}: {anonymous}")
                 else:
                     self.assertNotIn(r.status, (404, 405), f"{method} {path}: {r}")
@@ -324,7 +350,10 @@ class ApiDescription(unittest.TestCase):
                     expected.append("csrfToken: []")
                 self.assertEqual(security, expected)
                 self.assertIn("        \"401\":", op)
-                self.assertIn("        \"403\":", op)
+                if (path, method) in ADMIN_WITHOUT_FORBIDDEN:
+                    self.assertNotIn("        \"403\":", op)
+                else:
+                    self.assertIn("        \"403\":", op)
 
     def test_trigger_channel_segment_is_case_insensitive(self):
         for path in ("/api/sendmessage/cti", "/api/sendmessage/Crm"):
