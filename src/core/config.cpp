@@ -245,6 +245,9 @@ const std::vector<Setting>& settings() {
                        &Config::trigger_history),
       size_setting("trigger_history_max", "most trigger timelines kept; the oldest go first",
                    &Config::trigger_history_max),
+      size_setting("trigger_history_max_bytes",
+                   "most bytes of trigger messages the timelines keep; the oldest go first",
+                   &Config::trigger_history_max_bytes),
       bool_setting("fault_injection",
                    "tests only: /__fault/throw, /__fault/loop and /__fault/die raise inside a "
                    "handler, to show the server survives or fails loudly",

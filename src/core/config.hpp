@@ -93,6 +93,7 @@ struct Config {
   ms console_session_lifetime{12LL * 3600 * 1000};
   ms trigger_history{24LL * 3600 * 1000};
   std::size_t trigger_history_max = 100'000;
+  std::size_t trigger_history_max_bytes = 64 * 1024 * 1024;
   // Tests only: /__fault/* routes that throw inside a handler (see http/dispatch.cpp).
   bool fault_injection = false;
 };

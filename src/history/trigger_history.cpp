@@ -54,6 +54,13 @@ std::size_t TriggerHistory::take_slot() {
   return position;
 }
 
+void TriggerHistory::free_oldest() {
+  const auto position = oldest_;
+  drop_oldest();
+  bytes_ -= slots_[position].message.capacity();
+  slots_[position] = Slot{};
+}
+
 void TriggerHistory::drop_oldest() {
   auto& slot = slots_[oldest_];
   index_.erase(id_view(slot.id));
@@ -95,12 +102,16 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
   slot.instance.assign(view.instance);
   slot.profile.assign(view.profile);
   slot.did_you_mean.assign(view.did_you_mean);
+  bytes_ -= slot.message.capacity();
   slot.message.assign(view.message);
+  bytes_ += slot.message.capacity();
   slot.deliveries.clear();
   for (const auto& note : view.deliveries)
     slot.deliveries.push_back({note.transport, note.subscriber, note.queued, view.received_at_ms});
   slot.runs.clear();
   index_.emplace(id_view(slot.id), position);
+  // Large messages: the oldest records make room (this one stays, even alone over the bound).
+  while (bytes_ > limits_.max_bytes && count_ > 1) free_oldest();
 }
 
 void TriggerHistory::record(const TriggerRecord& trigger, std::int64_t now_ms) {
@@ -127,11 +138,7 @@ void TriggerHistory::expire(std::int64_t now_ms) {
 // only unindexed, so the age bounds memory too.
 void TriggerHistory::expire_locked(std::int64_t now_ms) {
   const auto oldest_kept = now_ms - limits_.max_age.count();
-  while (count_ > 0 && slots_[oldest_].received_at_ms < oldest_kept) {
-    const auto position = oldest_;
-    drop_oldest();
-    slots_[position] = Slot{};
-  }
+  while (count_ > 0 && slots_[oldest_].received_at_ms < oldest_kept) free_oldest();
 }
 
 std::optional<TriggerRecord> TriggerHistory::find(std::string_view id,

@@ -100,6 +100,9 @@ struct HistoryLimits {
   std::size_t max_entries = 100'000;
   std::chrono::milliseconds max_age{24LL * 3600 * 1000};
   std::size_t max_runs = 20;
+  // The messages' bytes kept at most (a message may be as large as a trigger's body): the
+  // oldest records go first beyond it, their buffers freed.
+  std::size_t max_bytes = 64 * 1024 * 1024;
 };
 
 struct HistoryQuery {
@@ -162,6 +165,7 @@ class TriggerHistory {
   void expire_locked(std::int64_t now_ms);
   std::size_t take_slot();             // under mutex_: where the next record goes, unindexed
   void drop_oldest();                  // under mutex_
+  void free_oldest();                  // under mutex_: drop_oldest(), its buffers released
   Slot* slot_of(std::string_view id);  // under mutex_
   const Slot* slot_of(std::string_view id) const;
 
@@ -172,6 +176,7 @@ class TriggerHistory {
   std::deque<Slot> slots_;
   std::size_t oldest_ = 0;
   std::size_t count_ = 0;
+  std::size_t bytes_ = 0;  // the capacity of every slot's message buffer, against max_bytes
   boost::unordered_flat_map<std::string_view, std::size_t> index_;  // id → slot
   struct PendingWait {
     std::string id;

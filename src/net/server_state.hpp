@@ -37,8 +37,8 @@ struct ServerState {
   // What each trigger's event resolves to; refreshed by the admin service's store thread.
   workflows::PublishedCatalog catalog{};
   // Each trigger's timeline, bounded by the configuration.
-  history::TriggerHistory history{
-      history::HistoryLimits{config.trigger_history_max, config.trigger_history, 20}};
+  history::TriggerHistory history{history::HistoryLimits{
+      config.trigger_history_max, config.trigger_history, 20, config.trigger_history_max_bytes}};
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};

@@ -207,5 +207,26 @@ TEST(TriggerHistory, WaiterIsCalledOutsideTheLock) {
   EXPECT_EQ(runs_seen, 1u);
 }
 
+TEST(TriggerHistory, LargeMessagesAreBoundedByBytesNotOnlyByCount) {
+  auto bounded = limits(100);
+  bounded.max_bytes = 10 * 1024;
+  TriggerHistory history(bounded);
+  for (int i = 0; i < 10; ++i) {
+    auto record = trigger("t" + std::to_string(i), kStart + i);
+    record.message = std::string(3 * 1024, 'x');  // 3 KiB each: three fit in 10 KiB
+    history.record(record, kStart + i);
+  }
+  EXPECT_LE(history.size(), 3u);
+  EXPECT_TRUE(history.find("t9", "acme"));
+  EXPECT_FALSE(history.find("t0", "acme"));
+  // One message over the bound on its own is still kept: the newest always is.
+  auto huge = trigger("huge", kStart + 20);
+  huge.message = std::string(20 * 1024, 'y');
+  history.record(huge, kStart + 20);
+  EXPECT_EQ(history.size(), 1u);
+  EXPECT_TRUE(history.find("huge", "acme"));
+}
+
 }  // namespace
+
 }  // namespace popflow::history
