@@ -71,10 +71,8 @@ TEST_F(ResolverTest, TheResolvedWorkflowCarriesItsAnswerAsTheJsonOfItsFields) {
   const auto r = crm("one", "ann", "On Ring");
   ASSERT_TRUE(r.workflow);
   EXPECT_EQ(boost::json::parse(r.workflow->json),
-            (boost::json::value{{"id", "wf_t2"},
-                                {"name", "name of wf_t2"},
-                                {"version", 5},
-                                {"instance", "one"}}));
+            (boost::json::value{
+                {"id", "wf_t2"}, {"name", "name of wf_t2"}, {"version", 5}, {"instance", "one"}}));
 }
 
 TEST_F(ResolverTest, AProfilesOwnPublicationBeatsAll) {
