@@ -44,6 +44,9 @@ struct AdminCall {
 
   // A query parameter, %-decoded; empty when absent.
   std::string query_value(std::string_view name) const;
+  // The revision an editor read, from If-Match or a "revision" member: a stale one is a 409
+  // with the current revision, never a silent overwrite. `what` names it ("this workflow").
+  std::optional<Problem> stale(std::int64_t current, std::string_view what = "this") const;
   // Appends to the audit log, in the handler's transaction.
   void audit(std::string action, std::string target, std::string before, std::string after) const;
 };

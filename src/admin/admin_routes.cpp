@@ -218,6 +218,26 @@ std::string AdminCall::query_value(std::string_view name) const {
   return {};
 }
 
+std::optional<Problem> AdminCall::stale(std::int64_t current, std::string_view what) const {
+  std::optional<std::int64_t> expected;
+  if (!if_match.empty()) {
+    try {
+      expected = std::stoll(std::string(if_match));
+    } catch (const std::exception&) {
+      return bad_request("invalid_field", "If-Match must be the ETag a GET returned", "If-Match");
+    }
+  } else if (const auto* revision = body.if_contains("revision");
+             revision && revision->is_int64()) {
+    expected = revision->get_int64();
+  }
+  if (!expected || *expected == current) return std::nullopt;
+  return Problem{409, "edit_conflict",
+                 "someone changed " + std::string(what) + " since revision " +
+                     std::to_string(*expected) + " (it is at revision " + std::to_string(current) +
+                     "); reload it and apply your change again",
+                 "revision"};
+}
+
 void AdminCall::audit(std::string action, std::string target, std::string before,
                       std::string after) const {
   repos.audit.append({0, customer, now_ms, caller.actor(), std::move(action), std::move(target),

@@ -25,28 +25,6 @@ Checked<workflows::Instance> existing_instance(AdminCall& call) {
   return std::move(*instance);
 }
 
-// The revision an editor read, from If-Match or a "revision" member: a stale one is a 409
-// with the current revision, never a silent overwrite.
-std::optional<Problem> stale(const AdminCall& call, std::int64_t current) {
-  std::optional<std::int64_t> expected;
-  if (!call.if_match.empty()) {
-    try {
-      expected = std::stoll(std::string(call.if_match));
-    } catch (const std::exception&) {
-      return bad_request("invalid_field", "If-Match must be the ETag a GET returned", "If-Match");
-    }
-  } else if (const auto* revision = call.body.if_contains("revision");
-             revision && revision->is_int64()) {
-    expected = revision->get_int64();
-  }
-  if (!expected || *expected == current) return std::nullopt;
-  return Problem{409, "edit_conflict",
-                 "someone changed this since revision " + std::to_string(*expected) +
-                     " (it is at revision " + std::to_string(current) +
-                     "); reload it and apply your change again",
-                 "revision"};
-}
-
 Checked<workflows::UrlTemplates> url_templates(const json::object& body,
                                                workflows::UrlTemplates urls) {
   const auto* value = body.if_contains("urlTemplates");
@@ -126,7 +104,7 @@ Checked<Reply> patch_instance(AdminCall& call) {
   if (auto known = http::only_members(call.body, {"name", "crmType", "urlTemplates", "revision"});
       !known)
     return known.error();
-  if (auto conflict = stale(call, instance->revision)) return *conflict;
+  if (auto conflict = call.stale(instance->revision)) return *conflict;
   const auto before = json::serialize(to_json(*instance));
   auto name = http::optional_string_member(call.body, "name");
   if (!name) return name.error();
@@ -155,7 +133,7 @@ Checked<Reply> patch_instance(AdminCall& call) {
 Checked<Reply> delete_instance(AdminCall& call) {
   auto instance = existing_instance(call);
   if (!instance) return instance.error();
-  if (auto conflict = stale(call, instance->revision)) return *conflict;
+  if (auto conflict = call.stale(instance->revision)) return *conflict;
   call.repos.catalog.remove_instance(call.customer, instance->crm_id);
   call.audit("instance.delete", instance_target(instance->crm_id),
              json::serialize(to_json(*instance)), "");

@@ -28,26 +28,6 @@ Checked<workflows::Workflow> existing_workflow(AdminCall& call) {
   return std::move(*workflow);
 }
 
-std::optional<Problem> stale(const AdminCall& call, std::int64_t current) {
-  std::optional<std::int64_t> expected;
-  if (!call.if_match.empty()) {
-    try {
-      expected = std::stoll(std::string(call.if_match));
-    } catch (const std::exception&) {
-      return bad_request("invalid_field", "If-Match must be the ETag a GET returned", "If-Match");
-    }
-  } else if (const auto* revision = call.body.if_contains("revision");
-             revision && revision->is_int64()) {
-    expected = revision->get_int64();
-  }
-  if (!expected || *expected == current) return std::nullopt;
-  return Problem{409, "edit_conflict",
-                 "someone changed this workflow since revision " + std::to_string(*expected) +
-                     " (it is at revision " + std::to_string(current) +
-                     "); reload it and apply your change again",
-                 "revision"};
-}
-
 // The definition member as JSON text, validated; the canonical form is what is stored.
 Checked<std::string> definition_member(const AdminCall& call) {
   const auto* value = call.body.if_contains("definition");
@@ -129,7 +109,7 @@ Checked<Reply> put_workflow(AdminCall& call) {
           http::only_members(call.body, {"name", "event", "description", "definition", "revision"});
       !known)
     return known.error();
-  if (auto conflict = stale(call, workflow->revision)) return *conflict;
+  if (auto conflict = call.stale(workflow->revision, "this workflow")) return *conflict;
   const auto before = json::serialize(to_json(*workflow, true));
   auto definition = definition_member(call);
   if (!definition) return definition.error();
@@ -172,7 +152,7 @@ Checked<Reply> put_workflow(AdminCall& call) {
 Checked<Reply> delete_workflow(AdminCall& call) {
   auto workflow = existing_workflow(call);
   if (!workflow) return workflow.error();
-  if (auto conflict = stale(call, workflow->revision)) return *conflict;
+  if (auto conflict = call.stale(workflow->revision, "this workflow")) return *conflict;
   const bool published = is_published(call.repos, *workflow);
   call.repos.workflows.remove_workflow(call.customer, workflow->id);
   call.audit("workflow.delete", target_of(*workflow), json::serialize(to_json(*workflow, true)),
@@ -184,7 +164,7 @@ Checked<Reply> delete_workflow(AdminCall& call) {
 Checked<Reply> freeze_version(AdminCall& call) {
   auto workflow = existing_workflow(call);
   if (!workflow) return workflow.error();
-  if (auto conflict = stale(call, workflow->revision)) return *conflict;
+  if (auto conflict = call.stale(workflow->revision, "this workflow")) return *conflict;
   const auto frozen = freeze(call.repos, *workflow, call.caller.actor(), call.now_ms / 1000);
   if (frozen.created)
     call.audit("workflow.version", target_of(*workflow), "",
