@@ -41,8 +41,14 @@ void SqliteStore::write(const std::function<void(Repositories&)>& work) {
     --savepoints_;
     return;
   }
-  db_.exec("BEGIN IMMEDIATE");
-  open_ = Open::write;
+  transaction("BEGIN IMMEDIATE", Open::write, work);
+  committed_ = true;
+}
+
+void SqliteStore::transaction(const char* begin, Open mode,
+                              const std::function<void(Repositories&)>& work) {
+  db_.exec(begin);
+  open_ = mode;
   try {
     work(repositories_);
     db_.exec("COMMIT");
@@ -52,7 +58,6 @@ void SqliteStore::write(const std::function<void(Repositories&)>& work) {
     throw;
   }
   open_ = Open::none;
-  committed_ = true;
 }
 
 void SqliteStore::read(const std::function<void(Repositories&)>& work) {
@@ -60,17 +65,7 @@ void SqliteStore::read(const std::function<void(Repositories&)>& work) {
     work(repositories_);
     return;
   }
-  db_.exec("BEGIN");
-  open_ = Open::read;
-  try {
-    work(repositories_);
-    db_.exec("COMMIT");
-  } catch (...) {
-    open_ = Open::none;
-    undo(db_, "ROLLBACK");
-    throw;
-  }
-  open_ = Open::none;
+  transaction("BEGIN", Open::read, work);
 }
 
 std::vector<workflows::Instance> SqliteStore::all_instances() {

@@ -40,6 +40,8 @@ class SqliteStore final : public Store {
 
  private:
   enum class Open { none, read, write };
+  // `begin`, the work, COMMIT; ROLLBACK and rethrow when the work throws.
+  void transaction(const char* begin, Open mode, const std::function<void(Repositories&)>& work);
 
   Database& db_;
   SqliteCatalog catalog_;
