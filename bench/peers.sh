@@ -49,12 +49,15 @@ make_credentials() {
   token=$("$bin" --data-dir "$work/data" token create --customer bench)
 }
 
-# start_ours HTTP_PORT MQTT_PORT THREADS [extra flags]; sets $ours_pid.
+# start_ours HTTP_PORT MQTT_PORT THREADS [extra flags]; sets $ours_pid. Every subscriber
+# uses the one bench token where a deployment gives each agent its own: its caps on SSE
+# streams and persistent sessions per token (default 100) are lifted.
 start_ours() {
   local http=$1 mqtt=$2 threads=$3
   shift 3
   "${server_cpus[@]}" "$bin" serve --data-dir "${OURS_DATA_DIR:-$work/data}" --http "127.0.0.1:$http" --mqtt "127.0.0.1:$mqtt" \
-    --threads "$threads" --rate-limit 0 --access-log=false --log-level warn "$@" &
+    --threads "$threads" --rate-limit 0 --access-log=false --log-level warn \
+    --sse-max-streams-per-token 0 --mqtt-max-sessions-per-token 0 "$@" &
   ours_pid=$!
   started_pids+=("$ours_pid")
   wait_port "$http"

@@ -90,9 +90,7 @@ durable() {  # NAME PERSISTENT SERVER-FLAGS...
   local name=$1 persistent=$2
   shift 2
   rm -rf "$work/data-durable" && cp -r "$work/data" "$work/data-durable"
-  # One token for every subscriber: lift its cap on persistent sessions (default 100).
-  OURS_DATA_DIR="$work/data-durable" start_ours "$p_http" "$p_mqtt" "$THREADS" \
-    --mqtt-max-sessions-per-token 0 "$@"
+  OURS_DATA_DIR="$work/data-durable" start_ours "$p_http" "$p_mqtt" "$THREADS" "$@"
   deliver "$name" "sat:$DURATION" 0 --protocol mqtt --sub-port "$p_mqtt" --token "$token" \
     --persistent "$persistent" "${ours_pub[@]}"
   stop_started
