@@ -1,44 +1,130 @@
 #include "history/trigger_history.hpp"
 
+#include <array>
+#include <boost/container_hash/hash.hpp>
+#include <cstring>
+#include <utility>
+
 namespace popflow::history {
 
 namespace {
 
-std::string_view id_view(const boost::static_strings::static_string<48>& id) {
-  return {id.data(), id.size()};
+// A slot's text: length-prefixed strings back to back, in this order, then three a
+// delivery (transport, subscriber, "1" when queued).
+namespace field {
+enum : std::size_t {
+  id,
+  customer,
+  agent_id,
+  event,
+  crm_id,
+  cti_id,
+  instance,
+  profile,
+  did_you_mean,
+  message,
+  count
+};
+}  // namespace field
+
+std::size_t packed_size(std::string_view value) {
+  return sizeof(std::uint32_t) + value.size();
+}
+
+// Fills `text` (resized once to `size`, the packed_size() of every value) value by value.
+class PackedWriter {
+ public:
+  PackedWriter(std::string& text, std::size_t size) {
+    text.resize(size);
+    out_ = text.data();
+  }
+  PackedWriter& add(std::string_view value) {
+    const auto size = static_cast<std::uint32_t>(value.size());
+    std::memcpy(out_, &size, sizeof size);
+    std::memcpy(out_ + sizeof size, value.data(), size);
+    out_ += sizeof size + size;
+    return *this;
+  }
+
+ private:
+  char* out_;
+};
+
+class PackedReader {
+ public:
+  explicit PackedReader(std::string_view text) : rest_(text) {}
+  std::string_view next() {
+    std::uint32_t size = 0;
+    std::memcpy(&size, rest_.data(), sizeof size);
+    const auto value = rest_.substr(sizeof size, size);
+    rest_.remove_prefix(sizeof size + size);
+    return value;
+  }
+
+ private:
+  std::string_view rest_;
+};
+
+// The fixed fields of a slot's text, by field::.
+std::array<std::string_view, field::count> fields_of(PackedReader& reader) {
+  std::array<std::string_view, field::count> out;
+  for (auto& field : out) field = reader.next();
+  return out;
+}
+
+std::string_view customer_of(std::string_view text) {
+  PackedReader reader(text);
+  reader.next();  // the id
+  return reader.next();
+}
+
+std::uint64_t key_of(std::string_view id) {
+  return boost::hash<std::string_view>{}(id);
 }
 
 // CTI/<customer>/<agent>, CTI/<customer>/<ctiId>/<agent> or CRM/<customer>/<crmId>/<agent>.
-std::string topic_of(std::string_view channel, const std::string& customer,
-                     const std::string& middle, const std::string& agent) {
+std::string topic_of(std::string_view channel, std::string_view customer, std::string_view middle,
+                     std::string_view agent) {
   std::string topic(channel);
   topic.append("/").append(customer).append("/");
   if (!middle.empty()) topic.append(middle).append("/");
   return topic.append(agent);
 }
 
+std::optional<std::string> unless_empty(std::string_view text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
+
 }  // namespace
 
 TriggerRecord TriggerHistory::record_of(const Slot& slot) {
+  PackedReader reader(slot.text);
+  const auto f = fields_of(reader);
   TriggerRecord r;
-  r.id = id_view(slot.id);
-  r.customer = slot.customer;
+  r.id = f[field::id];
+  r.customer = f[field::customer];
   r.channel = slot.channel;
-  r.agent_id = slot.agent_id;
-  r.event = slot.event;
-  if (!slot.crm_id.empty()) r.crm_id = slot.crm_id;
-  if (!slot.cti_id.empty()) r.cti_id = slot.cti_id;
+  r.agent_id = f[field::agent_id];
+  r.event = f[field::event];
+  r.crm_id = unless_empty(f[field::crm_id]);
+  r.cti_id = unless_empty(f[field::cti_id]);
   r.received_at_ms = slot.received_at_ms;
   r.test = slot.test;
   if (slot.workflow) r.resolution.workflow = *slot.workflow;
   r.resolution.reason = slot.reason;
-  r.resolution.instance = slot.instance;
-  r.resolution.profile = slot.profile;
-  r.resolution.did_you_mean = slot.did_you_mean;
-  r.topic = topic_of(slot.channel, slot.customer, slot.crm_id.empty() ? slot.cti_id : slot.crm_id,
-                     slot.agent_id);
-  r.message = slot.message;
-  r.deliveries = slot.deliveries;
+  r.resolution.instance = f[field::instance];
+  r.resolution.profile = f[field::profile];
+  r.resolution.did_you_mean = f[field::did_you_mean];
+  r.topic =
+      topic_of(slot.channel, f[field::customer],
+               f[field::crm_id].empty() ? f[field::cti_id] : f[field::crm_id], f[field::agent_id]);
+  r.message = f[field::message];
+  for (std::uint32_t n = 0; n < slot.deliveries; ++n) {
+    auto transport = reader.next();
+    auto subscriber = reader.next();
+    r.deliveries.push_back({std::string(transport), std::string(subscriber), reader.next() == "1",
+                            slot.received_at_ms});
+  }
   r.runs = slot.runs;
   return r;
 }
@@ -57,59 +143,65 @@ std::size_t TriggerHistory::take_slot() {
 void TriggerHistory::free_oldest() {
   const auto position = oldest_;
   drop_oldest();
-  bytes_ -= slots_[position].message.capacity();
+  bytes_ -= slots_[position].text.capacity();
   slots_[position] = Slot{};
 }
 
 void TriggerHistory::drop_oldest() {
-  auto& slot = slots_[oldest_];
-  index_.erase(id_view(slot.id));
-  slot.id.clear();
+  index_.erase(slots_[oldest_].key);
   oldest_ = (oldest_ + 1) % limits_.max_entries;
   --count_;
 }
 
 TriggerHistory::Slot* TriggerHistory::slot_of(std::string_view id) {
-  const auto found = index_.find(id);
-  return found == index_.end() ? nullptr : &slots_[found->second];
+  return const_cast<Slot*>(std::as_const(*this).slot_of(id));
 }
 
+// The index finds the hash; the slot's own id settles it.
 const TriggerHistory::Slot* TriggerHistory::slot_of(std::string_view id) const {
-  const auto found = index_.find(id);
-  return found == index_.end() ? nullptr : &slots_[found->second];
+  const auto found = index_.find(key_of(id));
+  if (found == index_.end()) return nullptr;
+  const auto& slot = slots_[found->second];
+  return PackedReader(slot.text).next() == id ? &slot : nullptr;
 }
 
 void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
-  // Ids beyond the inline buffer are not ours (UUIDv7 is 36 characters): not recorded.
-  if (limits_.max_entries == 0 || view.id.empty() || view.id.size() > 48) return;
+  if (limits_.max_entries == 0 || view.id.empty()) return;
+  const auto key = key_of(view.id);
   std::lock_guard lock(mutex_);
-  if (index_.contains(view.id)) return;  // a repeated id keeps its first record
+  if (index_.contains(key)) return;  // a repeated id keeps its first record
   expire_locked(now_ms);
   const auto position = take_slot();
   auto& slot = slots_[position];
-  // Assigned, not moved in: the slot's strings keep the capacity of the trigger before.
-  slot.id.assign(view.id.data(), view.id.size());
-  slot.channel = view.channel;
+  slot.key = key;
   slot.received_at_ms = view.received_at_ms;
-  slot.test = view.test;
-  slot.customer.assign(view.customer);
-  slot.agent_id.assign(view.agent_id);
-  slot.event.assign(view.event);
-  slot.crm_id.assign(view.crm_id.value_or(""));
-  slot.cti_id.assign(view.cti_id.value_or(""));
-  slot.workflow = view.workflow;
+  slot.channel = view.channel;
   slot.reason = view.reason;
-  slot.instance.assign(view.instance);
-  slot.profile.assign(view.profile);
-  slot.did_you_mean.assign(view.did_you_mean);
-  bytes_ -= slot.message.capacity();
-  slot.message.assign(view.message);
-  bytes_ += slot.message.capacity();
-  slot.deliveries.clear();
-  for (const auto& note : view.deliveries)
-    slot.deliveries.push_back({note.transport, note.subscriber, note.queued, view.received_at_ms});
+  slot.test = view.test;
+  slot.deliveries = static_cast<std::uint32_t>(view.deliveries.size());
+  slot.workflow = view.workflow;
   slot.runs.clear();
-  index_.emplace(id_view(slot.id), position);
+  const std::array<std::string_view, field::count> fields{view.id,
+                                                          view.customer,
+                                                          view.agent_id,
+                                                          view.event,
+                                                          view.crm_id.value_or(""),
+                                                          view.cti_id.value_or(""),
+                                                          view.instance,
+                                                          view.profile,
+                                                          view.did_you_mean,
+                                                          view.message};
+  std::size_t size = 0;
+  for (const auto value : fields) size += packed_size(value);
+  for (const auto& note : view.deliveries)
+    size += packed_size(note.transport) + packed_size(note.subscriber) + packed_size("0");
+  bytes_ -= slot.text.capacity();
+  PackedWriter text(slot.text, size);
+  for (const auto value : fields) text.add(value);
+  for (const auto& note : view.deliveries)
+    text.add(note.transport).add(note.subscriber).add(note.queued ? "1" : "0");
+  bytes_ += slot.text.capacity();
+  index_.emplace(key, position);
   // Large messages: the oldest records make room (this one stays, even alone over the bound).
   while (bytes_ > limits_.max_bytes && count_ > 1) free_oldest();
 }
@@ -145,7 +237,7 @@ std::optional<TriggerRecord> TriggerHistory::find(std::string_view id,
                                                   std::string_view customer) const {
   std::lock_guard lock(mutex_);
   const auto* slot = slot_of(id);
-  if (!slot || slot->customer != customer) return std::nullopt;
+  if (!slot || customer_of(slot->text) != customer) return std::nullopt;
   return record_of(*slot);
 }
 
@@ -157,9 +249,11 @@ std::vector<TriggerRecord> TriggerHistory::recent(const HistoryQuery& query) con
   for (std::size_t n = count_; n > 0 && out.size() < query.limit; --n) {
     const auto& slot = slots_[(oldest_ + n - 1) % limits_.max_entries];
     if (query.before_ms && slot.received_at_ms >= *query.before_ms) continue;
-    if (slot.customer != query.customer) continue;
-    if (query.agent && slot.agent_id != *query.agent) continue;
-    if (query.event && slot.event != *query.event) continue;
+    PackedReader reader(slot.text);
+    const auto f = fields_of(reader);
+    if (f[field::customer] != query.customer) continue;
+    if (query.agent && f[field::agent_id] != *query.agent) continue;
+    if (query.event && f[field::event] != *query.event) continue;
     out.push_back(record_of(slot));
   }
   return out;
@@ -171,7 +265,7 @@ TriggerHistory::RunAdded TriggerHistory::add_run(std::string_view id, std::strin
   {
     std::lock_guard lock(mutex_);
     auto* slot = slot_of(id);
-    if (!slot || slot->customer != customer) return RunAdded::unknown;
+    if (!slot || customer_of(slot->text) != customer) return RunAdded::unknown;
     auto& runs = slot->runs;
     if (runs.size() >= limits_.max_runs) return RunAdded::full;
     runs.push_back(run);
@@ -193,7 +287,7 @@ std::uint64_t TriggerHistory::wait_for_run(std::string_view id, std::string_view
   {
     std::lock_guard lock(mutex_);
     const auto* slot = slot_of(id);
-    if (!slot || slot->customer != customer) return 0;
+    if (!slot || customer_of(slot->text) != customer) return 0;
     if (slot->runs.empty()) {
       const auto ticket = next_ticket_++;
       waiters_.emplace(ticket, PendingWait{std::string(id), std::move(on_run)});

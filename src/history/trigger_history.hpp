@@ -9,14 +9,14 @@
 // Kept in memory only: a restart starts an empty history (the cluster issue moves it to the
 // shared store).
 //
-// Cost: record() copies a trigger's few fields and its message text into the oldest slot,
-// whose strings keep their capacity from the trigger before, so once the ring is warm it
-// allocates nothing; the id index is a Boost flat (open-addressing) map of views into the
-// slots. One mutex: every event loop records into the same ring.
-//
+// Cost: record() writes a trigger into the oldest slot: a few numbers and one text buffer
+// holding every field, the message and the deliveries back to back, whose capacity the
+// trigger before left (once the ring is warm it allocates nothing, and a trigger writes
+// about its message's size plus three cache lines, in order). The id index maps a 64-bit
+// hash of the id to the slot: a probe compares integers, not strings in the slots.
+// bench/callgrind.sh and docs/performance.md give the cost per trigger.
 // Threads: every method from any thread. Waiters are called on the thread that reports the
 // run, outside the lock.
-#include <boost/static_string/static_string.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <chrono>
 #include <cstdint>
@@ -100,7 +100,7 @@ struct HistoryLimits {
   std::size_t max_entries = 100'000;
   std::chrono::milliseconds max_age{24LL * 3600 * 1000};
   std::size_t max_runs = 20;
-  // The messages' bytes kept at most (a message may be as large as a trigger's body): the
+  // The bytes of text kept at most (a message may be as large as a trigger's body): the
   // oldest records go first beyond it, their buffers freed.
   std::size_t max_bytes = 64 * 1024 * 1024;
 };
@@ -137,28 +137,20 @@ class TriggerHistory {
   std::size_t size() const;
 
  private:
-  // One trigger, kept compact: the fields a search filters on, the message text (whose
-  // buffer the next trigger in this slot reuses), and what is rarely set. The topic and the
-  // resolution's JSON are not copied: the first follows from the fields, the second is shared
-  // with the resolution snapshot. In cache lines written per trigger: about the message's
-  // size plus two.
+  // One trigger, kept compact: what a search filters on as numbers and static names, and
+  // every string in one buffer (Packed in the .cpp: the id, the other fields in field::
+  // order, the message, then each delivery), reused by the next trigger in this slot. The
+  // topic and the resolution's JSON are not copied: the first follows from the fields, the
+  // second is shared with the resolution snapshot.
   struct Slot {
-    boost::static_strings::static_string<48> id;  // inline: ids are 36 characters
-    std::string_view channel;
+    std::uint64_t key = 0;  // the id's hash: its key in index_
     std::int64_t received_at_ms = 0;
-    bool test = false;
-    std::string customer;  // short ones are inline (the small-string buffer)
-    std::string agent_id;
-    std::string event;
-    std::string crm_id;  // empty: none
-    std::string cti_id;
-    std::shared_ptr<const std::string> workflow;
+    std::string_view channel;
     std::string_view reason;
-    std::string instance;
-    std::string profile;
-    std::string did_you_mean;
-    std::string message;
-    std::vector<Delivery> deliveries;
+    bool test = false;
+    std::uint32_t deliveries = 0;
+    std::string text;
+    std::shared_ptr<const std::string> workflow;
     std::vector<Run> runs;
   };
   static TriggerRecord record_of(const Slot& slot);
@@ -176,8 +168,10 @@ class TriggerHistory {
   std::deque<Slot> slots_;
   std::size_t oldest_ = 0;
   std::size_t count_ = 0;
-  std::size_t bytes_ = 0;  // the capacity of every slot's message buffer, against max_bytes
-  boost::unordered_flat_map<std::string_view, std::size_t> index_;  // id → slot
+  std::size_t bytes_ = 0;  // the capacity of every slot's text buffer, against max_bytes
+  // The id's hash → its slot. Two ids with the same 64-bit hash: the second is not recorded
+  // (with 100,000 kept, odds of about 1 in 10¹⁴ a trigger).
+  boost::unordered_flat_map<std::uint64_t, std::size_t> index_;
   struct PendingWait {
     std::string id;
     Waiter on_run;

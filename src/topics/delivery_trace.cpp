@@ -17,7 +17,7 @@ DeliveryTrace::Scope::~Scope() {
 
 void DeliveryTrace::note(std::string_view transport, std::string_view subscriber, bool queued) {
   if (!active_trace) return;
-  active_trace->notes.push_back({std::string(transport), std::string(subscriber), queued});
+  active_trace->notes.push_back({transport, std::string(subscriber), queued});
 }
 
 }  // namespace popflow

@@ -207,6 +207,59 @@ TEST(TriggerHistory, WaiterIsCalledOutsideTheLock) {
   EXPECT_EQ(runs_seen, 1u);
 }
 
+// Every field comes back as recorded: the slot packs them into one buffer.
+TEST(TriggerHistory, FindReturnsEveryFieldDeliveryAndTheTopic) {
+  TriggerHistory history;
+  auto record = trigger("01a2247f-3ac6-7000-b96f-7592d767c9aa", kStart, "acme", "1001", "On Ring");
+  record.channel = "CRM";
+  record.crm_id = "acme.crm.example.com";
+  record.test = true;
+  record.resolution.workflow = R"({"id":"wf-1","name":"Ring pop","version":3})";
+  record.resolution.profile = "Tier 1";
+  record.message = R"({"event":"On Ring"})";
+  record.deliveries = {{"mqtt", "agent-1001-with-a-long-client-id", false, kStart},
+                       {"sse", "key-7", true, kStart}};
+  history.record(record, kStart);
+  auto unresolved = trigger("t2", kStart + 1, "acme", "1002", "On ring");
+  unresolved.resolution.reason = "no_publication";
+  unresolved.resolution.instance = "acme.crm.example.com";
+  unresolved.resolution.did_you_mean = "On Ring";
+  unresolved.cti_id = "pbx-2";
+  history.record(unresolved, kStart + 1);
+
+  const auto kept = history.find(record.id, "acme");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->channel, "CRM");
+  EXPECT_EQ(kept->crm_id, "acme.crm.example.com");
+  EXPECT_FALSE(kept->cti_id);
+  EXPECT_TRUE(kept->test);
+  EXPECT_EQ(kept->resolution.workflow, record.resolution.workflow);
+  EXPECT_EQ(kept->resolution.profile, "Tier 1");
+  EXPECT_EQ(kept->topic, "CRM/acme/acme.crm.example.com/1001");
+  EXPECT_EQ(kept->message, record.message);
+  ASSERT_EQ(kept->deliveries.size(), 2u);
+  EXPECT_EQ(kept->deliveries[0].transport, "mqtt");
+  EXPECT_EQ(kept->deliveries[0].subscriber, "agent-1001-with-a-long-client-id");
+  EXPECT_FALSE(kept->deliveries[0].queued);
+  EXPECT_EQ(kept->deliveries[1].subscriber, "key-7");
+  EXPECT_TRUE(kept->deliveries[1].queued);
+
+  const auto missed = history.find("t2", "acme");
+  ASSERT_TRUE(missed);
+  EXPECT_TRUE(missed->resolution.workflow.empty());
+  EXPECT_EQ(missed->resolution.reason, "no_publication");
+  EXPECT_EQ(missed->resolution.instance, "acme.crm.example.com");
+  EXPECT_EQ(missed->resolution.did_you_mean, "On Ring");
+  EXPECT_EQ(missed->topic, "CTI/acme/pbx-2/1002");
+  EXPECT_TRUE(missed->deliveries.empty());
+  // A slot reused by a trigger without deliveries keeps none of the one before.
+  TriggerHistory ring(limits(1));
+  ring.record(record, kStart);
+  ring.record(trigger("t3", kStart + 2), kStart + 2);
+  EXPECT_TRUE(ring.find("t3", "acme")->deliveries.empty());
+  EXPECT_FALSE(ring.find("t3", "acme")->test);
+}
+
 TEST(TriggerHistory, LargeMessagesAreBoundedByBytesNotOnlyByCount) {
   auto bounded = limits(100);
   bounded.max_bytes = 10 * 1024;
