@@ -5,7 +5,7 @@
 //
 // Bounds: a ring of at most HistoryLimits::max_entries records (the oldest is overwritten),
 // none older than max_age (expire(), once a second, frees them); at most max_runs runs a
-// trigger. Memory: about the message's size plus 0.5 KiB a trigger, for max_entries of them.
+// trigger. Memory: about the message's size plus 0.25 KiB a trigger, for max_entries of them.
 // Kept in memory only: a restart starts an empty history (the cluster issue moves it to the
 // shared store).
 //
@@ -14,7 +14,8 @@
 // trigger before left (once the ring is warm it allocates nothing, and a trigger writes
 // about its message's size plus three cache lines, in order). The id index maps a 64-bit
 // hash of the id to the slot: a probe compares integers, not strings in the slots.
-// bench/callgrind.sh and docs/performance.md give the cost per trigger.
+// docs/performance.md gives the cost per trigger.
+//
 // Threads: every method from any thread. Waiters are called on the thread that reports the
 // run, outside the lock.
 #include <boost/unordered/unordered_flat_map.hpp>
