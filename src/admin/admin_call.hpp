@@ -44,6 +44,11 @@ struct AdminCall {
 
   // A query parameter, %-decoded; empty when absent.
   std::string query_value(std::string_view name) const;
+  // A whole-number query parameter (paging: "before", "after"), or nullopt when absent;
+  // anything else is a 400 naming it.
+  Checked<std::optional<std::int64_t>> query_integer(std::string_view name) const;
+  // ?limit=: `fallback` when absent, else a whole number from 1 to `max` (400 otherwise).
+  Checked<std::size_t> page_limit(std::size_t fallback, std::size_t max) const;
   // The revision an editor read, from If-Match or a "revision" member: a stale one is a 409
   // with the current revision, never a silent overwrite. `what` names it ("this workflow").
   std::optional<Problem> stale(std::int64_t current, std::string_view what = "this") const;

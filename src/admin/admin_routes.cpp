@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse_query.hpp>
+#include <charconv>
 
 #include "admin/handlers.hpp"
 #include "admin/monitor_api.hpp"
@@ -216,6 +217,27 @@ std::string AdminCall::query_value(std::string_view name) const {
   for (const auto& param : *params)
     if (param.key.decode(plus_is_space) == name) return param.value.decode(plus_is_space);
   return {};
+}
+
+Checked<std::optional<std::int64_t>> AdminCall::query_integer(std::string_view name) const {
+  const auto text = query_value(name);
+  if (text.empty()) return std::optional<std::int64_t>{};
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size())
+    return bad_request("invalid_field", std::string(name) + " must be a whole number",
+                       std::string(name));
+  return std::optional(value);
+}
+
+Checked<std::size_t> AdminCall::page_limit(std::size_t fallback, std::size_t max) const {
+  auto limit = query_integer("limit");
+  if (!limit) return limit.error();
+  const auto value = limit->value_or(static_cast<std::int64_t>(fallback));
+  if (value < 1 || static_cast<std::uint64_t>(value) > max)
+    return bad_request("invalid_field",
+                       "limit must be a whole number from 1 to " + std::to_string(max), "limit");
+  return {boost::system::in_place_value, static_cast<std::size_t>(value)};
 }
 
 std::optional<Problem> AdminCall::stale(std::int64_t current, std::string_view what) const {

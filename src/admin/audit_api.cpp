@@ -9,14 +9,12 @@ Checked<Reply> list_audit(AdminCall& call) {
   store::AuditQuery query;
   query.customer_id = call.customer;
   if (const auto target = call.query_value("target"); !target.empty()) query.target = target;
-  try {
-    if (const auto before = call.query_value("before"); !before.empty())
-      query.before_id = std::stoll(before);
-    if (const auto limit = call.query_value("limit"); !limit.empty())
-      query.limit = std::clamp<std::size_t>(std::stoul(limit), 1, 500);
-  } catch (const std::exception&) {
-    return bad_request("invalid_field", "before and limit must be numbers", "limit");
-  }
+  const auto before = call.query_integer("before");
+  if (!before) return before.error();
+  if (*before) query.before_id = **before;
+  const auto limit = call.page_limit(query.limit, 500);
+  if (!limit) return limit.error();
+  query.limit = *limit;
   const auto entries = call.repos.audit.entries(query);
   boost::json::array list;
   for (const auto& entry : entries) list.push_back(to_json(entry));

@@ -64,6 +64,16 @@ ConsoleSessions::Issued ConsoleSessions::create(std::string user, Clock::time_po
 
 std::optional<ConsoleSessions::Session> ConsoleSessions::find(std::string_view session_id,
                                                               Clock::time_point now) {
+  return lookup(session_id, now, true);
+}
+
+bool ConsoleSessions::alive(std::string_view session_id, Clock::time_point now) {
+  return lookup(session_id, now, false).has_value();
+}
+
+std::optional<ConsoleSessions::Session> ConsoleSessions::lookup(std::string_view session_id,
+                                                                Clock::time_point now,
+                                                                bool mark_used) {
   if (session_id.empty() || session_id.size() > kMaxIdLength) return std::nullopt;
   const auto key = key_of(session_id);
   std::lock_guard lock(mutex_);
@@ -74,8 +84,10 @@ std::optional<ConsoleSessions::Session> ConsoleSessions::find(std::string_view s
     return std::nullopt;
   }
   Session found = it->second.session;
-  it->second.session.last_seen = now;
-  recency_.splice(recency_.end(), recency_, it->second.recency);
+  if (mark_used) {
+    it->second.session.last_seen = now;
+    recency_.splice(recency_.end(), recency_, it->second.recency);
+  }
   return found;
 }
 

@@ -63,6 +63,9 @@ class ConsoleSessions {
   // The session, if it exists and has not expired; marks it used at `now`. An expired
   // session is removed.
   std::optional<Session> find(std::string_view session_id, Clock::time_point now);
+  // Whether it exists and has not expired, without marking it used: for what the console
+  // holds open (the monitor's stream), which must not keep an unattended session alive.
+  bool alive(std::string_view session_id, Clock::time_point now);
 
   bool revoke(std::string_view session_id);        // sign-out; false if there was none
   std::size_t revoke_user(std::string_view user);  // how many were ended; O(sessions)
@@ -75,6 +78,8 @@ class ConsoleSessions {
   std::vector<std::string> keys_for_test() const;
 
  private:
+  std::optional<Session> lookup(std::string_view session_id, Clock::time_point now, bool mark_used);
+
   struct Entry {
     Session session;
     std::list<std::string>::iterator recency;

@@ -193,14 +193,9 @@ Checked<Reply> delete_profile(AdminCall& call) {
 Checked<Reply> list_agents(AdminCall& call) {
   auto instance = existing_instance(call);
   if (!instance) return instance.error();
-  std::size_t limit = 100;
-  if (const auto text = call.query_value("limit"); !text.empty()) {
-    try {
-      limit = std::clamp<std::size_t>(std::stoul(text), 1, kMaxAgentsPage);
-    } catch (const std::exception&) {
-      return bad_request("invalid_field", "limit must be a number from 1 to 500", "limit");
-    }
-  }
+  const auto page = call.page_limit(100, kMaxAgentsPage);
+  if (!page) return page.error();
+  const auto limit = *page;
   auto after = call.query_value("after");
   auto agents =
       call.repos.catalog.agents(call.customer, instance->crm_id,

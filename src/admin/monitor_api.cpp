@@ -23,6 +23,14 @@ std::string customer_query(std::string_view query) {
   return {};
 }
 
+// A caller of one customer who names another in ?customer=: refused, as on every admin route.
+std::optional<Problem> other_customer(std::string_view own, std::string_view query) {
+  const auto named = customer_query(query);
+  if (named.empty() || named == own) return std::nullopt;
+  return forbidden("customer_denied",
+                   "this caller may only watch customer '" + std::string(own) + "'", "customer");
+}
+
 http::Outcome monitor(http::RouteContext& context, AdminService& service) {
   const auto& request = context.request;
   auto& state = context.worker.state();
@@ -35,6 +43,7 @@ http::Outcome monitor(http::RouteContext& context, AdminService& service) {
     auto claims = context.worker.authenticator().authenticate(token, auth::TokenKind::admin_token,
                                                               unix_now());
     if (!claims) return refuse(auth::to_problem(claims.error(), "admin token"));
+    if (auto denied = other_customer((*claims)->customer, context.query)) return refuse(*denied);
     subscribe.claims = *claims;  // the stream re-checks it (revocation, expiry)
   } else {
     const std::string session_id(session_cookie(request));
@@ -42,6 +51,8 @@ http::Outcome monitor(http::RouteContext& context, AdminService& service) {
     if (!session)
       return refuse(unauthorized("not_signed_in",
                                  "sign in with POST /api/admin/session, or send an admin token"));
+    if (session->customer)
+      if (auto denied = other_customer(*session->customer, context.query)) return refuse(*denied);
     auto customer = session->customer.value_or(customer_query(context.query));
     if (customer.empty())
       return refuse(bad_request(
@@ -52,7 +63,7 @@ http::Outcome monitor(http::RouteContext& context, AdminService& service) {
     claims->kind = auth::TokenKind::admin_token;
     subscribe.claims = std::move(claims);
     subscribe.recheck = [&service, session_id]() -> std::optional<Problem> {
-      if (service.sessions().find(session_id, Clock::now())) return std::nullopt;
+      if (service.sessions().alive(session_id, Clock::now())) return std::nullopt;
       return unauthorized("session_expired", "the console session has ended; sign in again");
     };
   }

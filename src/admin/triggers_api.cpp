@@ -37,14 +37,12 @@ Checked<Reply> list_triggers(AdminCall& call) {
   query.customer = call.customer;
   if (auto agent = call.query_value("agent"); !agent.empty()) query.agent = std::move(agent);
   if (auto event = call.query_value("event"); !event.empty()) query.event = std::move(event);
-  try {
-    if (const auto limit = call.query_value("limit"); !limit.empty())
-      query.limit = std::clamp<std::size_t>(std::stoul(limit), 1, 500);
-    if (const auto before = call.query_value("before"); !before.empty())
-      query.before_ms = std::stoll(before);
-  } catch (const std::exception&) {
-    return bad_request("invalid_field", "limit and before must be numbers", "limit");
-  }
+  const auto limit = call.page_limit(query.limit, 500);
+  if (!limit) return limit.error();
+  query.limit = *limit;
+  const auto before = call.query_integer("before");
+  if (!before) return before.error();
+  query.before_ms = *before;
   const auto records = call.worker.state().history.recent(query);
   json::array list;
   for (const auto& record : records) list.push_back(http::summary_json(record));

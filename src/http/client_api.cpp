@@ -24,7 +24,7 @@ Response refused(RouteContext& context, const Problem& problem) {
 Checked<auth::ClaimsPtr> client(RouteContext& context) {
   auto token = bearer_token(context.request);
   if (token.empty())
-    return unauthorized("missing_token", "send the client token as Authorization: Bearer");
+    return unauthorized("missing_key", "send the client token as Authorization: Bearer");
   auto claims =
       context.worker.authenticator().authenticate(token, auth::TokenKind::client_token, unix_now());
   if (!claims) {

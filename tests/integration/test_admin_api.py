@@ -100,8 +100,12 @@ class Instances(AdminTest):
         self.assertStatus(self.admin.delete("/api/admin/instances/dir/agents/a3"), 204)
         self.assertNotIn("a3", [a["agentId"] for a in self.admin.get("/api/admin/instances/dir/agents").json()["agents"]])
         self.assertProblem(self.admin.delete("/api/admin/instances/dir/agents/a3"), 404, "not_found")
-        self.assertProblem(self.admin.get("/api/admin/instances/dir/agents?limit=many"), 400, "invalid_field",
-                           field="limit")
+        for limit in ("many", "-1", "0", "501", "10x"):
+            self.assertProblem(self.admin.get("/api/admin/instances/dir/agents?limit=" + limit), 400,
+                               "invalid_field", field="limit")
+        for path in ("/api/admin/audit", "/api/admin/triggers"):
+            self.assertProblem(self.admin.get(path + "?limit=-5"), 400, "invalid_field", field="limit")
+            self.assertProblem(self.admin.get(path + "?before=yesterday"), 400, "invalid_field", field="before")
 
     def test_an_agent_of_an_unknown_profile_is_refused(self):
         self.make_instance("dir2")

@@ -89,6 +89,14 @@ class AdminMonitor(AdminTest):
         theirs = self.trigger(self.globex_key)
         self.assertEqual(globex.next_event()["id"], theirs)
 
+    def test_naming_another_customer_is_refused_unless_an_operator(self):
+        add_user(self.server, "monitor-acme", "acme", "viewer")
+        _, viewer = sign_in(self.server, "monitor-acme")
+        for caller in (viewer, self.admin):
+            refused = self.watch(caller, "?customer=globex")
+            self.assertEqual((refused.status, refused.body["code"]), (403, "customer_denied"))
+        self.assertEqual(self.watch(viewer, "?customer=acme").status, 200)
+
     def test_other_credentials_are_refused_and_a_revoked_token_ends_the_stream(self):
         self.assertEqual(self.watch(Caller(self.server)).status, 401)
         self.assertEqual(self.watch(Caller(self.server, token=self.key)).body["code"], "wrong_key_kind")
@@ -111,6 +119,22 @@ class AdminMonitor(AdminTest):
         fresh = self.watch(self.admin)
         after = self.trigger(self.key)
         self.assertEqual(fresh.next_event()["id"], after)
+
+
+class MonitorAndIdleSessions(AdminTest):
+    extra_args = ("--console-session-idle", "1s", "--revocation-poll", "100ms")
+
+    def test_an_open_monitor_does_not_keep_an_unattended_session_alive(self):
+        add_user(self.server, "monitor-idle", "acme", "viewer")
+        _, viewer = sign_in(self.server, "monitor-idle")
+        monitor = Monitor(self.server, viewer.headers("GET"))
+        self.addCleanup(monitor.close)
+        self.assertEqual(monitor.status, 200)
+        # The stream checks its session while open; that check is not the user's activity.
+        with self.assertRaises(EOFError):
+            for _ in range(10):
+                monitor.next_event()
+        self.assertProblem(viewer.get("/api/admin/instances"), 401, "session_expired")
 
 
 if __name__ == "__main__":

@@ -183,7 +183,7 @@ STREAMS = ("/api/client/workflows/changes", "/api/admin/monitor")
 # Probes that name nothing that exists, so a 404 is expected: that the route exists shows in
 # the 401 (with this code) it gives a caller without credentials (the admin API's: not_signed_in).
 ANONYMOUS_CODE = {("/api/triggers/{id}", "GET"): "missing_key", ("/api/triggers/{id}/runs", "POST"): "missing_key",
-                  ("/api/client/workflows", "GET"): "missing_token"}
+                  ("/api/client/workflows", "GET"): "missing_key"}
 
 
 def path_pattern(template):

@@ -162,7 +162,7 @@ class Workflows(ClientApiTest):
     def test_only_client_tokens(self):
         self.assertProblem(self.get(self.key, "?crmId=" + CRM_A), 401, "wrong_key_kind")
         self.assertProblem(self.get(self.admin.token, "?crmId=" + CRM_A), 401, "wrong_key_kind")
-        self.assertProblem(self.server.request("GET", "/api/client/workflows"), 401, "missing_token")
+        self.assertProblem(self.server.request("GET", "/api/client/workflows"), 401, "missing_key")
         stream = ChangeStream(self.server, self.key)
         self.assertEqual(stream.status, 401, stream.body)
         self.assertEqual(json.loads(stream.body)["code"], "wrong_key_kind")

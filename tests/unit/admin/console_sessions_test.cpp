@@ -86,6 +86,18 @@ TEST(ConsoleSessions, UseExtendsTheIdleTime) {
   }
 }
 
+// What the console holds open (the monitor's stream) checks its session without using it.
+TEST(ConsoleSessions, AliveChecksWithoutExtendingTheIdleTime) {
+  ConsoleSessions sessions({.idle = 30min, .absolute = 12h, .max_sessions = 10});
+  const auto t0 = Clock::now();
+  const auto id = sessions.create("alice", t0).session_id;
+  EXPECT_TRUE(sessions.alive(id, t0 + 20min));
+  EXPECT_TRUE(sessions.alive(id, t0 + 29min));
+  EXPECT_FALSE(sessions.alive(id, t0 + 31min));
+  EXPECT_FALSE(sessions.find(id, t0 + 31min));
+  EXPECT_FALSE(sessions.alive("unknown", t0));
+}
+
 TEST(ConsoleSessions, ExpiresAfterAbsoluteTimeEvenWhenUsed) {
   ConsoleSessions sessions({.idle = 30min, .absolute = 2h, .max_sessions = 10});
   const auto t0 = Clock::now();
