@@ -11,6 +11,7 @@
 #include "app/admin.hpp"
 #include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
+#include "app/saved_timelines.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "http/client_api.hpp"
@@ -132,6 +133,7 @@ int serve(const Config& config) {
       state.broker.publish(message);
     }
   });
+  restore_timelines(admin_service.store(), state.history);
   admin_service.start();
   http::RouteTable routes;
   http::add_connect_routes(routes, config);
@@ -205,7 +207,7 @@ int serve(const Config& config) {
         return shut_down();
       }
       broker.sweep(broker::Clock::now());
-      state.history.expire(unix_now() * 1000);
+      state.history.expire(unix_now_ms());
       sweep();
     });
   };
@@ -219,6 +221,11 @@ int serve(const Config& config) {
   server.join();
   // Connections are closed and their sessions detached: the journal writes the last of it.
   admin_service.stop();
+  try {
+    save_timelines(admin_service.store(), state.history);
+  } catch (const std::exception& e) {  // the timelines are lost, nothing else: still a clean stop
+    log::error("timelines not saved", {{"error", e.what()}});
+  }
   if (journal) journal->stop();
   log::info("stopped", {{"exit_code", exit_code}});
   return exit_code;

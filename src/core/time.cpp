@@ -36,4 +36,10 @@ std::int64_t unix_now() {
   return unix_seconds(std::chrono::system_clock::now());
 }
 
+std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace popflow

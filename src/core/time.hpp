@@ -11,5 +11,6 @@ using SystemTime = std::chrono::system_clock::time_point;
 std::string format_iso8601_ms(SystemTime t);
 std::int64_t unix_seconds(SystemTime t);
 std::int64_t unix_now();
+std::int64_t unix_now_ms();  // milliseconds since the epoch
 
 }  // namespace popflow

@@ -219,6 +219,12 @@ void TriggerHistory::record(const TriggerRecord& trigger, std::int64_t now_ms) {
                     r.workflow.empty() ? nullptr : std::make_shared<const std::string>(r.workflow),
                     r.reason, r.instance, r.profile, r.did_you_mean, trigger.message, notes},
          now_ms);
+  if (trigger.runs.empty()) return;
+  std::lock_guard lock(mutex_);
+  if (auto* slot = slot_of(trigger.id); slot && slot->runs.empty()) {
+    slot->runs = trigger.runs;
+    if (slot->runs.size() > limits_.max_runs) slot->runs.resize(limits_.max_runs);
+  }
 }
 
 void TriggerHistory::expire(std::int64_t now_ms) {
@@ -256,6 +262,15 @@ std::vector<TriggerRecord> TriggerHistory::recent(const HistoryQuery& query) con
     if (query.event && f[field::event] != *query.event) continue;
     out.push_back(record_of(slot));
   }
+  return out;
+}
+
+std::vector<TriggerRecord> TriggerHistory::all() const {
+  std::vector<TriggerRecord> out;
+  std::lock_guard lock(mutex_);
+  out.reserve(count_);
+  for (std::size_t n = 0; n < count_; ++n)
+    out.push_back(record_of(slots_[(oldest_ + n) % limits_.max_entries]));
   return out;
 }
 

@@ -6,8 +6,8 @@
 // Bounds: a ring of at most HistoryLimits::max_entries records (the oldest is overwritten),
 // none older than max_age (expire(), once a second, frees them); at most max_runs runs a
 // trigger. Memory: about the message's size plus 0.25 KiB a trigger, for max_entries of them.
-// Kept in memory only: a restart starts an empty history (the cluster issue moves it to the
-// shared store).
+// Kept in memory; serve saves it to the store on a graceful stop and restores it at start
+// (app/saved_timelines.hpp). The cluster issue moves it to the shared store.
 //
 // Cost: record() writes a trigger into the oldest slot: a few numbers and one text buffer
 // holding every field, the message and the deliveries back to back, whose capacity the
@@ -119,10 +119,12 @@ class TriggerHistory {
   explicit TriggerHistory(HistoryLimits limits = {}) : limits_(limits) {}
 
   void record(const RecordView& view, std::int64_t now_ms);
-  void record(const TriggerRecord& record, std::int64_t now_ms);  // tests, the admin API
+  // A whole record, runs included: tests, and the history restored at start-up.
+  void record(const TriggerRecord& record, std::int64_t now_ms);
   // A customer's trigger, or nullopt (another customer's is as unknown as none).
   std::optional<TriggerRecord> find(std::string_view id, std::string_view customer) const;
   std::vector<TriggerRecord> recent(const HistoryQuery& query) const;  // newest first
+  std::vector<TriggerRecord> all() const;  // oldest first, every customer's: saved on shutdown
 
   enum class RunAdded { added, unknown, full };
   RunAdded add_run(std::string_view id, std::string_view customer, Run run);

@@ -217,6 +217,16 @@ constexpr const char* kSteps[] = {
     ALTER TABLE keys_v5 RENAME TO keys;
     CREATE INDEX keys_by_customer ON keys(customer_id);
     )sql",
+    // 6: trigger timelines kept across a restart (issue 12): saved on shutdown, restored at
+    // start, bounded like the history in memory.
+    R"sql(
+    CREATE TABLE trigger_timelines (
+      id          TEXT PRIMARY KEY,
+      customer_id TEXT NOT NULL,
+      received_at INTEGER NOT NULL,
+      record      TEXT NOT NULL
+    );
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "history/trigger_history.hpp"
 #include "workflows/catalog.hpp"
 
 namespace popflow::store {
@@ -143,11 +144,22 @@ class AuditRepository {
   virtual std::vector<AuditEntry> entries(const AuditQuery& query) = 0;
 };
 
+// The trigger history (history/trigger_history.hpp) kept across a restart: the server saves
+// what it holds on shutdown and restores it at start, so the store holds at most what the
+// history's bounds (count, age, bytes) let it hold in memory.
+class TimelineRepository {
+ public:
+  virtual ~TimelineRepository() = default;
+  virtual void replace_all(const std::vector<history::TriggerRecord>& records) = 0;
+  virtual std::vector<history::TriggerRecord> all() = 0;  // oldest first; unreadable ones skipped
+};
+
 struct Repositories {
   CatalogRepository& catalog;
   WorkflowRepository& workflows;
   UserRepository& users;
   AuditRepository& audit;
+  TimelineRepository& timelines;
 };
 
 class Store {

@@ -20,7 +20,8 @@ SqliteStore::SqliteStore(Database& db)
       workflows_(db),
       users_(db),
       audit_(db),
-      repositories_{catalog_, workflows_, users_, audit_},
+      timelines_(db),
+      repositories_{catalog_, workflows_, users_, audit_, timelines_},
       seen_version_(db.data_version()) {}
 
 void SqliteStore::write(const std::function<void(Repositories&)>& work) {

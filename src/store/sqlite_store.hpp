@@ -10,6 +10,7 @@
 #include "store/database.hpp"
 #include "store/repositories.hpp"
 #include "store/sqlite_catalog.hpp"
+#include "store/sqlite_timelines.hpp"
 #include "store/sqlite_users.hpp"
 #include "store/sqlite_workflows.hpp"
 
@@ -48,6 +49,7 @@ class SqliteStore final : public Store {
   SqliteWorkflows workflows_;
   SqliteUsers users_;
   SqliteAudit audit_;
+  SqliteTimelines timelines_;
   Repositories repositories_;
   Open open_ = Open::none;
   int savepoints_ = 0;

@@ -382,5 +382,47 @@ class HistoryByAge(TruthTest):
         self.assertLess(time.monotonic() - started, 3.0)
 
 
+class TimelinesAcrossARestart(unittest.TestCase):
+    """A restart (a deploy) keeps each trigger's story: saved on shutdown, restored at start,
+    as far as trigger_history (the age bound, 6 s here) still allows."""
+
+    def test_a_restart_keeps_deliveries_and_runs_and_drops_what_aged_out_meanwhile(self):
+        args = ("--rate-limit", "0", "--trigger-history", "6s")
+        first = Server(*args)
+        self.addCleanup(first.stop)
+        first.customer("acme")
+        key = first.api_key("acme")
+        token = first.client_token("acme", "--agent", "1001")
+        first.start()
+        send = lambda s, agent: s.post_json("/api/sendmessage/CTI", {"jwt": key, "agentId": agent, "event": "On Ring"})
+        started = time.monotonic()
+        aging = send(first, "1002").json()["id"]
+        desk = Mqtt(first, token, client_id="desk-1001")
+        self.assertEqual(desk.subscribe("CTI/acme/1001"), [1])
+        time.sleep(4.5)
+        kept = send(first, "1001").json()["id"]
+        r = first.request("POST", f"/api/triggers/{kept}/runs", body=json.dumps({"outcome": "executed"}),
+                          headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        self.assertEqual(r.status, 201, r)
+        desk.disconnect()
+        self.assertEqual(first.stop(), 0, first.log_text())
+        saved = [e for e in first.logs() if e.get("msg") == "timelines saved"]
+        self.assertEqual(saved[0]["triggers"], 2, first.log_text())
+        time.sleep(max(0.0, 6.3 - (time.monotonic() - started)))  # the first is older than 6 s now
+
+        second = Server(*args, data_dir=first.data_dir)
+        self.addCleanup(second.stop)
+        second.start()
+        restored = [e for e in second.logs() if e.get("msg") == "timelines restored"]
+        self.assertEqual(restored[0]["triggers"], 1, second.log_text())
+        auth = {"Authorization": "Bearer " + key}
+        timeline = second.request("GET", "/api/triggers/" + kept, headers=auth)
+        self.assertEqual(timeline.status, 200, timeline)
+        body = timeline.json()
+        self.assertEqual([d["subscriber"] for d in body["deliveries"]], ["desk-1001"], body)
+        self.assertEqual([run["outcome"] for run in body["runs"]], ["executed"], body)
+        self.assertEqual(second.request("GET", "/api/triggers/" + aging, headers=auth).status, 404)
+
+
 if __name__ == "__main__":
     unittest.main()

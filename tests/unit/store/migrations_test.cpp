@@ -23,7 +23,7 @@ std::set<std::string> tables(Database& db) {
 TEST(Migrations, OpeningANewStoreCreatesTheSchema) {
   TempDir dir;
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 5);
+  EXPECT_EQ(schema_version(db), 6);
   const auto names = tables(db);
   EXPECT_TRUE(names.count("customers"));
   EXPECT_TRUE(names.count("keys"));
@@ -37,10 +37,10 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 5);
+  EXPECT_EQ(schema_version(db), 6);
   migrate(db);  // running again is a no-op
   migrate(db);
-  EXPECT_EQ(schema_version(db), 5);
+  EXPECT_EQ(schema_version(db), 6);
   auto stmt = db.prepare("SELECT count(*) FROM customers");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.integer(0), 1);
@@ -49,18 +49,19 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
 TEST(Migrations, AVersion3StoreMovesToTheLatestVersionAndKeepsItsKeys) {
   TempDir dir;
   {
-    // A store as a version-3 binary left it: without step 4's tables.
+    // A store as a version-3 binary left it: without the tables of steps 4 and 6.
     Database db(dir.file("store.db"));
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
     KeyStore(db).insert({"k_1", "acme", KeyKind::api_key, {"cti"}, {}, {}, "label", 5, {}, {}});
     db.exec(
-        "DROP TABLE audit_log; DROP TABLE users; DROP TABLE publications; "
+        "DROP TABLE trigger_timelines; DROP TABLE audit_log; DROP TABLE users; "
+        "DROP TABLE publications; "
         "DROP TABLE workflow_versions; DROP TABLE workflows; DROP TABLE events; "
         "DROP TABLE agents; DROP TABLE profiles; DROP TABLE instances; "
         "PRAGMA user_version = 3");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 5);
+  EXPECT_EQ(schema_version(db), 6);
   const auto key = KeyStore(db).find("k_1");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->customer_id, "acme");
