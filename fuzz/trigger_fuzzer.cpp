@@ -16,13 +16,14 @@
 #include <string>
 
 #include "http/fields.hpp"
-#include "http/trigger.hpp"
 #include "topics/topic.hpp"
+#include "triggers/trigger.hpp"
 
 namespace {
 
 using namespace popflow;
 using namespace popflow::http;
+using namespace popflow::triggers;
 
 void require(bool condition) {
   if (!condition) std::abort();

@@ -70,7 +70,7 @@ Checked<Reply> send_test_trigger(AdminCall& call) {
   if (!channel_name) return channel_name.error();
   if (*channel_name != "CTI" && *channel_name != "CRM")
     return bad_request("invalid_field", "field 'channel' must be CTI or CRM", "channel");
-  const auto channel = *channel_name == "CTI" ? http::Channel::cti : http::Channel::crm;
+  const auto channel = *channel_name == "CTI" ? triggers::Channel::cti : triggers::Channel::crm;
   // The trigger's fields as a Connect API body: the data's members beside agentId & co.
   json::object fields;
   for (const auto* name : {"agentId", "event", "crmId", "ctiId"})

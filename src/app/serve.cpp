@@ -78,7 +78,7 @@ int serve(const Config& config) {
   auth::KeyRegistry registry;
   Router router;
   net::Metrics metrics;
-  net::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
+  triggers::RateLimiter rate_limiter(config.rate_limit, config.rate_burst);
   // Persistent sessions and retained messages come back before anyone can connect.
   std::unique_ptr<broker::Journal> journal;
   if (config.durability)
@@ -105,7 +105,7 @@ int serve(const Config& config) {
       throw std::runtime_error("TLS needs both tls_cert and tls_key");
     tls = net::make_tls_context(config.tls_cert, config.tls_key);
   }
-  net::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
+  triggers::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
   net::ServerState state{config,      router, registry, metrics,   rate_limiter,
                          idempotency, broker, tls,      dir.secret};
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what

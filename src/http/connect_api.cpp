@@ -10,6 +10,7 @@
 #include "core/message_id.hpp"
 #include "core/time.hpp"
 #include "http/bearer.hpp"
+#include "http/fields.hpp"
 #include "http/responses.hpp"
 #include "http/timeline.hpp"
 #include "topics/delivery_trace.hpp"
@@ -18,6 +19,9 @@ namespace popflow::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
+using triggers::Accepted;
+using triggers::Channel;
+using triggers::Trigger;
 
 FieldLimits limits_of(const Config& config) {
   return {config.max_fields, config.max_depth, config.max_value_bytes};
@@ -196,7 +200,7 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
                                                 " triggers; issue a key with that scope"));
   }
 
-  auto trigger = make_trigger(channel, std::move(fields));
+  auto trigger = triggers::make_trigger(channel, std::move(fields));
   if (!trigger) return refuse(trigger.error());
   trigger->test = test;
   info.agent = trigger->agent_id;
@@ -211,8 +215,9 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
 
   auto message = std::make_shared<Message>();
   message->id = next_message_id();
-  message->topic = topic_of(*trigger, customer);
-  message->payload = message_json(*trigger, customer, message->id, format_iso8601_ms(now));
+  message->topic = triggers::topic_of(*trigger, customer);
+  message->payload =
+      triggers::message_json(*trigger, customer, message->id, format_iso8601_ms(now));
   // QoS 1 with an expiry: an agent whose app briefly lost its connection still gets the pop
   // on reconnect, but never a stale one.
   message->qos = 1;
@@ -235,13 +240,13 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
   Accepted accepted{message->id, message->topic, receipt.delivered, resolution.workflow, {}, {}};
   if (receipt.delivered == 0)
     accepted.warnings.push_back("no client is subscribed to " + message->topic + "; " +
-                                subscription_hint(*trigger, customer));
+                                triggers::subscription_hint(*trigger, customer));
   if (!resolution.workflow) {
     state.metrics.count_unresolved(*resolution.reason);
-    accepted.warnings.push_back(unresolved_warning(*trigger, resolution));
+    accepted.warnings.push_back(triggers::unresolved_warning(*trigger, resolution));
     accepted.did_you_mean = resolution.did_you_mean;
   }
-  auto answer = make_json(request, 200, accepted_json(accepted));
+  auto answer = make_json(request, 200, triggers::accepted_json(accepted));
   // The timeline, after the publish: the subscribers already have the message.
   const auto record = timeline_of(*trigger, customer, *message, resolution, trace, unix_ms(now));
   state.history.record(record, unix_ms(now));
@@ -298,12 +303,12 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
   if (*idempotency_key) {
     hold = IdempotencyHold{(*claims)->key_id, std::move(**idempotency_key)};
     auto claim = state.idempotency.claim(hold->scope, hold->key, std::chrono::steady_clock::now());
-    if (claim.state == net::IdempotencyStore::Claim::State::replay) {
+    if (claim.state == triggers::IdempotencyStore::Claim::State::replay) {
       auto response = make_json(request, 200, std::move(claim.answer));
       response.set("Idempotent-Replayed", "true");
       return response;
     }
-    if (claim.state == net::IdempotencyStore::Claim::State::in_progress)
+    if (claim.state == triggers::IdempotencyStore::Claim::State::in_progress)
       return refuse({409, "idempotency_conflict",
                      "a trigger with this Idempotency-Key is still being handled; retry shortly",
                      ""});

@@ -21,9 +21,9 @@
 
 #include "http/deferred.hpp"
 #include "http/request_info.hpp"
-#include "http/trigger.hpp"
 #include "http/types.hpp"
 #include "net/worker.hpp"
+#include "triggers/trigger.hpp"
 
 namespace popflow::http {
 
@@ -54,8 +54,8 @@ struct PendingTrigger {
 // A refusal or a 200 now, or a trigger waiting for the journal.
 using TriggerAnswer = std::variant<Response, PendingTrigger>;
 
-TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
-                             net::Worker& worker, RequestInfo& info);
+TriggerAnswer handle_trigger(const Request& request, std::string_view query,
+                             triggers::Channel channel, net::Worker& worker, RequestInfo& info);
 
 // /api/admin/test-trigger (CONTRACT "Admin API"): a trigger of `sender`'s customer from the
 // admin API, through the same validation, publish, resolution and timeline as a real one,
@@ -65,7 +65,7 @@ struct TestSender {
   std::string customer;
   std::string actor;  // the audit log's name of who sent it
 };
-TriggerAnswer handle_test_trigger(const Request& request, Channel channel,
+TriggerAnswer handle_test_trigger(const Request& request, triggers::Channel channel,
                                   std::string_view fields_json, const TestSender& sender,
                                   net::Worker& worker, RequestInfo& info);
 

@@ -72,7 +72,7 @@ Outcome mqtt_page(RouteContext& context) {
   return response;
 }
 
-template <Channel channel>
+template <triggers::Channel channel>
 Outcome trigger(RouteContext& context) {
   auto answer =
       handle_trigger(context.request, context.query, channel, context.worker, context.info);
@@ -87,8 +87,8 @@ void add_connect_routes(RouteTable& routes, const Config& config) {
   // HEAD must not have side effects (RFC 9110 9.2.1), and a GET here publishes a trigger:
   // refused like any other method, never published. The channel is in any case (the seed).
   for (auto [path, metric, handler] :
-       {std::tuple{"/api/sendmessage/CTI", net::Route::cti, &trigger<Channel::cti>},
-        std::tuple{"/api/sendmessage/CRM", net::Route::crm, &trigger<Channel::crm>}}) {
+       {std::tuple{"/api/sendmessage/CTI", net::Route::cti, &trigger<triggers::Channel::cti>},
+        std::tuple{"/api/sendmessage/CRM", net::Route::crm, &trigger<triggers::Channel::crm>}}) {
     const RouteOptions options{
         .metric = metric, .cors = true, .head_as_get = false, .any_case = true};
     routes.add(verb::get, path, handler, options);

@@ -18,8 +18,8 @@
 #include <boost/json/object.hpp>
 #include <optional>
 
+#include "core/json_text.hpp"
 #include "http/fields.hpp"
-#include "http/json_text.hpp"
 
 namespace popflow::http {
 namespace {

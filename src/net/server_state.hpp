@@ -10,11 +10,11 @@
 #include "broker/broker.hpp"
 #include "core/config.hpp"
 #include "history/trigger_history.hpp"
-#include "net/idempotency_store.hpp"
 #include "net/metrics.hpp"
-#include "net/rate_limiter.hpp"
 #include "net/stream_quota.hpp"
 #include "topics/router.hpp"
+#include "triggers/idempotency_store.hpp"
+#include "triggers/rate_limiter.hpp"
 #include "workflows/published_catalog.hpp"
 
 namespace popflow::http {
@@ -28,8 +28,8 @@ struct ServerState {
   Router& router;
   auth::KeyRegistry& keys;
   Metrics& metrics;
-  RateLimiter& rate_limiter;
-  IdempotencyStore& idempotency;
+  triggers::RateLimiter& rate_limiter;
+  triggers::IdempotencyStore& idempotency;
   broker::Broker& broker;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null unless a certificate is configured
   std::string secret;                              // HS256 signing secret; never logged

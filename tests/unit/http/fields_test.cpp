@@ -162,13 +162,5 @@ TEST(FormFields, RefusesBrokenEscapesAndInvalidUtf8) {
   EXPECT_EQ(invalid.error().code, "invalid_field");
 }
 
-TEST(FieldSet, TakeRemovesCaseInsensitively) {
-  FieldSet fields;
-  ASSERT_TRUE(fields.add("JWT", "k", kLimits));
-  EXPECT_EQ(fields.take("jwt").as_string(), "k");
-  EXPECT_EQ(fields.find("jwt"), nullptr);
-  EXPECT_TRUE(fields.take("jwt").is_null());
-}
-
 }  // namespace
 }  // namespace popflow::http

@@ -1,8 +1,8 @@
-#include "net/idempotency_store.hpp"
+#include "triggers/idempotency_store.hpp"
 
 #include <gtest/gtest.h>
 
-namespace popflow::net {
+namespace popflow::triggers {
 namespace {
 
 using namespace std::chrono_literals;
@@ -55,4 +55,4 @@ TEST(IdempotencyStore, OldestAreEvictedBeyondTheBound) {
 }
 
 }  // namespace
-}  // namespace popflow::net
+}  // namespace popflow::triggers

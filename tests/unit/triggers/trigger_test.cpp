@@ -1,15 +1,23 @@
-#include "http/trigger.hpp"
+#include "triggers/trigger.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 
-namespace popflow::http {
+namespace popflow::triggers {
 namespace {
 
+// The fields a body parser (http/fields.hpp) hands over for `json`: a number or nested value
+// with its JSON text as its literal.
 FieldSet fields_of(std::string_view json) {
   FieldSet fields;
-  EXPECT_TRUE(add_json_fields(json, FieldLimits{}, fields));
+  const auto parsed = boost::json::parse(json);
+  for (const auto& [name, value] : parsed.as_object()) {
+    boost::json::string literal;
+    if (value.is_number() || value.is_structured()) literal = boost::json::serialize(value);
+    EXPECT_TRUE(fields.add(std::string(name), value, FieldLimits{}, std::move(literal)));
+  }
   return fields;
 }
 
@@ -85,11 +93,19 @@ TEST(Trigger, MessageHasTheContractShape) {
       "receivedAt": "2026-11-24T22:50:00.123Z", "data": {"ani": "555"}})"));
 }
 
-// Numbers and nested data reach subscribers as the caller wrote them: never Infinity (not
-// JSON), never a rounded call id.
+// Numbers and nested data reach subscribers as the caller wrote them (the literal the parser
+// kept): never Infinity (not JSON), never a rounded call id.
 TEST(Trigger, MessageCarriesDataAsSent) {
-  auto trigger = make_trigger(Channel::cti, fields_of(R"({"agentId": "1", "event": "e", "n": 1e999,
-          "big": 18446744073709551617, "o": {"a": [1.50, -0], "b": "x\"y"}, "s": "2", "f": false})"));
+  FieldSet fields;
+  const FieldLimits limits;
+  ASSERT_TRUE(fields.add("agentId", "1", limits));
+  ASSERT_TRUE(fields.add("event", "e", limits));
+  ASSERT_TRUE(fields.add("n", HUGE_VAL, limits, "1e999"));
+  ASSERT_TRUE(fields.add("big", 1.8446744073709552e19, limits, "18446744073709551617"));
+  ASSERT_TRUE(fields.add("o", boost::json::object{}, limits, R"({"a":[1.50,-0],"b":"x\"y"})"));
+  ASSERT_TRUE(fields.add("s", "2", limits));
+  ASSERT_TRUE(fields.add("f", false, limits));
+  auto trigger = make_trigger(Channel::cti, std::move(fields));
   ASSERT_TRUE(trigger);
   const auto message = message_json(*trigger, "acme", "id-1", "2026-11-24T22:50:00.123Z");
   const std::string data =
@@ -169,4 +185,4 @@ TEST(Trigger, HintNamesBothCtiTopics) {
 }
 
 }  // namespace
-}  // namespace popflow::http
+}  // namespace popflow::triggers

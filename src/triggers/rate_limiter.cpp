@@ -1,9 +1,9 @@
-#include "net/rate_limiter.hpp"
+#include "triggers/rate_limiter.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace popflow::net {
+namespace popflow::triggers {
 
 RateLimiter::RateLimiter(std::size_t rate_per_second, std::size_t burst)
     : rate_(static_cast<double>(rate_per_second)),
@@ -29,4 +29,4 @@ std::optional<std::chrono::milliseconds> RateLimiter::acquire(const std::string&
   return std::chrono::milliseconds(static_cast<long>(std::ceil(wait_seconds * 1000)));
 }
 
-}  // namespace popflow::net
+}  // namespace popflow::triggers

@@ -6,7 +6,7 @@
 #include <boost/json/serializer.hpp>
 #include <string_view>
 
-namespace popflow::http {
+namespace popflow {
 
 class JsonQuoter {
  public:
@@ -36,4 +36,4 @@ class JsonQuoter {
   char chunk_[512];
 };
 
-}  // namespace popflow::http
+}  // namespace popflow

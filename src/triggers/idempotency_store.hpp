@@ -15,7 +15,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace popflow::net {
+namespace popflow::triggers {
 
 class IdempotencyStore {
  public:
@@ -49,4 +49,4 @@ class IdempotencyStore {
   std::deque<std::pair<Clock::time_point, std::string>> order_;  // by expiry, for eviction
 };
 
-}  // namespace popflow::net
+}  // namespace popflow::triggers

@@ -1,6 +1,6 @@
-#include "net/idempotency_store.hpp"
+#include "triggers/idempotency_store.hpp"
 
-namespace popflow::net {
+namespace popflow::triggers {
 namespace {
 
 std::string full_key(const std::string& scope, const std::string& key) {
@@ -48,4 +48,4 @@ void IdempotencyStore::evict(Clock::time_point now) {
   }
 }
 
-}  // namespace popflow::net
+}  // namespace popflow::triggers

@@ -1,9 +1,9 @@
-#include "http/trigger.hpp"
+#include "triggers/trigger.hpp"
 
-#include "http/json_text.hpp"
+#include "core/json_text.hpp"
 #include "topics/topic.hpp"
 
-namespace popflow::http {
+namespace popflow::triggers {
 namespace {
 
 // The one spelling each field has in messages and error texts, whatever case was sent.
@@ -235,4 +235,4 @@ std::string subscription_hint(const Trigger& trigger, std::string_view customer)
   return hint;
 }
 
-}  // namespace popflow::http
+}  // namespace popflow::triggers

@@ -13,7 +13,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace popflow::net {
+namespace popflow::triggers {
 
 class RateLimiter {
  public:
@@ -41,4 +41,4 @@ class RateLimiter {
   std::array<Shard, kShards> shards_;
 };
 
-}  // namespace popflow::net
+}  // namespace popflow::triggers

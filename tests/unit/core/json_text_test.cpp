@@ -1,4 +1,4 @@
-#include "http/json_text.hpp"
+#include "core/json_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <boost/json/value.hpp>
 #include <string>
 
-namespace popflow::http {
+namespace popflow {
 namespace {
 
 TEST(JsonQuoter, WritesWhatSerializeWrites) {
@@ -40,4 +40,4 @@ TEST(JsonQuoter, AppendsValuesAndToABoostJsonString) {
 }
 
 }  // namespace
-}  // namespace popflow::http
+}  // namespace popflow

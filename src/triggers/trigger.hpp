@@ -2,7 +2,7 @@
 // A Connect API trigger (CONTRACT "The Connect API"): which agent, which event, and the
 // interaction data, validated and turned into the topic and the message subscribers get.
 //
-// No I/O and no authentication here: the handler authenticates first, then calls
+// No I/O and no authentication here: the caller authenticates first, then calls
 // make_trigger() on the remaining fields. Runs on the request's event loop.
 #include <optional>
 #include <string>
@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "core/problem.hpp"
-#include "http/fields.hpp"
+#include "triggers/field_set.hpp"
 #include "workflows/resolver.hpp"
 
-namespace popflow::http {
+namespace popflow::triggers {
 
 enum class Channel { cti, crm };
 
@@ -70,4 +70,4 @@ std::string unresolved_warning(const Trigger& trigger, const workflows::Resoluti
 // What an agent's client app should subscribe to, for the warning when nobody received it.
 std::string subscription_hint(const Trigger& trigger, std::string_view customer);
 
-}  // namespace popflow::http
+}  // namespace popflow::triggers

@@ -1,8 +1,8 @@
-#include "net/rate_limiter.hpp"
+#include "triggers/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
-namespace popflow::net {
+namespace popflow::triggers {
 namespace {
 
 using namespace std::chrono_literals;
@@ -42,4 +42,4 @@ TEST(RateLimiter, ZeroRateMeansUnlimited) {
 }
 
 }  // namespace
-}  // namespace popflow::net
+}  // namespace popflow::triggers
