@@ -7,21 +7,17 @@
 #include <chrono>
 
 #include "core/duration.hpp"
-#include "core/message_id.hpp"
 #include "core/time.hpp"
 #include "http/bearer.hpp"
 #include "http/fields.hpp"
 #include "http/responses.hpp"
 #include "http/timeline.hpp"
-#include "topics/delivery_trace.hpp"
 
 namespace popflow::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-using triggers::Accepted;
 using triggers::Channel;
-using triggers::Trigger;
 
 FieldLimits limits_of(const Config& config) {
   return {config.max_fields, config.max_depth, config.max_value_bytes};
@@ -133,131 +129,41 @@ Response refused(const Request& request, RequestInfo& info, const Problem& probl
   return make_problem(request, problem);
 }
 
-// The store cannot keep up with what persistent sessions queue: refuse rather than let the
-// backlog (and the memory it holds) grow without bound.
-bool journal_behind(net::ServerState& state) {
-  const auto* journal = state.broker.journal();
-  return journal && journal->backlog() > state.config.durability_max_backlog;
-}
-
-std::uint8_t scope_bit(Channel channel) {
-  return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
-}
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
-
-// What the timeline keeps of a published trigger: views the history copies into its ring.
-history::RecordView timeline_of(const Trigger& trigger, std::string_view customer,
-                                const Message& message, const workflows::Resolution& resolution,
-                                const DeliveryTrace& trace, std::int64_t now_ms) {
-  history::RecordView view;
-  view.id = message.id;
-  view.customer = customer;
-  view.channel = to_string(trigger.channel);
-  view.agent_id = trigger.agent_id;
-  view.event = trigger.event;
-  view.crm_id = trigger.crm_id;
-  view.cti_id = trigger.cti_id;
-  view.received_at_ms = now_ms;
-  view.test = trigger.test;
-  if (const auto& workflow = resolution.workflow) {
-    view.workflow = workflow->shared_json ? *workflow->shared_json
-                                          : std::make_shared<const std::string>(workflow->json);
-  } else {
-    view.reason = workflows::to_string(*resolution.reason);
-    if (resolution.did_you_mean) view.did_you_mean = *resolution.did_you_mean;
-    view.instance = resolution.instance.value_or("");
+// A refusal by the trigger service: its problem, with Retry-After on 429 and 503.
+Response refused_trigger(const Request& request, RequestInfo& info, triggers::Refusal refusal) {
+  if (!refusal.agent_id.empty()) {
+    info.agent = std::move(refusal.agent_id);
+    info.event = std::move(refusal.event);
   }
-  view.profile = resolution.profile.value_or("");
-  view.message = message.payload;
-  view.deliveries = trace.notes;
-  return view;
+  auto response = refused(request, info, refusal.problem);
+  if (refusal.retry_after)
+    response.set(bhttp::field::retry_after, std::to_string(refusal.retry_after->count()));
+  return response;
 }
 
-// Rate limit, scope, validation, CRM ID, then publish: everything after authentication. A
-// refusal is a Response; a published trigger is pending until settle_trigger() decides.
+// Everything after authentication is the service's (triggers/trigger_service.hpp); here the
+// metrics and the monitor event. A refusal is a Response; a published trigger is pending
+// until settle_trigger() decides.
 TriggerAnswer publish_trigger(const Request& request, Channel channel, const auth::Claims& claims,
                               FieldSet fields, std::chrono::system_clock::time_point now,
                               net::Worker& worker, RequestInfo& info, bool test = false) {
   auto& state = worker.state();
-  const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
-  const auto& customer = claims.customer;
-  if (auto wait = state.rate_limiter.acquire(claims.key_id)) {
-    const auto seconds = std::max<long>(1, (wait->count() + 999) / 1000);
-    auto response =
-        refuse({429, "rate_limited",
-                "this API key sent more than " + std::to_string(state.config.rate_limit) +
-                    " triggers per second; retry after " + std::to_string(seconds) + " s",
-                ""});
-    response.set(bhttp::field::retry_after, std::to_string(seconds));
-    return response;
-  }
-  if ((claims.scope & scope_bit(channel)) == 0) {
-    return refuse(forbidden("scope_denied", "this API key may not send " +
-                                                std::string(to_string(channel)) +
-                                                " triggers; issue a key with that scope"));
-  }
-
-  auto trigger = triggers::make_trigger(channel, std::move(fields));
-  if (!trigger) return refuse(trigger.error());
-  trigger->test = test;
-  info.agent = trigger->agent_id;
-  info.event = trigger->event;
-  const auto& crm_ids = claims.crm_ids;
-  if (trigger->crm_id && !crm_ids.empty() &&
-      std::ranges::find(crm_ids, *trigger->crm_id) == crm_ids.end())
-    return refuse(forbidden("crm_id_denied",
-                            "this API key may not send triggers for CRM ID '" + *trigger->crm_id +
-                                "'; use a key issued for it",
-                            "crmId"));
-
-  auto message = std::make_shared<Message>();
-  message->id = next_message_id();
-  message->topic = triggers::topic_of(*trigger, customer);
-  message->payload =
-      triggers::message_json(*trigger, customer, message->id, format_iso8601_ms(now));
-  // QoS 1 with an expiry: an agent whose app briefly lost its connection still gets the pop
-  // on reconnect, but never a stale one.
-  message->qos = 1;
-  message->expires_at = std::chrono::steady_clock::now() + state.config.trigger_expiry;
-  info.message_id = message->id;
-  DeliveryTrace trace;
-  broker::PublishReceipt receipt;
-  {
-    const DeliveryTrace::Scope tracing(trace);
-    receipt = state.broker.publish(message);
-  }
-  state.metrics.count_published(receipt.delivered);
-
-  // Which workflow the agent's client will run: a lookup in the in-memory snapshot, never a
-  // store read. The trigger is delivered either way; the client decides (CONTRACT).
-  const auto catalog = state.catalog.current();
-  const auto resolution = catalog->resolve(
-      customer, channel == Channel::cti ? workflows::Channel::cti : workflows::Channel::crm,
-      trigger->crm_id, trigger->agent_id, trigger->event);
-  Accepted accepted{message->id, message->topic, receipt.delivered, resolution.workflow, {}, {}};
-  if (receipt.delivered == 0)
-    accepted.warnings.push_back("no client is subscribed to " + message->topic + "; " +
-                                triggers::subscription_hint(*trigger, customer));
-  if (!resolution.workflow) {
-    state.metrics.count_unresolved(*resolution.reason);
-    accepted.warnings.push_back(triggers::unresolved_warning(*trigger, resolution));
-    accepted.did_you_mean = resolution.did_you_mean;
-  }
-  auto answer = make_json(request, 200, triggers::accepted_json(accepted));
-  // The timeline, after the publish: the subscribers already have the message.
-  const auto record = timeline_of(*trigger, customer, *message, resolution, trace, unix_ms(now));
-  state.history.record(record, unix_ms(now));
+  auto published = state.triggers.publish(claims, channel, std::move(fields), now, test);
+  if (!published) return refused_trigger(request, info, std::move(published.error()));
+  info.agent = std::move(published->agent_id);
+  info.event = std::move(published->event);
+  info.message_id = published->id();
+  state.metrics.count_published(published->delivered);
+  if (published->unresolved) state.metrics.count_unresolved(*published->unresolved);
   if (state.monitors.load(std::memory_order_relaxed) != 0) {
-    if (auto kept = state.history.find(record.id, customer)) {
+    if (auto kept = state.history.find(published->id(), claims.customer)) {
       auto event = summary_json(*kept);
       event["type"] = "trigger";
-      publish_monitor_event(state, customer, event);
+      publish_monitor_event(state, claims.customer, event);
     }
   }
-  return PendingTrigger{std::move(answer), receipt.journal_seq, std::nullopt, std::nullopt};
+  return PendingTrigger{make_json(request, 200, std::move(published->answer)),
+                        published->journal_seq, std::nullopt, std::nullopt};
 }
 
 }  // namespace
@@ -267,7 +173,7 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   // GET or POST only: the route table answers every other method 405 (dispatch.cpp).
-  if (worker.overloaded() || journal_behind(state)) {
+  if (worker.overloaded()) {  // the journal falling behind is the service's to refuse
     auto response = refuse(
         {503, "overloaded", "the server is overloaded; retry in a second or on another node", ""});
     response.set(bhttp::field::retry_after, "1");

@@ -1,11 +1,11 @@
 #pragma once
 // The Connect API trigger: GET/POST /api/sendmessage/{CTI,CRM} (CONTRACT, seed document).
 //
-// Order of checks, each with its own status: parse the fields (400/413/415), authenticate
-// the API key (401), apply its rate limit (429), check its scope (403), validate the trigger (400),
-// check the CRM ID against the key (403), then publish and answer 200 with how many sessions got
-// it. Runs on the connection's event loop; publishing fans out synchronously through the Router,
-// whose subscribers only enqueue, so the request never waits on a subscriber.
+// Reads the fields (400/413/415) and the API key, authenticates it (401), takes the
+// Idempotency-Key (a retry gets the first answer back) and Popflow-Wait, then hands the
+// trigger to the TriggerService (triggers/trigger_service.hpp: its journal, rate limit,
+// scope, field and CRM ID rules, the publish and the answer's body) and makes the Response
+// of what it says. Runs on the connection's event loop.
 //
 // A trigger queued for a persistent session is answered only once the journal has written
 // it, so a 200 means it survives a crash: handle_trigger() then returns a PendingTrigger,

@@ -1,6 +1,7 @@
 #pragma once
-// What every event loop shares: configuration, the topic router, the key registry and
-// the metrics. All of it is either immutable after start-up or thread-safe itself.
+// What every event loop shares: configuration, the topic router, the key registry, the
+// metrics and the trigger service. All of it is either immutable after start-up or
+// thread-safe itself.
 #include <atomic>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "topics/router.hpp"
 #include "triggers/idempotency_store.hpp"
 #include "triggers/rate_limiter.hpp"
+#include "triggers/trigger_service.hpp"
 #include "workflows/published_catalog.hpp"
 
 namespace popflow::http {
@@ -39,6 +41,8 @@ struct ServerState {
   // Each trigger's timeline, bounded by the configuration.
   history::TriggerHistory history{history::HistoryLimits{
       config.trigger_history_max, config.trigger_history, 20, config.trigger_history_max_bytes}};
+  // A trigger's rules, from its sender's claims to its answer; every loop calls it.
+  triggers::TriggerService triggers{config, broker, rate_limiter, catalog, history};
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};

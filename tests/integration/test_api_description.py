@@ -7,7 +7,7 @@
   for its placeholder key); the stream collection's one request opens a stream. The
   collection's full assertions run under newman in test_postman.py.
 - The error codes in openapi.yaml are exactly those the C++ sources produce (src/http,
-  src/net, src/auth, src/admin and the workflow validator), each under the HTTP status the
+  src/net, src/triggers, src/auth, src/admin and the workflow validator), each under the HTTP status the
   sources give it.
 - openapi.yaml has exactly the routes src/admin registers, each with its security (admin
   token or console session, plus the CSRF header on writes). Admin operations are probed with
@@ -135,6 +135,7 @@ def source_codes():
     # The workflow validator's problems reach the admin API's answers from these two files;
     # template.cpp's own invalid_template is only ever quoted inside their messages.
     files = (sorted(glob.glob(os.path.join(SRC, "http", "*.cpp"))) + sorted(glob.glob(os.path.join(SRC, "net", "*.cpp")))
+             + sorted(glob.glob(os.path.join(SRC, "triggers", "*.cpp")))
              + [os.path.join(SRC, "auth", "auth_failure.cpp")] + admin_api_sources()
              + [os.path.join(SRC, "workflows", "step_reader.cpp"), os.path.join(SRC, "workflows", "template_render.cpp")])
     for path in files:
@@ -368,7 +369,7 @@ class ApiDescription(unittest.TestCase):
         documented = openapi_problem_codes(self.openapi)
         self.assertEqual(len(documented), len(set(documented)), "duplicate codes in ProblemCode")
         produced = {code for _, code in source_codes()}
-        self.assertEqual(set(documented) - produced, set(), "documented but never produced by src/http, src/auth")
+        self.assertEqual(set(documented) - produced, set(), "documented but never produced by src/http, src/triggers, src/auth")
         self.assertEqual(produced - set(documented), set(), "produced by the sources but missing from openapi.yaml")
 
     def test_every_documented_code_appears_in_the_sources(self):
