@@ -31,12 +31,13 @@ std::size_t packed_size(std::string_view value) {
   return sizeof(std::uint32_t) + value.size();
 }
 
-// Fills `text` (resized once to `size`, the packed_size() of every value) value by value.
+// Fills `text` value by value from `from` on, resized once to `size` (`from` plus the
+// packed_size() of every value).
 class PackedWriter {
  public:
-  PackedWriter(std::string& text, std::size_t size) {
+  PackedWriter(std::string& text, std::size_t from, std::size_t size) {
     text.resize(size);
-    out_ = text.data();
+    out_ = text.data() + from;
   }
   PackedWriter& add(std::string_view value) {
     const auto size = static_cast<std::uint32_t>(value.size());
@@ -178,7 +179,6 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
   slot.channel = view.channel;
   slot.reason = view.reason;
   slot.test = view.test;
-  slot.deliveries = static_cast<std::uint32_t>(view.deliveries.size());
   slot.workflow = view.workflow;
   slot.runs.clear();
   const std::array<std::string_view, field::count> fields{view.id,
@@ -193,16 +193,41 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
                                                           view.message};
   std::size_t size = 0;
   for (const auto value : fields) size += packed_size(value);
-  for (const auto& note : view.deliveries)
+  bytes_ -= slot.text.capacity();
+  PackedWriter text(slot.text, 0, size);
+  for (const auto value : fields) text.add(value);
+  bytes_ += slot.text.capacity();
+  slot.deliveries = 0;
+  if (!view.deliveries.empty()) append_deliveries(slot, view.deliveries);
+  index_.emplace(key, position);
+  free_beyond_max_bytes();
+}
+
+void TriggerHistory::add_deliveries(std::string_view id, std::span<const DeliveryNote> notes) {
+  if (notes.empty()) return;
+  std::lock_guard lock(mutex_);
+  auto* slot = slot_of(id);
+  if (!slot) return;  // the ring turned over since record(), or a hash collision kept none
+  append_deliveries(*slot, notes);
+  free_beyond_max_bytes();
+}
+
+// Three values a delivery (transport, subscriber, "1" when queued), after what is there.
+void TriggerHistory::append_deliveries(Slot& slot, std::span<const DeliveryNote> notes) {
+  const auto from = slot.text.size();
+  auto size = from;
+  for (const auto& note : notes)
     size += packed_size(note.transport) + packed_size(note.subscriber) + packed_size("0");
   bytes_ -= slot.text.capacity();
-  PackedWriter text(slot.text, size);
-  for (const auto value : fields) text.add(value);
-  for (const auto& note : view.deliveries)
+  PackedWriter text(slot.text, from, size);
+  for (const auto& note : notes)
     text.add(note.transport).add(note.subscriber).add(note.queued ? "1" : "0");
   bytes_ += slot.text.capacity();
-  index_.emplace(key, position);
-  // Large messages: the oldest records make room (this one stays, even alone over the bound).
+  slot.deliveries += static_cast<std::uint32_t>(notes.size());
+}
+
+// Large messages: the oldest records make room (the newest stays, even alone over the bound).
+void TriggerHistory::free_beyond_max_bytes() {
   while (bytes_ > limits_.max_bytes && count_ > 1) free_oldest();
 }
 

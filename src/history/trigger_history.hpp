@@ -12,8 +12,9 @@
 // Cost: record() writes a trigger into the oldest slot: a few numbers and one text buffer
 // holding every field, the message and the deliveries back to back, whose capacity the
 // trigger before left (once the ring is warm it allocates nothing, and a trigger writes
-// about its message's size plus three cache lines, in order). The id index maps a 64-bit
-// hash of the id to the slot: a probe compares integers, not strings in the slots.
+// about its message's size plus three cache lines, in order). add_deliveries() appends to
+// that buffer, in the same capacity. The id index maps a 64-bit hash of the id to the slot:
+// a probe compares integers, not strings in the slots.
 // docs/performance.md gives the cost per trigger.
 //
 // Threads: every method from any thread. Waiters are called on the thread that reports the
@@ -121,6 +122,10 @@ class TriggerHistory {
   void record(const RecordView& view, std::int64_t now_ms);
   // A whole record, runs included: tests, and the history restored at start-up.
   void record(const TriggerRecord& record, std::int64_t now_ms);
+  // The sessions a recorded trigger reached, once published: a trigger is recorded before
+  // its publish, so that a client reporting its run at once finds it. One lock; nothing
+  // when the id is no longer kept.
+  void add_deliveries(std::string_view id, std::span<const DeliveryNote> notes);
   // A customer's trigger, or nullopt (another customer's is as unknown as none).
   std::optional<TriggerRecord> find(std::string_view id, std::string_view customer) const;
   std::vector<TriggerRecord> recent(const HistoryQuery& query) const;  // newest first
@@ -157,6 +162,8 @@ class TriggerHistory {
     std::vector<Run> runs;
   };
   static TriggerRecord record_of(const Slot& slot);
+  void append_deliveries(Slot& slot, std::span<const DeliveryNote> notes);  // under mutex_
+  void free_beyond_max_bytes();                                             // under mutex_
   void expire_locked(std::int64_t now_ms);
   std::size_t take_slot();             // under mutex_: where the next record goes, unindexed
   void drop_oldest();                  // under mutex_

@@ -21,10 +21,11 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-// What the timeline keeps of a published trigger: views the history copies into its ring.
+// What the timeline keeps of a trigger about to be published: views the history copies into
+// its ring. The deliveries are added once the publish has made them.
 history::RecordView timeline_of(const Trigger& trigger, std::string_view customer,
                                 const Message& message, const workflows::Resolution& resolution,
-                                const DeliveryTrace& trace, std::int64_t now_ms) {
+                                std::int64_t now_ms) {
   history::RecordView view;
   view.id = message.id;
   view.customer = customer;
@@ -45,7 +46,6 @@ history::RecordView timeline_of(const Trigger& trigger, std::string_view custome
   }
   view.profile = resolution.profile.value_or("");
   view.message = message.payload;
-  view.deliveries = trace.notes;
   return view;
 }
 
@@ -118,18 +118,24 @@ Outcome TriggerService::publish(const auth::Claims& claims, Channel channel, Fie
   // on reconnect, but never a stale one.
   message->qos = 1;
   message->expires_at = std::chrono::steady_clock::now() + config_.trigger_expiry;
-  DeliveryTrace trace;
-  broker::PublishReceipt receipt;
-  {
-    const DeliveryTrace::Scope tracing(trace);
-    receipt = broker_.publish(message);
-  }
 
   // Which workflow the agent's client will run: a lookup in the in-memory snapshot, never a
   // store read. The trigger is delivered either way; the client decides (CONTRACT).
   const auto catalog = catalog_.current();
   const auto resolution = catalog->resolve(customer, catalog_channel(channel), trigger->crm_id,
                                            trigger->agent_id, trigger->event);
+  // The timeline before the publish: an agent's client may report its run (POST
+  // /api/triggers/{id}/runs) as soon as it has the message, before this call returns.
+  history_.record(timeline_of(*trigger, customer, *message, resolution, unix_ms(now)),
+                  unix_ms(now));
+  DeliveryTrace trace;
+  broker::PublishReceipt receipt;
+  {
+    const DeliveryTrace::Scope tracing(trace);
+    receipt = broker_.publish(message);
+  }
+  history_.add_deliveries(message->id, trace.notes);
+
   Accepted accepted{message->id, message->topic, receipt.delivered, resolution.workflow, {}, {}};
   if (receipt.delivered == 0)
     accepted.warnings.push_back("no client is subscribed to " + message->topic + "; " +
@@ -139,9 +145,6 @@ Outcome TriggerService::publish(const auth::Claims& claims, Channel channel, Fie
     accepted.did_you_mean = resolution.did_you_mean;
   }
   auto answer = accepted_json(accepted);
-  // The timeline, after the publish: the subscribers already have the message.
-  history_.record(timeline_of(*trigger, customer, *message, resolution, trace, unix_ms(now)),
-                  unix_ms(now));
   return Published{.message = std::move(message),
                    .answer = std::move(answer),
                    .delivered = receipt.delivered,

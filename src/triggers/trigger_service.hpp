@@ -5,9 +5,10 @@
 // sockets and a cluster backplane can sit behind it later.
 //
 // Order of checks, each with its own status: the journal keeping up (503), the key's rate
-// limit (429), its scope (403), the fields (400), the CRM ID against the key (403); then
-// the trigger is published and its event resolved against the catalog snapshot. Reading the
-// request, authentication, idempotency, Popflow-Wait and metrics stay with the caller.
+// limit (429), its scope (403), the fields (400), the CRM ID against the key (403). Then its
+// event is resolved against the catalog snapshot, its timeline recorded (before the publish,
+// so an agent's client that reports its run at once finds it), and it is published. Reading
+// the request, authentication, idempotency, Popflow-Wait and metrics stay with the caller.
 //
 // Threads: publish() from any event loop at once; the service keeps no state of its own
 // (each piece it is given is thread-safe). Publishing fans out synchronously through the

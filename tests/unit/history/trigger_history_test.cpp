@@ -260,6 +260,35 @@ TEST(TriggerHistory, FindReturnsEveryFieldDeliveryAndTheTopic) {
   EXPECT_FALSE(ring.find("t3", "acme")->test);
 }
 
+// A trigger is recorded before its publish and its deliveries added after: the record is
+// whole once they are, and a trigger no longer kept takes none.
+TEST(TriggerHistory, AddDeliveriesAppendsToTheRecordedTrigger) {
+  TriggerHistory history(limits(2));
+  auto record = trigger("t1", kStart);
+  record.message = R"({"event":"On Ring"})";
+  record.deliveries = {{"mqtt", "agent-1001", false, kStart}};
+  history.record(record, kStart);
+  const std::vector<DeliveryNote> notes{{"sse", "key-7", true}, {"mqtt", "agent-1001-b", false}};
+  history.add_deliveries("t1", notes);
+  auto kept = history.find("t1", "acme");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->message, record.message);
+  ASSERT_EQ(kept->deliveries.size(), 3u);
+  EXPECT_EQ(kept->deliveries[0].subscriber, "agent-1001");
+  EXPECT_EQ(kept->deliveries[1].transport, "sse");
+  EXPECT_EQ(kept->deliveries[1].subscriber, "key-7");
+  EXPECT_TRUE(kept->deliveries[1].queued);
+  EXPECT_EQ(kept->deliveries[2].subscriber, "agent-1001-b");
+  EXPECT_FALSE(kept->deliveries[2].queued);
+  EXPECT_EQ(kept->deliveries[2].at_ms, kStart);
+
+  history.record(trigger("t2", kStart + 1), kStart + 1);
+  history.record(trigger("t3", kStart + 2), kStart + 2);  // t1's slot is t3's now
+  history.add_deliveries("t1", notes);
+  EXPECT_TRUE(history.find("t3", "acme")->deliveries.empty());
+  EXPECT_FALSE(history.find("t1", "acme"));
+}
+
 TEST(TriggerHistory, LargeMessagesAreBoundedByBytesNotOnlyByCount) {
   auto bounded = limits(100);
   bounded.max_bytes = 10 * 1024;

@@ -19,15 +19,23 @@ namespace {
 constexpr std::string_view kInstance = "acme.example.com";
 
 // An agent's client app as the router sees it: takes every message and notes itself into the
-// publisher's delivery trace, as an MQTT session or an SSE stream does.
+// publisher's delivery trace, as an MQTT session or an SSE stream does. It looks the trigger
+// up as it gets it, as a client that reports its run at once would.
 class AgentApp : public Subscriber {
  public:
+  explicit AgentApp(const history::TriggerHistory& history) : history_(history) {}
+
   bool deliver(const MessagePtr& message, std::span<const SubscriptionOptions>) override {
     messages.push_back(message);
+    recorded_when_delivered.push_back(history_.find(message->id, "acme").has_value());
     DeliveryTrace::note("sse", "agent-1001", false);
     return true;
   }
   std::vector<MessagePtr> messages;
+  std::vector<bool> recorded_when_delivered;
+
+ private:
+  const history::TriggerHistory& history_;
 };
 
 // One instance of customer acme, with "Ring pop" version 2 published to On Ring.
@@ -100,7 +108,7 @@ class TriggerServiceTest : public testing::Test {
   workflows::PublishedCatalog catalog_;
   history::TriggerHistory history_;
   TriggerService service_{config_, broker_, rate_limiter_, catalog_, history_};
-  AgentApp app_;
+  AgentApp app_{history_};
 };
 
 TEST_F(TriggerServiceTest, RateLimitedKeyIsRefusedWithTheSecondsToWait) {
@@ -206,6 +214,14 @@ TEST_F(TriggerServiceTest, PublishedTriggerNamesItsWorkflowTopicAndDeliveries) {
   ASSERT_EQ(timeline->deliveries.size(), 1u);
   EXPECT_EQ(timeline->deliveries[0].transport, "sse");
   EXPECT_EQ(timeline->deliveries[0].subscriber, "agent-1001");
+}
+
+// An agent's client reporting its run (POST /api/triggers/{id}/runs) the moment it has the
+// message finds the trigger, rather than a 404.
+TEST_F(TriggerServiceTest, TimelineIsRecordedBeforeTheMessageReachesAnyone) {
+  ASSERT_TRUE(ring());
+  ASSERT_TRUE(send(Channel::cti, fields({{"agentId", "1001"}, {"event", "On Ring"}})));
+  EXPECT_EQ(app_.recorded_when_delivered, (std::vector<bool>{true, true}));
 }
 
 TEST_F(TriggerServiceTest, UnresolvedEventWarnsAndSuggestsThePublishedName) {
