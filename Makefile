@@ -46,7 +46,7 @@ tsan:
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOPFLOW_WERROR=ON \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=thread -Wno-tsan $(SAN_COMMON)" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
 	cmake --build build-tsan -j $(JOBS) \
-	  --target popflow-connect core_tests topics_tests auth_tests broker_tests net_tests history_tests admin_tests
+	  --target popflow-connect core_tests topics_tests auth_tests broker_tests net_tests triggers_tests history_tests admin_tests
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -R "$(TSAN_TESTS)"
 

@@ -144,6 +144,9 @@ int serve(const Config& config) {
 
   // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
   asio::io_context control;
+  // Caught from here on: a SIGTERM right after "listening" (a fast test, an orchestrator)
+  // is a clean shutdown, not the default kill. Asio keeps one that comes before the wait.
+  asio::signal_set signals(control, SIGINT, SIGTERM);
   KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
   refresher.refresh();
   registry.set_source(&refresher, static_cast<double>(config.key_refresh_rate));
@@ -184,7 +187,6 @@ int serve(const Config& config) {
   refresher.start();
   // Session expiry and delayed wills, once a second.
   asio::steady_timer sweeper(control);
-  asio::signal_set signals(control, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(control);
   int exit_code = 0;
   const auto shut_down = [&] {
