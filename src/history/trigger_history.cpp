@@ -42,7 +42,8 @@ class PackedWriter {
   PackedWriter& add(std::string_view value) {
     const auto size = static_cast<std::uint32_t>(value.size());
     std::memcpy(out_, &size, sizeof size);
-    std::memcpy(out_ + sizeof size, value.data(), size);
+    // An empty view may hold a null pointer, which memcpy may not be given even for 0 bytes.
+    if (size != 0) std::memcpy(out_ + sizeof size, value.data(), size);
     out_ += sizeof size + size;
     return *this;
   }
