@@ -75,7 +75,7 @@ bench: build
 # UBSan. Each fuzzer first replays fuzz/regressions/<name>/, then runs FUZZ_SECONDS on a
 # scratch copy of fuzz/corpus/<name>/. CI: make fuzz FUZZ_TOTAL_SECONDS=30 (shared budget).
 FUZZ_SECONDS ?= 60
-FUZZ_MODULES ?= core;workflows;topics;mqtt;store;auth
+FUZZ_MODULES ?= core;workflows;topics;history;mqtt;store;auth
 .PHONY: fuzz fuzz-build
 fuzz-build:
 	scripts/install-deps.sh build fuzz
