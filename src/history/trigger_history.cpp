@@ -205,7 +205,7 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
 }
 
 void TriggerHistory::add_deliveries(std::string_view id, std::span<const DeliveryNote> notes) {
-  if (notes.empty()) return;
+  if (notes.empty() || limits_.max_entries == 0) return;  // nothing to add, or no history
   std::lock_guard lock(mutex_);
   auto* slot = slot_of(id);
   if (!slot) return;  // the ring turned over since record(), or a hash collision kept none
