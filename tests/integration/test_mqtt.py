@@ -106,6 +106,9 @@ class Sessions(ServerTest):
         client = Mqtt(self.server, token, client_id="agent-7007", session_expiry=300)
         client.subscribe("CTI/acme/7007")
         client.disconnect()
+        # Until the server has seen the DISCONNECT, the trigger would go out on the old connection and, in
+        # flight, be redelivered on reconnect however old it is (MQTT 5 3.3.2.3.3 drops only undelivered copies).
+        self.assertTrue(wait_until(lambda: metric(self.server, "popflow_mqtt_connections") == 0))
         expired_before = metric(self.server, 'popflow_mqtt_dropped_total{reason="expired"}')
         self.trigger("7007")
         time.sleep(2.5)
