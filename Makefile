@@ -11,7 +11,13 @@ all: build
 deps:
 	scripts/install-deps.sh build
 
-build: deps
+# The web clients' npm packages (mqtt.js is bundled into the binary; playwright-core drives
+# chromium in the tests), installed again only when the lock file changes.
+WEB_DEPS = web/node_modules/.package-lock.json
+$(WEB_DEPS): web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
+build: deps $(WEB_DEPS)
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
@@ -32,6 +38,7 @@ SAN_COMMON = -g -fno-omit-frame-pointer
 sanitize:
 	scripts/install-deps.sh build test
 	npm ci --prefix tests/integration/js --no-audit --no-fund --loglevel=error
+	$(MAKE) $(WEB_DEPS)
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPOPFLOW_WERROR=ON \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined $(SAN_COMMON)" \
 	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
@@ -43,6 +50,7 @@ sanitize:
 TSAN_TESTS ?= Router|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|TriggerHistory|ConsoleSessions|LoginThrottle|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits|delivery_truth|client_api|admin_api|admin_monitor)$$
 tsan:
 	scripts/install-deps.sh build test
+	$(MAKE) $(WEB_DEPS)
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOPFLOW_WERROR=ON \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=thread -Wno-tsan $(SAN_COMMON)" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
 	cmake --build build-tsan -j $(JOBS) \

@@ -25,11 +25,14 @@ missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-# mqtt.js tests need Node.js and npm; a machine may already have them from another source
-# (NodeSource's nodejs includes npm), so Debian's are installed only when npm is missing.
-for group in "$@"; do
-  if [ "$group" = test ] && ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
-done
+# The build bundles mqtt.js from npm into the binary, and the tests run Node.js: both need
+# Node.js and npm. A machine may already have them from another source (NodeSource's nodejs
+# includes npm), so Debian's are installed only when npm is missing.
+if ! command -v npm >/dev/null; then
+  for group in "$@"; do
+    case "$group" in build | test) missing+=(nodejs npm); break ;; esac
+  done
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2

@@ -37,18 +37,22 @@ cat <<TEXT
 
 popflow-connect demo: customer "demo", agent 1001 (credentials in $demo)
 
-1) Watch agent 1001's screen pops, in one terminal: over MQTT
+1) Open agent 1001's screen (PopFlow, the agent's client) in your browser:
+
+http://localhost:$port/agent/#token=$DEMO_CLIENT_TOKEN
+
+2) Fire an "On Ring" trigger, in a terminal: the caller's card pops in that tab, and the
+   answer names the published workflow ("workflow": {"name": "Ring pop", ...})
+
+curl -s http://localhost:$port/api/sendmessage/CTI -H 'Content-Type: application/json' -d '{"agentId": "1001", "jwt": "$DEMO_API_KEY", "event": "On Ring", "ani": "5551234567", "dnis": "8005550100"}'
+
+   Other clients can watch the same pops over MQTT
 
 mosquitto_sub -h localhost -p $mqtt_port -V mqttv5 -q 1 -v -t 'CTI/demo/1001' -t 'CTI/demo/+/1001' -u agent -P '$DEMO_CLIENT_TOKEN'
 
    or over Server-Sent Events
 
 curl -sN 'http://localhost:$port/api/subscribe?topic=CTI/demo/1001&topic=CTI/demo/+/1001' -H 'Authorization: Bearer $DEMO_CLIENT_TOKEN'
-
-2) Fire an "On Ring" trigger, in another terminal: the answer names the published workflow
-   ("workflow": {"name": "Ring pop", ...}) the agent's client runs
-
-curl -s http://localhost:$port/api/sendmessage/CTI -H 'Content-Type: application/json' -d '{"agentId": "1001", "jwt": "$DEMO_API_KEY", "event": "On Ring", "ani": "5551234567", "dnis": "8005550100"}'
 
 3) What agent 1001's client runs (instance demo.crm.example.com, profile Tier 1):
 

@@ -12,12 +12,14 @@
 #include "app/data_dir_lock.hpp"
 #include "app/key_refresher.hpp"
 #include "app/saved_timelines.hpp"
+#include "auth/acl.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "http/client_api.hpp"
 #include "http/dispatch.hpp"
 #include "http/http_session.hpp"
 #include "http/timeline_api.hpp"
+#include "http/web_pages.hpp"
 #include "net/mqtt_connection.hpp"
 #include "net/server.hpp"
 #include "net/tls_accept.hpp"
@@ -126,7 +128,7 @@ int serve(const Config& config) {
     for (const auto& customer : changed) {
       digests[customer] = snapshot->digest(customer);
       auto message = std::make_shared<Message>();
-      message->topic = http::catalog_topic(customer);
+      message->topic = auth::catalog_topic(customer);
       message->id = "catalog-" + std::to_string(snapshot->generation());
       message->payload =
           R"({"changed":"workflows","generation":)" + std::to_string(snapshot->generation()) + "}";
@@ -139,6 +141,7 @@ int serve(const Config& config) {
   http::add_connect_routes(routes, config);
   http::add_timeline_routes(routes);
   http::add_client_routes(routes);
+  http::add_web_routes(routes, config);
   admin::add_admin_routes(routes, admin_service);
   state.routes = &routes;
 

@@ -4,7 +4,23 @@
 
 namespace popflow::auth {
 
+namespace {
+
+constexpr std::string_view kCatalogPrefix = "$popflow/catalog/";
+
+bool is_catalog_of(const Claims& client, std::string_view topic) {
+  return topic.starts_with(kCatalogPrefix) &&
+         topic.substr(kCatalogPrefix.size()) == client.customer;
+}
+
+}  // namespace
+
+std::string catalog_topic(std::string_view customer) {
+  return std::string(kCatalogPrefix) + std::string(customer);
+}
+
 std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter) {
+  if (is_catalog_of(client, filter)) return std::nullopt;
   if (!is_valid_topic_filter(filter))
     return "'" + std::string(filter) + "' is not a valid topic filter";
   const auto first_slash = filter.find('/');
@@ -28,6 +44,7 @@ std::optional<std::string> subscribe_denial(const Claims& client, std::string_vi
 }
 
 bool may_read(const Claims& client, std::string_view topic) {
+  if (is_catalog_of(client, topic)) return true;
   const auto first_slash = topic.find('/');
   const auto channel = topic.substr(0, first_slash);
   if (first_slash == std::string_view::npos || (channel != "CTI" && channel != "CRM")) return false;

@@ -16,6 +16,12 @@
 
 namespace popflow::auth {
 
+// "$popflow/catalog/<customer>": where the server tells a customer's clients that what they
+// run changed (then they refetch /api/client/workflows). Besides their CTI/ and CRM/ topics,
+// the one topic a client token may read: over MQTT, so that the agent's client needs no
+// second connection, and as /api/client/workflows/changes.
+std::string catalog_topic(std::string_view customer);
+
 // nullopt when allowed; otherwise the reason, fit for an error message.
 std::optional<std::string> subscribe_denial(const Claims& client, std::string_view filter);
 

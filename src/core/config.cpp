@@ -153,6 +153,14 @@ const std::vector<Setting>& settings() {
                    &Config::sse_max_streams_per_customer),
       list_setting("cors_origins", "origins allowed by CORS, comma-separated; * for any",
                    &Config::cors_origins),
+      list_setting("agent_connect_src",
+                   "CSP sources the agent's client may connect to beyond this server "
+                   "(its workflows' http steps), comma-separated",
+                   &Config::agent_connect_src),
+      list_setting(
+          "agent_frame_ancestors",
+          "CSP sources that may frame the agent's client (a CRM embedding it), comma-separated",
+          &Config::agent_frame_ancestors),
       size_setting("token_cache_entries", "verified tokens cached per event loop",
                    &Config::token_cache_entries),
       duration_setting("revocation_poll", "how often the store is checked for revoked keys",

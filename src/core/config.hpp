@@ -42,6 +42,10 @@ struct Config {
   std::size_t sse_max_streams_per_token = 100;
   std::size_t sse_max_streams_per_customer = 5'000;
   std::vector<std::string> cors_origins{"*"};
+  // The agent's client's Content-Security-Policy: where its workflows' http steps may connect
+  // (beyond this server) and which pages may frame it (a CRM that embeds it).
+  std::vector<std::string> agent_connect_src{"https:"};
+  std::vector<std::string> agent_frame_ancestors{"'self'"};
   std::size_t token_cache_entries = 10'000;
   ms revocation_poll{1'000};
   // Refreshes of the key table a second, at most, for a key id it lacks (0 = wait for the poll).

@@ -3,7 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "broker/identity.hpp"
+#include "auth/acl.hpp"
 #include "core/time.hpp"
 #include "http/bearer.hpp"
 #include "http/dispatch.hpp"
@@ -115,14 +115,10 @@ Outcome watch_workflows(RouteContext& context) {
   if (context.request.method() == boost::beast::http::verb::head)
     return sse_head(context.request, context.worker.state().config.cors_origins);
   return SubscribeRequest{
-      *claims, {catalog_topic((*claims)->customer)}, std::move(*stream), {}, {}};
+      *claims, {auth::catalog_topic((*claims)->customer)}, std::move(*stream), {}, {}};
 }
 
 }  // namespace
-
-std::string catalog_topic(std::string_view customer) {
-  return std::string(broker::kServerTopicPrefix) + "catalog/" + std::string(customer);
-}
 
 void add_client_routes(RouteTable& routes) {
   using boost::beast::http::verb;

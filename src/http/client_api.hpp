@@ -14,9 +14,6 @@
 
 namespace popflow::http {
 
-// The server's topic for a customer's catalog changes (broker/identity.hpp protects it).
-std::string catalog_topic(std::string_view customer);
-
 void add_client_routes(RouteTable& routes);
 
 }  // namespace popflow::http

@@ -230,9 +230,11 @@ class Changes(ClientApiTest):
             stream.next_data()
 
 
-class CatalogTopicIsClosed(ClientApiTest):
-    """The catalog's server topic ($popflow/catalog/<customer>) feeds the change streams: no
-    MQTT client may read it, nor forge an event on it."""
+class CatalogTopic(ClientApiTest):
+    """The catalog's server topic ($popflow/catalog/<customer>) feeds the change streams and
+    the agent's client over MQTT (one connection for its triggers and its catalog): a client
+    token reads its own customer's, nothing else under $popflow/, and no MQTT client may forge
+    an event on it."""
 
     extra_args = ("--mqtt-allow-anonymous",)
 
@@ -246,10 +248,19 @@ class CatalogTopicIsClosed(ClientApiTest):
             self.assertEqual(client.subscribe("$popflow/#"), [refused], version)
             self.assertEqual(client.subscribe("plain/topic"), [1], version)
 
-    def test_a_client_token_cannot_subscribe_either(self):
-        client = Mqtt(self.server, self.customer_wide)
+    def test_a_client_token_reads_only_its_own_customers_catalog(self):
+        client = Mqtt(self.server, self.agent_1001)
         self.addCleanup(client.disconnect)
-        self.assertEqual(client.subscribe("$popflow/catalog/acme"), [0x87])
+        self.assertEqual(client.subscribe("$popflow/catalog/acme"), [1])
+        for other in ("$popflow/catalog/globex", "$popflow/catalog/+", "$popflow/#",
+                      "$popflow/monitor/acme", "$popflow/catalog/acme/x"):
+            self.assertEqual(client.subscribe(other), [0x87], other)
+        before = generation(self.server, self.agent_1001, CRM_A)
+        self.admin.profile(CRM_B, "Heard over MQTT")
+        self.admin.agent(CRM_B, "mqtt-listener", "Heard over MQTT")
+        change = json.loads(client.next_message().payload)
+        self.assertEqual(change["changed"], "workflows")
+        self.assertGreater(change["generation"], before)
 
     def test_no_mqtt_client_may_forge_a_change(self):
         stream = ChangeStream(self.server, self.agent_1001)

@@ -34,6 +34,18 @@ TEST(SubscribeDenial, FirstTwoLevelsMustBeLiteral) {
   }
 }
 
+TEST(SubscribeDenial, OnlyItsOwnCustomersCatalogTopic) {
+  for (const auto& c : {customer_wide(), agent_limited("1001")}) {
+    EXPECT_EQ(subscribe_denial(c, catalog_topic("C")), std::nullopt);
+    EXPECT_TRUE(may_read(c, "$popflow/catalog/C"));
+    for (const char* filter : {"$popflow/catalog/D", "$popflow/catalog/+", "$popflow/#",
+                               "$popflow/monitor/C", "$popflow/catalog/C/x", "$popflow/catalog/"}) {
+      EXPECT_NE(subscribe_denial(c, filter), std::nullopt) << filter;
+      EXPECT_FALSE(may_read(c, filter)) << filter;
+    }
+  }
+}
+
 TEST(SubscribeDenial, OtherCustomersAndNamespacesRefused) {
   const auto c = customer_wide();
   for (const char* filter :

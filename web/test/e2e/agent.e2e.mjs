@@ -1,0 +1,241 @@
+// The agent's client end to end: the real binary, Debian's chromium, real MQTT over WebSocket.
+// Run by ctest (web.e2e_agent) with POPFLOW_BIN; screenshots land in docs/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { Server, launchBrowser, agentPage, screenshot } from './harness.mjs';
+
+const CRM = 'e2e.crm.example.com';
+let server;
+let browser;
+let lookup;       // a local HTTP service the workflows' http steps call
+let lookupUrl;
+let apiKey;
+
+const card = (next) => ({
+  type: 'show',
+  title: 'Call from {interaction.ani}',
+  fields: [{ label: 'Caller', value: '{interaction.name ?? \'unknown\'}' }, { label: 'Case', value: '{interaction.case ?? \'none\'}' }],
+  ...(next ? { next: { done: next } } : {}),
+});
+
+const workflows = () => ({
+  popflowWorkflows: 1,
+  instance: { crmId: CRM, name: 'E2E CRM', crmType: 'generic' },
+  profiles: ['Tier 1'],
+  agents: [],
+  events: [{ name: 'Lookup', description: 'an http step' }, { name: 'Wrap', description: 'a form' }],
+  workflows: [
+    { name: 'Ring card', event: 'On Ring', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
+    {
+      name: 'Wrap form', event: 'Wrap', publish: 'all',
+      definition: {
+        schema: 1, start: 'wrap', steps: {
+          wrap: { type: 'form', title: 'Wrap up {interaction.ani}', save_as: 'wrap',
+            fields: [{ name: 'reason', label: 'Reason', kind: 'select', options: ['Sale', 'Support'], required: true }],
+            buttons: [{ id: 'save', label: 'Save' }, { id: 'skip', label: 'Skip' }],
+            next: { save: 'saved', skip: 'skipped' } },
+          saved: { type: 'log', message: 'saved {vars.wrap.reason}' },
+          skipped: { type: 'log', message: 'skipped' },
+        },
+      },
+    },
+    {
+      name: 'Lookup card', event: 'Lookup', publish: 'all',
+      definition: {
+        schema: 1, start: 'find', steps: {
+          find: { type: 'http', method: 'GET', url: `${lookupUrl}/contacts?phone={interaction.ani|digits}`, save_as: 'found',
+            timeout_ms: 2000, next: { ok: 'known', error: 'unknown' } },
+          known: { type: 'show', title: '{vars.found.body.name} is calling', fields: [{ label: 'Account', value: '{vars.found.body.account}' }] },
+          unknown: { type: 'show', title: 'Unknown caller ({vars.found.error})' },
+        },
+      },
+    },
+  ],
+});
+
+before(async () => {
+  lookup = createServer((request, response) => {
+    const phone = new URL(request.url, 'http://x').searchParams.get('phone');
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    if (phone === '5550000') {
+      response.writeHead(404).end('{"error":"none"}');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ name: `Ann ${phone}`, account: 'ACME-7' }));
+  });
+  await new Promise((resolve) => lookup.listen(0, '127.0.0.1', resolve));
+  lookupUrl = `http://127.0.0.1:${lookup.address().port}`;
+  server = new Server(['--agent-connect-src', `${lookupUrl}`]);
+  server.setUp('acme', workflows());
+  apiKey = server.cli('key', 'create', '--customer', 'acme');
+  await server.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  lookup?.close();
+});
+
+function agentToken(agent) {
+  return server.cli('token', 'create', '--customer', 'acme', '--agent', agent);
+}
+
+async function signedIn(agent, { context } = {}) {
+  const ctx = context ?? await browser.newContext();
+  const problems = [];
+  const page = await agentPage(ctx, `${server.url}/agent/#token=${agentToken(agent)}&crmId=${CRM}`, problems);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  return { page, context: ctx, problems };
+}
+
+const popOf = (page, id) => page.locator(`article[data-trigger="${id}"]`);
+
+test('the page is served with a strict Content-Security-Policy and no token leaves the fragment', async () => {
+  const response = await fetch(`${server.url}/agent/`);
+  assert.equal(response.status, 200);
+  const policy = response.headers.get('content-security-policy');
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /script-src 'self';/);
+  assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+  assert.match(policy, new RegExp(`connect-src 'self' ${lookupUrl}`));
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  const redirect = await fetch(`${server.url}/agent`, { redirect: 'manual' });
+  assert.equal(redirect.status, 308);
+  assert.equal(redirect.headers.get('location'), '/agent/');
+  const etag = response.headers.get('etag');
+  assert.equal((await fetch(`${server.url}/agent/`, { headers: { 'If-None-Match': etag } })).status, 304);
+  assert.equal((await fetch(`${server.url}/agent/nothing.js`)).status, 404);
+});
+
+test('sign in by link, a trigger pops with its values, and the run is in its timeline', async () => {
+  const { page, context, problems } = await signedIn('1001');
+  assert.equal(new URL(page.url()).hash, '', 'the token stays in the address bar');
+  const sent = await server.trigger(apiKey, { agentId: '1001', event: 'On Ring', ani: '5551234567', name: 'Ann Smith' });
+  assert.equal(sent.status, 200);
+  assert.equal(sent.body.workflow.name, 'Ring card');
+  const pop = popOf(page, sent.body.id);
+  await pop.getByRole('heading', { name: 'Call from 5551234567' }).waitFor();
+  assert.equal(await pop.locator('dd').first().textContent(), 'Ann Smith');
+  assert.equal(await pop.locator('dd').nth(1).textContent(), 'none');
+  await page.locator('#announcer').filter({ hasText: 'New pop: Call from 5551234567' }).waitFor();
+  const [run] = await server.runs(apiKey, sent.body.id);
+  assert.equal(run.outcome, 'executed');
+  assert.equal(run.workflow, 'Ring card');
+  assert.equal(run.version, 1);
+  assert.deepEqual(run.steps.map((s) => [s.step, s.branch]), [['card', 'done']]);
+  await screenshot(page, 'agent-pop');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong token gets a clear sign-in screen', async () => {
+  const context = await browser.newContext();
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/agent/#token=not-a-token`, problems);
+  await page.getByRole('alert').filter({ hasText: 'That is not a token' }).waitFor();
+  await page.getByLabel('Client token').fill(server.cli('key', 'create', '--customer', 'acme'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'not a client token' }).waitFor();
+  await screenshot(page, 'agent-sign-in');
+  await context.close();
+});
+
+test('a revoked token signs the agent out within seconds', async () => {
+  const token = agentToken('1002');
+  const context = await browser.newContext();
+  const page = await agentPage(context, `${server.url}/agent/#token=${token}&crmId=${CRM}`, []);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  const keyId = JSON.parse(Buffer.from(token.split('.')[0], 'base64url')).kid;
+  server.cli('key', 'revoke', keyId);
+  await page.getByRole('alert').filter({ hasText: /revoked/ }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('#signin').isVisible(), true);
+  await context.close();
+});
+
+test("a form's buttons take their branches and its answer is in the run", async () => {
+  const { page, context } = await signedIn('1003');
+  const sent = await server.trigger(apiKey, { agentId: '1003', event: 'Wrap', ani: '5557' });
+  const pop = popOf(page, sent.body.id);
+  await pop.getByRole('button', { name: 'Save' }).click();
+  await pop.getByRole('alert').filter({ hasText: 'Reason is required' }).waitFor();
+  await screenshot(page, 'agent-form');
+  await pop.getByLabel('Reason (required)').selectOption('Support');
+  await pop.getByRole('button', { name: 'Save' }).click();
+  const [run] = await server.runs(apiKey, sent.body.id);
+  assert.equal(run.outcome, 'executed');
+  assert.deepEqual(run.steps.map((s) => [s.step, s.branch]), [['wrap', 'save'], ['saved', 'done']]);
+  assert.equal(run.steps[1].message, 'saved Support');
+  const skipped = await server.trigger(apiKey, { agentId: '1003', event: 'Wrap', ani: '5558' });
+  // Required fields hold for every button: a form's fields are filled before any branch.
+  await popOf(page, skipped.body.id).getByLabel('Reason (required)').selectOption('Sale');
+  await popOf(page, skipped.body.id).getByRole('button', { name: 'Skip' }).click();
+  const [other] = await server.runs(apiKey, skipped.body.id);
+  assert.deepEqual(other.steps.map((s) => s.step), ['wrap', 'skipped']);
+  await context.close();
+});
+
+test('an http step calls a local service, saves its answer, and takes error on a 404', async () => {
+  const { page, context, problems } = await signedIn('1004');
+  const found = await server.trigger(apiKey, { agentId: '1004', event: 'Lookup', ani: '+1 (555) 010' });
+  await popOf(page, found.body.id).getByRole('heading', { name: 'Ann 1555010 is calling' }).waitFor();
+  const [run] = await server.runs(apiKey, found.body.id);
+  assert.deepEqual(run.steps.map((s) => [s.step, s.branch, s.status]), [['find', 'ok', 200], ['known', 'done', undefined]]);
+  const missing = await server.trigger(apiKey, { agentId: '1004', event: 'Lookup', ani: '5550000' });
+  await popOf(page, missing.body.id).getByRole('heading', { name: 'Unknown caller (HTTP 404)' }).waitFor();
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await context.close();
+});
+
+test('two tabs of one agent: one runs each trigger, the other shows it, and takes over when the first closes', async () => {
+  const context = await browser.newContext();
+  const token = agentToken('1005');
+  const first = await agentPage(context, `${server.url}/agent/#token=${token}&crmId=${CRM}`, []);
+  await first.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  const second = await agentPage(context, `${server.url}/agent/`, []);
+  await second.locator('#passive').waitFor();
+  const sent = await server.trigger(apiKey, { agentId: '1005', event: 'On Ring', ani: '5551005' });
+  assert.equal(sent.body.delivered, 1, 'one connection for the agent in this browser');
+  await popOf(first, sent.body.id).getByRole('heading', { name: 'Call from 5551005' }).waitFor();
+  await popOf(second, sent.body.id).getByRole('heading', { name: 'Call from 5551005' }).waitFor();
+  await first.close();
+  await second.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });
+  const next = await server.trigger(apiKey, { agentId: '1005', event: 'On Ring', ani: '5552005' });
+  await popOf(second, next.body.id).getByRole('heading', { name: 'Call from 5552005' }).waitFor();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal((await server.runs(apiKey, sent.body.id)).length, 1, 'the first trigger ran once');
+  assert.equal((await server.runs(apiKey, next.body.id)).length, 1);
+  await context.close();
+});
+
+test('a trigger sent while the page reloads pops after it, and nothing pops twice', async () => {
+  const { page, context } = await signedIn('1006');
+  const before = await server.trigger(apiKey, { agentId: '1006', event: 'On Ring', ani: '5551006' });
+  await popOf(page, before.body.id).waitFor();
+  await server.runs(apiKey, before.body.id);
+  await page.goto('about:blank');
+  const during = await server.trigger(apiKey, { agentId: '1006', event: 'On Ring', ani: '5552006' });
+  assert.equal(during.body.delivered, 1, 'queued for the persistent session');
+  await page.goto(`${server.url}/agent/`);
+  await popOf(page, during.body.id).getByRole('heading', { name: 'Call from 5552006' }).waitFor();
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(await popOf(page, before.body.id).count(), 0, 'an earlier trigger popped again');
+  assert.equal(await popOf(page, during.body.id).count(), 0, 'the queued trigger popped again');
+  assert.equal((await server.runs(apiKey, during.body.id)).length, 1);
+  assert.equal((await server.runs(apiKey, before.body.id)).length, 1);
+  await context.close();
+});
+
+test('an event with nothing published is reported no_publication and shows nothing', async () => {
+  const { page, context } = await signedIn('1007');
+  const sent = await server.trigger(apiKey, { agentId: '1007', event: 'On Hold', ani: '5551007' });
+  const [run] = await server.runs(apiKey, sent.body.id);
+  assert.equal(run.outcome, 'no_publication');
+  assert.equal(await popOf(page, sent.body.id).count(), 0);
+  await context.close();
+});

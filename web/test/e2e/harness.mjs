@@ -1,0 +1,112 @@
+// The real popflow-connect binary (POPFLOW_BIN) on free ports with its own data dir, set up
+// with its own CLI, and Debian's chromium driven by playwright-core: what the agent's client's
+// end-to-end tests stand on.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.POPFLOW_BIN ?? join(here, '../../../build/src/app/popflow-connect');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = process.env.POPFLOW_SCREENSHOTS ?? join(here, '../../../docs/screenshots');
+
+export class Server {
+  constructor(args = []) {
+    this.args = args;
+    this.dataDir = mkdtempSync(join(tmpdir(), 'popflow-e2e-'));
+    this.logs = [];
+  }
+
+  cli(...args) {
+    return execFileSync(BIN, ['--data-dir', this.dataDir, ...args], { encoding: 'utf8' }).trim();
+  }
+
+  // A customer with one instance whose workflows come from `file` (the export/import form).
+  setUp(customer, file) {
+    this.cli('customer', 'add', customer);
+    const path = join(this.dataDir, 'workflows.json');
+    writeFileSync(path, JSON.stringify(file));
+    this.cli('workflow', 'import', path, '--customer', customer, '--instance', file.instance.crmId);
+  }
+
+  start() {
+    this.process = spawn(BIN, ['serve', '--data-dir', this.dataDir, '--http', '127.0.0.1:0', '--mqtt', '127.0.0.1:0',
+      '--revocation-poll', '100ms', ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${this.logs.join('\n')}`)), 10000);
+      createInterface({ input: this.process.stderr }).on('line', (line) => {
+        this.logs.push(line);
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'listening') {
+            this.url = `http://${entry.http.replace('0.0.0.0', '127.0.0.1')}`;
+            clearTimeout(timer);
+            resolve(this);
+          }
+        } catch {
+          // not a log line
+        }
+      });
+      this.process.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${this.logs.join('\n')}`)));
+    });
+  }
+
+  async stop() {
+    if (!this.process || this.process.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.process.on('exit', resolve));
+    this.process.kill('SIGTERM');
+    await exited;
+  }
+
+  async trigger(apiKey, fields, headers = {}) {
+    const response = await fetch(`${this.url}/api/sendmessage/CTI`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ jwt: apiKey, ...fields }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async timeline(apiKey, id) {
+    const response = await fetch(`${this.url}/api/triggers/${id}`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    return response.json();
+  }
+
+  // The timeline once it holds `count` runs (the client reports asynchronously).
+  async runs(apiKey, id, count = 1, timeoutMs = 10000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const timeline = await this.timeline(apiKey, id);
+      if ((timeline.runs ?? []).length >= count || Date.now() > deadline) return timeline.runs ?? [];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+// A page that fails its test on any console error or CSP violation.
+export async function agentPage(context, url, problems) {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
