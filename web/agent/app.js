@@ -270,8 +270,7 @@ function missedPops(messages) {
     run.addEventListener('click', () => {
       item.remove();
       $('missed').hidden = list.children.length === 0;
-      popflow.seen.entries.delete(message.id);
-      popflow.handle(message);
+      popflow.handle(message, { manual: true });
     });
     const dismiss = element('button', { type: 'button', class: 'quiet', text: 'Dismiss' });
     dismiss.addEventListener('click', () => {

@@ -260,8 +260,11 @@ export class PopFlow extends EventTarget {
     this.report(message, run, workflow);
   }
 
-  async handle(message) {
-    const decision = decide(message, this.catalog ?? { workflows: [] }, { seen: this.seen, localNow: Date.now(), serverOffsetMs: this.serverOffsetMs });
+  // Runs `message` through the rules and, if they let it, its workflow. `manual`: the agent
+  // asked for it (a missed pop), so an id already seen or an age does not stop it.
+  async handle(message, { manual = false } = {}) {
+    const decision = decide(message, this.catalog ?? { workflows: [] },
+      { seen: this.seen, localNow: Date.now(), serverOffsetMs: this.serverOffsetMs, manual });
     this.emit('trigger', { message, decision });
     if (!decision.run) {
       this.settle(message, { outcome: decision.outcome, error: decision.reason }, null);

@@ -8,7 +8,7 @@
 // `max`, each kept `keepMs`. Written before a trigger runs, so a reload mid-run never runs it
 // again.
 export class SeenTriggers {
-  constructor(storage, key, { max = 5000, keepMs = 24 * 3600 * 1000 } = {}) {
+  constructor(storage, key, { max = 1000, keepMs = 24 * 3600 * 1000 } = {}) {
     this.storage = storage;
     this.key = key;
     this.max = max;
@@ -59,11 +59,12 @@ export function interactionKey(message, supersedeBy) {
 }
 
 // What to do with `message` for a client whose catalog (GET /api/client/workflows) is given:
-// {run: true, workflow} or {run: false, outcome, reason}.
-export function decide(message, catalog, { seen, localNow, serverOffsetMs = 0 }) {
-  if (seen.has(message.id)) return { run: false, outcome: 'duplicate', reason: 'this browser already took this trigger' };
+// {run: true, workflow} or {run: false, outcome, reason}. `manual`: the agent asked for it (a
+// missed pop's "Run it now"), so neither its id nor its age stops it.
+export function decide(message, catalog, { seen, localNow, serverOffsetMs = 0, manual = false }) {
+  if (!manual && seen.has(message.id)) return { run: false, outcome: 'duplicate', reason: 'this browser already took this trigger' };
   const limit = catalog.rules?.staleAfter?.[message.event];
-  if (limit !== undefined) {
+  if (limit !== undefined && !manual) {
     const age = ageOf(message, localNow, serverOffsetMs);
     if (age > limit * 1000)
       return { run: false, outcome: 'stale', reason: `${Math.round(age / 1000)} s old; '${message.event}' pops for ${limit} s` };

@@ -47,6 +47,8 @@ test("stale: older than its event's age by the server's clock; other events have
     'a local clock 25 s behind the server is corrected');
   assert.equal(decide(message({ event: 'On End', receivedAt: '2026-12-01T00:00:00Z' }), catalog, { seen: seen(), localNow: now }).run, true);
   assert.equal(ageOf({ receivedAt: 'garbage' }, now), 0);
+  const asked = decide(message({ receivedAt: '2026-12-02T09:00:00Z' }), catalog, { seen: seen(), localNow: now, manual: true });
+  assert.equal(asked.run, true, 'a missed pop the agent runs is not stale');
 });
 
 test('nothing published: no_publication, or profile_mismatch when other profiles have it', () => {
