@@ -88,6 +88,9 @@ Outcome get_workflows(RouteContext& context) {
                          {"ownProfile", workflow.own_profile},
                          {"definition", json::parse(workflow.definition, ec)}});
   }
+  json::array others;
+  for (auto& event : catalog->published_to_others(who.customer, crm_id, profile))
+    others.emplace_back(std::move(event));
   json::object body{{"customer", who.customer},
                     {"crmId", crm_id},
                     {"crmType", to_string(instance->crm_type)},
@@ -98,7 +101,8 @@ Outcome get_workflows(RouteContext& context) {
                     {"profile", profile ? json::value(*profile) : json::value()},
                     {"profileFrom", profile_source},
                     {"generation", catalog->generation()},
-                    {"workflows", std::move(workflows)}};
+                    {"workflows", std::move(workflows)},
+                    {"otherProfiles", std::move(others)}};
   if (who.agent) body["agentId"] = *who.agent;
   auto response = make_json(context.request, 200, json::serialize(body));
   response.set(boost::beast::http::field::etag,

@@ -243,6 +243,21 @@ std::vector<AgentWorkflow> Snapshot::published_for(std::string_view customer_id,
   return out;
 }
 
+std::vector<std::string> Snapshot::published_to_others(
+    std::string_view customer_id, std::string_view crm_id,
+    std::optional<std::string_view> profile) const {
+  std::vector<std::string> out;
+  const auto* customer = find(data_->customers, customer_id);
+  const auto* instance = customer ? find(customer->instances, crm_id) : nullptr;
+  if (instance == nullptr) return out;
+  for (const auto& event : instance->event_names) {
+    const auto& pubs = instance->events.find(event)->second;
+    const bool mine = pubs.all || (profile && find(pubs.by_profile, *profile));
+    if (!mine && !pubs.by_profile.empty()) out.push_back(event);
+  }
+  return out;
+}
+
 const Instance* Snapshot::instance(std::string_view customer_id, std::string_view crm_id) const {
   const auto* customer = find(data_->customers, customer_id);
   const auto* instance = customer ? find(customer->instances, crm_id) : nullptr;

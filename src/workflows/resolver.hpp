@@ -114,6 +114,11 @@ class Snapshot {
   // Sorted by event. `profile` nullopt: an agent of no profile (gets "all" publications).
   std::vector<AgentWorkflow> published_for(std::string_view customer, std::string_view crm_id,
                                            std::optional<std::string_view> profile) const;
+  // The events of that instance published only to profiles other than `profile` (all of
+  // them when it is nullopt): where the agent's client reports profile_mismatch, not
+  // no_publication. Sorted.
+  std::vector<std::string> published_to_others(std::string_view customer, std::string_view crm_id,
+                                               std::optional<std::string_view> profile) const;
 
  private:
   struct Data;

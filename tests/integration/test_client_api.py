@@ -123,6 +123,8 @@ class Workflows(ClientApiTest):
         self.assertEqual((body["profile"], body["profileFrom"]), ("Tier 1", "directory"))
         self.assertEqual(body["crmType"], "generic")
         self.assertEqual(self.by_event(body), {"On Ring": ("Greet tier 1", True)})
+        # On End goes to Tier 2 only: the client says profile_mismatch, not no_publication.
+        self.assertEqual(body["otherProfiles"], ["On End"])
         ring = body["workflows"][0]
         self.assertEqual(ring["id"], self.greet_t1["id"])
         self.assertEqual(ring["definition"]["steps"]["pop"]["title"], "Hello tier 1")
@@ -137,6 +139,7 @@ class Workflows(ClientApiTest):
         body = self.workflows(self.unlisted, f"?crmId={CRM_A}&profile=Tier%202")
         self.assertEqual((body["profile"], body["profileFrom"]), ("Tier 2", "request"))
         self.assertEqual(self.by_event(body), {"On Ring": ("Greet all", False), "On End": ("Wrap tier 2", True)})
+        self.assertEqual(body["otherProfiles"], [])
         body = self.workflows(self.unlisted, f"?crmId={CRM_A}")
         self.assertEqual((body["profile"], body["profileFrom"]), (None, "none"))
         self.assertEqual(self.by_event(body), {"On Ring": ("Greet all", False)})

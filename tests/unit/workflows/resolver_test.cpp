@@ -164,6 +164,14 @@ TEST_F(ResolverTest, PublishedForGivesEachEventOnceSortedWithTheProfilesOwnFirst
   EXPECT_TRUE(snapshot_.published_for("acme", "nowhere", std::nullopt).empty());
 }
 
+TEST_F(ResolverTest, PublishedToOthersListsEventsOnlyOtherProfilesGet) {
+  const std::vector<std::string> answer{"On Answer"};
+  EXPECT_EQ(snapshot_.published_to_others("acme", "one", "Tier 1"), answer);
+  EXPECT_EQ(snapshot_.published_to_others("acme", "one", std::nullopt), answer);
+  EXPECT_TRUE(snapshot_.published_to_others("acme", "one", "Tier 2").empty());
+  EXPECT_TRUE(snapshot_.published_to_others("acme", "nowhere", "Tier 1").empty());
+}
+
 TEST(Snapshot, GenerationsIncrease) {
   const Snapshot a{SnapshotData{}};
   const Snapshot b{SnapshotData{}};

@@ -19,11 +19,12 @@
 // sleeps or the network drops is queued by the server and arrives on reconnect.
 import mqtt from '../vendor/mqtt.esm.js';
 import { runWorkflow } from './runner.js';
-import { SeenTriggers, decide, interactionKey, supersededIn } from './rules.js';
+import { DEFAULT_RULES, SeenTriggers, decide, interactionKey, supersededIn } from './rules.js';
 
 export const CLIENT_VERSION = '1';
 const SESSION_EXPIRY_S = 3600;
 const REPORT_ATTEMPTS = 5;
+const OPEN_INTERACTIONS = 50;
 
 // The claims of a JWT, unverified (the server verifies; this only reads the agent and expiry).
 export function tokenClaims(token) {
@@ -135,6 +136,8 @@ export class PopFlow extends EventTarget {
       return false;
     }
     if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
+    // An instance without pop rules of its own gets the defaults (docs/agent.md, "The rules").
+    body.rules ??= DEFAULT_RULES;
     this.catalog = body;
     this.emit('catalog', body);
     return true;
@@ -266,22 +269,27 @@ export class PopFlow extends EventTarget {
     const decision = decide(message, this.catalog ?? { workflows: [] },
       { seen: this.seen, localNow: Date.now(), serverOffsetMs: this.serverOffsetMs, manual });
     this.emit('trigger', { message, decision });
+    // A newer trigger of an interaction closes what its older one still shows (an On End
+    // closes the On Ring form), whether or not the newer one has a workflow of its own.
+    const key = interactionKey(message, this.catalog?.rules?.supersedeBy);
+    const older = key === null || decision.outcome === 'duplicate' ? undefined : this.open_.get(key);
+    if (older) {
+      this.open_.delete(key);
+      older.controller.abort();
+      this.ui.close?.(older.id);
+    }
     if (!decision.run) {
       this.settle(message, { outcome: decision.outcome, error: decision.reason }, null);
       return;
     }
     this.seen.add(message.id, Date.now());
-    const key = interactionKey(message, this.catalog.rules?.supersedeBy);
-    if (key !== null) {
-      const older = this.open_.get(key);
-      if (older) {
-        older.controller.abort();
-        this.ui.close?.(older.id);
-      }
-    }
     const controller = new AbortController();
     const slot = { id: message.id, controller };
-    if (key !== null) this.open_.set(key, slot);
+    if (key !== null) {
+      this.open_.set(key, slot);
+      // Only recent interactions can still be on screen (the page keeps 20 pops).
+      if (this.open_.size > OPEN_INTERACTIONS) this.open_.delete(this.open_.keys().next().value);
+    }
     const { workflow } = decision;
     const trigger = { id: message.id, channel: message.channel, agentId: message.agentId, event: message.event,
       crmId: message.crmId ?? '', ctiId: message.ctiId ?? '', receivedAt: message.receivedAt };
@@ -291,6 +299,7 @@ export class PopFlow extends EventTarget {
       trigger,
       agent: { id: this.agentId, profile: this.catalog.profile ?? '', instance: this.catalog.crmId },
     }, { ui, open: this.open, urls: this.catalog.urlTemplates, fetch: this.fetch, signal: controller.signal });
+    // A finished run's cards stay on screen until a newer trigger of its interaction comes.
     if (key !== null && this.open_.get(key) === slot && run.outcome !== 'executed') this.open_.delete(key);
     this.journal.remove(message.id);
     this.report(message, run, workflow);

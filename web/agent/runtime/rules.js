@@ -4,6 +4,10 @@
 // published for this agent is reported (`no_publication` / `profile_mismatch`) and shows the
 // agent nothing. No DOM and no network: the tests run them in Node.
 
+// The rules of an instance that sets none: a ringing call or chat older than 30 s is over,
+// and triggers of one call share its `callId`.
+export const DEFAULT_RULES = Object.freeze({ staleAfter: Object.freeze({ 'On Ring': 30, 'Chat Ring': 30 }), supersedeBy: 'callId' });
+
 // Ids of triggers this browser has taken, in a Storage (localStorage), oldest first; at most
 // `max`, each kept `keepMs`. Written before a trigger runs, so a reload mid-run never runs it
 // again.

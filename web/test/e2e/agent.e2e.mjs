@@ -27,6 +27,7 @@ const workflows = () => ({
   events: [{ name: 'Lookup', description: 'an http step' }, { name: 'Wrap', description: 'a form' }],
   workflows: [
     { name: 'Ring card', event: 'On Ring', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
+    { name: 'Tier 1 answer', event: 'On Answer', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: ['Tier 1'] },
     {
       name: 'Wrap form', event: 'Wrap', publish: 'all',
       definition: {
@@ -231,11 +232,31 @@ test('a trigger sent while the page reloads pops after it, and nothing pops twic
   await context.close();
 });
 
-test('an event with nothing published is reported no_publication and shows nothing', async () => {
+test('nothing published for the event, or only for other profiles: reported, and nothing shows', async () => {
   const { page, context } = await signedIn('1007');
   const sent = await server.trigger(apiKey, { agentId: '1007', event: 'On Hold', ani: '5551007' });
   const [run] = await server.runs(apiKey, sent.body.id);
   assert.equal(run.outcome, 'no_publication');
   assert.equal(await popOf(page, sent.body.id).count(), 0);
+  const answered = await server.trigger(apiKey, { agentId: '1007', event: 'On Answer', ani: '5551007' });
+  const [mismatch] = await server.runs(apiKey, answered.body.id);
+  assert.equal(mismatch.outcome, 'profile_mismatch');
+  assert.equal(await popOf(page, answered.body.id).count(), 0);
+  await context.close();
+});
+
+test('a newer trigger of the same call closes the open form: superseded, and the page goes on', async () => {
+  const { page, context } = await signedIn('1008');
+  const ring = await server.trigger(apiKey, { agentId: '1008', event: 'Wrap', ani: '5551008', callId: 'call-8' });
+  const pop = popOf(page, ring.body.id);
+  await pop.getByRole('button', { name: 'Save' }).waitFor();
+  const other = await server.trigger(apiKey, { agentId: '1008', event: 'Wrap', ani: '5552008', callId: 'call-9' });
+  await popOf(page, other.body.id).getByRole('button', { name: 'Save' }).waitFor();
+  const end = await server.trigger(apiKey, { agentId: '1008', event: 'On End', callId: 'call-8' });
+  const [superseded] = await server.runs(apiKey, ring.body.id);
+  assert.equal(superseded.outcome, 'superseded');
+  assert.equal((await server.runs(apiKey, end.body.id))[0].outcome, 'no_publication');
+  await pop.waitFor({ state: 'detached' });
+  assert.equal(await popOf(page, other.body.id).getByRole('button', { name: 'Save' }).count(), 1, 'another call keeps its form');
   await context.close();
 });
