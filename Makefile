@@ -74,7 +74,7 @@ clean:
 # build), our server and the Debian peers on loopback; see docs/performance.md.
 .PHONY: bench
 bench: build
-	scripts/install-deps.sh bench
+	scripts/install-deps.sh bench test
 	cmake -S bench -B $(BUILD_DIR)/bench -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR)/bench -j $(JOBS)
 	bench/run.sh $(BUILD_DIR)/src/app/popflow-connect $(BUILD_DIR)/bench/popflow-bench

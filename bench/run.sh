@@ -137,6 +137,12 @@ idle mosquitto "$mosquitto_pid" $((BENCH_PORT + 7)) --sub-topic 'bench/idle{agen
 stop_started
 
 mkdir -p "$here/results"
+# The agent's client in Debian's chromium: trigger to pop (p50/p99) and the page's memory
+# after POPS pops (bench/agent-pop.mjs; no peer has an equivalent, so it has its own file).
+if [ "${AGENT_POP:-1}" = 1 ]; then
+  node "$here/agent-pop.mjs" "$bin" >"$here/results/agent-pop.json" ||
+    echo "bench: agent-pop failed (chromium and npm ci --prefix web?)" >&2
+fi
 python3 "$here/summarize.py" "$results" "$here/results" \
   --command "make bench" --threads "$THREADS" --loadgen-threads "$LOADGEN_THREADS" --pin "$PIN" \
   --knobs "DURATION=$DURATION RATE_SECONDS=$RATE_SECONDS RATES='$RATES' ROUNDS=$ROUNDS PIN=$PIN THREADS=$THREADS LOADGEN_THREADS=$LOADGEN_THREADS CONNECTIONS=$CONNECTIONS SUBSCRIBERS=$SUBSCRIBERS IDLE_CONNECTIONS=$IDLE_CONNECTIONS"

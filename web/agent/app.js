@@ -100,13 +100,17 @@ class Pop {
     dismiss.addEventListener('click', () => this.close());
     this.node.append(element('header', {}, this.heading, dismiss), meta, this.body);
     this.interactive = interactive;
-    const pops = $('pops');
-    pops.prepend(this.node);
-    while (pops.children.length > MAX_POPS) pops.lastElementChild.remove();
+    const list = $('pops');
+    list.prepend(this.node);
+    while (list.children.length > MAX_POPS) {
+      pops.delete(list.lastElementChild.dataset.trigger);  // nothing keeps a pop off screen alive
+      list.lastElementChild.remove();
+    }
     $('empty').hidden = true;
   }
 
   close() {
+    pops.delete(this.id);
     this.node.remove();
     $('empty').hidden = $('pops').children.length > 0;
   }
@@ -265,7 +269,8 @@ function signOut(message, { everywhere = true } = {}) {
 function missedPops(messages) {
   const list = $('missed-list');
   for (const message of messages) {
-    const item = element('li', {}, element('span', { text: `${message.event} · ${message.data?.ani ?? ''} · ${new Date(message.receivedAt).toLocaleTimeString()}` }));
+    if (list.querySelector(`li[data-trigger="${CSS.escape(message.id)}"]`)) continue;
+    const item = element('li', { 'data-trigger': message.id }, element('span', { text: `${message.event} · ${message.data?.ani ?? ''} · ${new Date(message.receivedAt).toLocaleTimeString()}` }));
     const run = element('button', { type: 'button', text: 'Run it now' });
     run.addEventListener('click', () => {
       item.remove();

@@ -102,6 +102,7 @@ export class PopFlow extends EventTarget {
   }
 
   emit(type, detail) {
+    if (this.stopped && type !== 'signedout') return;  // a closing connection says nothing more
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
@@ -157,11 +158,23 @@ export class PopFlow extends EventTarget {
       if (left <= 0) return this.signOut('this token has expired');
       this.expiryTimer = setTimeout(() => this.signOut('this token has expired'), Math.min(left, 2 ** 31 - 1));
     }
-    if (!(await this.loadCatalog())) return;
+    // The server may be away while the page loads (a deploy, the network): keep asking.
+    for (let delay = 1000; ; delay = Math.min(delay * 2, 30000)) {
+      try {
+        if (!(await this.loadCatalog())) return;
+        break;
+      } catch (error) {
+        this.emit('status', { state: 'error', message: `Cannot reach the server (${error.message}); retrying` });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.stopped) return;
+      }
+    }
     const missed = this.journal.take();
     if (missed.length) {
-      for (const message of missed)
+      for (const message of missed) {
+        this.seen.add(message.id, Date.now());  // a redelivery must not run it behind the agent's back
         this.report(message, { outcome: 'stale', error: 'missed: the page closed before it ran' }, null);
+      }
       this.emit('missed', missed);
     }
     this.connect();

@@ -26,12 +26,13 @@ export class Tabs {
       this.lead();
       return;
     }
-    this.locks.request(this.name, () => {
+    this.waiting = new AbortController();
+    this.locks.request(this.name, { signal: this.waiting.signal }, () => {
       this.lead();
       return new Promise((resolve) => {
         this.release = resolve;
       });
-    });
+    }).catch(() => {});  // an abandoned wait (close() before this tab led)
   }
 
   lead() {
@@ -44,6 +45,7 @@ export class Tabs {
   }
 
   close() {
+    if (!this.leading) this.waiting?.abort();
     this.release?.();
     this.channel?.close();
   }

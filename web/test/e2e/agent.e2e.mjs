@@ -260,3 +260,24 @@ test('a newer trigger of the same call closes the open form: superseded, and the
   assert.equal(await popOf(page, other.body.id).getByRole('button', { name: 'Save' }).count(), 1, 'another call keeps its form');
   await context.close();
 });
+
+test('a pop left open by a reload is offered as a missed pop, not run by itself; the agent can run it', async () => {
+  const { page, context } = await signedIn('1009');
+  const sent = await server.trigger(apiKey, { agentId: '1009', event: 'Wrap', ani: '5551009' });
+  await popOf(page, sent.body.id).getByRole('button', { name: 'Save' }).waitFor();
+  await page.reload();
+  const missed = page.getByRole('region', { name: 'Missed pops' });
+  await missed.getByText(/^Wrap · 5551009/).waitFor();
+  assert.equal(await popOf(page, sent.body.id).count(), 0, 'it ran by itself');
+  const [first] = await server.runs(apiKey, sent.body.id);
+  assert.equal(first.outcome, 'stale');
+  assert.match(first.error, /missed/);
+  await screenshot(page, 'agent-missed');
+  await missed.getByRole('button', { name: 'Run it now' }).click();
+  const pop = popOf(page, sent.body.id);
+  await pop.getByLabel('Reason (required)').selectOption('Sale');
+  await pop.getByRole('button', { name: 'Save' }).click();
+  const runs = await server.runs(apiKey, sent.body.id, 2);
+  assert.deepEqual(runs.map((r) => r.outcome), ['stale', 'executed']);
+  await context.close();
+});
