@@ -125,14 +125,16 @@ export class PopFlow extends EventTarget {
     return response;
   }
 
-  // What this agent runs: GET /api/client/workflows. A refused token signs out.
+  // What this agent runs: GET /api/client/workflows. A refused token, or an instance the
+  // server cannot place (no crmId for an agent in several, an unknown one), signs out with the
+  // server's words; anything else (the network, a 5xx) throws, and the caller tries again.
   async loadCatalog() {
     const query = new URLSearchParams();
     if (this.crmId) query.set('crmId', this.crmId);
     if (this.profile) query.set('profile', this.profile);
     const response = await this.api(`/api/client/workflows?${query}`);
     const body = await response.json().catch(() => ({}));
-    if (response.status === 401 || response.status === 403) {
+    if (response.status >= 400 && response.status < 500 && response.status !== 429) {
       this.signOut(body.message ?? 'the server refused this token');
       return false;
     }
@@ -197,6 +199,9 @@ export class PopFlow extends EventTarget {
     this.client.on('connect', (connack) => {
       this.emit('status', { state: 'connected', sessionPresent: connack.sessionPresent });
       if (!connack.sessionPresent) this.subscribe();
+      // A change announced while offline was missed (QoS 0): ask again after a reconnect.
+      if (this.connectedBefore) this.loadCatalog().catch(() => {});
+      this.connectedBefore = true;
     });
     this.client.on('reconnect', () => this.emit('status', { state: 'connecting' }));
     this.client.on('offline', () => this.emit('status', { state: 'offline' }));
