@@ -31,9 +31,7 @@ const browser = await launchBrowser();
 try {
   const problems = [];
   const page = await agentPage(await browser.newContext(), `${server.url}/agent/#token=${token}&crmId=${CRM}`, problems);
-  page.on('crash', () => console.error('the page crashed', problems));
-  page.on('close', () => console.error('page closed', problems.slice(-5)));
-  browser.on('disconnected', () => console.error('browser gone'));
+  page.on('crash', () => console.error('bench: the agent page crashed', problems));
   await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
   // Records when each card enters the DOM, by the same clock as this process (one machine).
   await page.evaluate(() => {
@@ -55,7 +53,6 @@ try {
     latencies.push((await page.evaluate((trigger) => window.popTimes.get(trigger), id)) - sentAt);
   }
   latencies.sort((a, b) => a - b);
-  console.error(`latency phase done: p50 ${quantile(latencies, 0.5).toFixed(2)} ms`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const heap = async () => {
