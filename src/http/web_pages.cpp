@@ -44,6 +44,10 @@ Response file_answer(const Request& request, const web::EmbeddedFile& file,
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");
   response.set("Cross-Origin-Opener-Policy", "same-origin");
+  // The runtime's modules are public code a CRM add-in on another origin imports (docs/agent.md,
+  // "Embedding the runtime"); no credentials go with them.
+  if (file.content_type.starts_with("text/javascript"))
+    response.set(bhttp::field::access_control_allow_origin, "*");
   response.keep_alive(request.keep_alive());
   if (!unchanged) response.body().assign(file.text());
   response.prepare_payload();
