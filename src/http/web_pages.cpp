@@ -67,8 +67,9 @@ std::string web_content_security_policy(const Config& config) {
 void add_web_routes(RouteTable& routes, const Config& config) {
   const auto policy = web_content_security_policy(config);
   for (const auto& file : web::embedded_files()) {
-    if (file.path.ends_with("/index.html")) {
-      const auto directory = file.path.substr(0, file.path.size() - 11);  // "/agent"
+    constexpr std::string_view kIndex = "/index.html";
+    if (file.path.ends_with(kIndex)) {
+      const auto directory = file.path.substr(0, file.path.size() - kIndex.size());  // "/agent"
       routes.add(bhttp::verb::get, directory, [&file, policy, directory](RouteContext& context) {
         if (target_path(context.request) == directory) {
           auto response = make_response(context.request, 308);
