@@ -270,14 +270,16 @@ function missedPops(messages) {
   const list = $('missed-list');
   for (const message of messages) {
     if (list.querySelector(`li[data-trigger="${CSS.escape(message.id)}"]`)) continue;
-    const item = element('li', { 'data-trigger': message.id }, element('span', { text: `${message.event} · ${message.data?.ani ?? ''} · ${new Date(message.receivedAt).toLocaleTimeString()}` }));
-    const run = element('button', { type: 'button', text: 'Run it now' });
+    const what = `missed-${message.id}`;
+    const item = element('li', { 'data-trigger': message.id }, element('span', { id: what, text: `${message.event} · ${message.data?.ani ?? ''} · ${new Date(message.receivedAt).toLocaleTimeString()}` }));
+    // The buttons' names stay short; the pop they act on is their description.
+    const run = element('button', { type: 'button', text: 'Run it now', 'aria-describedby': what });
     run.addEventListener('click', () => {
       item.remove();
       $('missed').hidden = list.children.length === 0;
       popflow.handle(message, { manual: true });
     });
-    const dismiss = element('button', { type: 'button', class: 'quiet', text: 'Dismiss' });
+    const dismiss = element('button', { type: 'button', class: 'quiet', text: 'Dismiss', 'aria-describedby': what });
     dismiss.addEventListener('click', () => {
       item.remove();
       $('missed').hidden = list.children.length === 0;
