@@ -90,7 +90,7 @@ function fieldList(fields) {
 
 // One trigger's place on screen: its card, then whatever its steps show below it.
 class Pop {
-  constructor(message, workflow, interactive) {
+  constructor(message, workflow) {
     this.id = message.id;
     this.node = element('article', { class: 'pop', 'data-trigger': message.id, 'aria-labelledby': `pop-${message.id}` });
     this.heading = element('h3', { id: `pop-${message.id}`, tabindex: '-1', text: workflow?.name ?? message.event });
@@ -99,7 +99,6 @@ class Pop {
     const dismiss = element('button', { type: 'button', class: 'quiet dismiss', 'aria-label': `Dismiss ${workflow?.name ?? message.event}`, text: '×' });
     dismiss.addEventListener('click', () => this.close());
     this.node.append(element('header', {}, this.heading, dismiss), meta, this.body);
-    this.interactive = interactive;
     const list = $('pops');
     list.prepend(this.node);
     while (list.children.length > MAX_POPS) {
@@ -294,7 +293,7 @@ function lead(session) {
   $('passive').hidden = true;
   const ui = {
     forTrigger(message, workflow) {
-      const pop = new Pop(message, workflow, true);
+      const pop = new Pop(message, workflow);
       pops.set(message.id, pop);
       tabs.post({ type: 'pop', message, workflow: workflow && { name: workflow.name, version: workflow.version } });
       return pop;
@@ -319,6 +318,7 @@ function lead(session) {
     if (pop) pop.outcome(detail.run);
     if (detail.run.outcome === 'stale') missedPops([detail.message]);
     tabs.post({ type: 'run', id: detail.message.id, outcome: detail.run.outcome });
+    // Runs reported by this page, for whoever watches it (bench/agent-pop.mjs).
     document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
   });
   popflow.addEventListener('missed', ({ detail }) => missedPops(detail));
@@ -332,7 +332,7 @@ function follow(message) {
   if (message.type === 'signedout') {
     signOut(message.message, { everywhere: false });
   } else if (message.type === 'pop') {
-    const pop = new Pop(message.message, message.workflow, false);
+    const pop = new Pop(message.message, message.workflow);
     pops.set(message.message.id, pop);
   } else if (message.type === 'card') {
     const pop = pops.get(message.id);
