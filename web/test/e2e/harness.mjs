@@ -12,7 +12,9 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.POPFLOW_BIN ?? join(here, '../../../build/src/app/popflow-connect');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = process.env.POPFLOW_SCREENSHOTS ?? join(here, '../../../docs/screenshots');
+// Screenshots go to build/screenshots, so a test run leaves the tree clean; docs/agent.md's are
+// refreshed with POPFLOW_SCREENSHOTS=$PWD/docs/screenshots ctest -R web.e2e.
+export const SCREENSHOTS = process.env.POPFLOW_SCREENSHOTS ?? join(here, '../../../build/screenshots');
 
 export class Server {
   constructor(args = []) {
