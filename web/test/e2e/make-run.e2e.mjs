@@ -38,12 +38,15 @@ test("make run's agent link pops the On Ring trigger its curl line sends", async
     const link = lines.find((line) => line.startsWith('http://localhost'));
     const curl = lines.find((line) => line.startsWith('curl -s http'));
     assert.match(link, new RegExp(`^http://localhost:${port}/agent/#token=ey`));
+    // "Serving" is printed just before the server starts: wait until it answers.
+    for (let tries = 0; ; tries += 1) {
+      const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (up) break;
+      assert.ok(tries < 100, 'the demo server never answered /healthz');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const problems = [];
-    const page = await agentPage(await browser.newContext(), link.replace('localhost', '127.0.0.1'), problems)
-      .catch(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1000));  // "Serving" comes just before the server
-        return agentPage(await browser.newContext(), link.replace('localhost', '127.0.0.1'), problems);
-      });
+    const page = await agentPage(await browser.newContext(), link.replace('localhost', '127.0.0.1'), problems);
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 15000 });
     const answer = JSON.parse(execFileSync('bash', ['-c', curl.replace('localhost', '127.0.0.1')], { encoding: 'utf8' }));
     assert.equal(answer.workflow.name, 'Ring pop');
