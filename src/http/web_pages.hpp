@@ -6,10 +6,11 @@
 // Each answer carries a strict Content-Security-Policy: scripts, styles, images and sounds
 // only from this server, no inline script or style, no eval, no plugins, no <base>, no form
 // posts; workers only from blob: URLs the page's own scripts made (mqtt.js keeps its
-// keep-alive timer in one, which a background tab does not throttle); the page connects to this server (the API, MQTT over WebSocket) and to
-// `agent_connect_src` (the origins a workflow's http steps call); it may be framed only by
-// `agent_frame_ancestors` (a CRM that embeds it). Also: an ETag from the file's hash (304 for
-// If-None-Match) with Cache-Control no-cache, so a new build is picked up at the next load.
+// keep-alive timer in one, which a background tab does not throttle); the page connects to this
+// server (the API, MQTT over WebSocket) and to `agent_connect_src` (the origins a workflow's http
+// steps call); it may be framed only by `agent_frame_ancestors` (a CRM that embeds it). Also: an
+// ETag from the file's hash (304 for If-None-Match) with Cache-Control no-cache, so a new build is
+// picked up at the next load.
 #include "core/config.hpp"
 #include "http/route_table.hpp"
 
