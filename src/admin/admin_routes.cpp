@@ -293,6 +293,7 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
   add(verb::delete_, "/api/admin/instances/{crmId}/agents/{agentId}", P::configure, delete_agent);
   add(verb::get, "/api/admin/instances/{crmId}/events", P::read, list_events);
   add(verb::post, "/api/admin/instances/{crmId}/events", P::design, add_event);
+  add(verb::patch, "/api/admin/instances/{crmId}/events/{name}", P::design, patch_event);
   add(verb::delete_, "/api/admin/instances/{crmId}/events/{name}", P::design, delete_event);
   add(verb::get, "/api/admin/instances/{crmId}/publications", P::read, list_publications);
   add(verb::get, "/api/admin/instances/{crmId}/workflows", P::read, list_workflows);

@@ -19,6 +19,7 @@ Checked<Reply> put_agent(AdminCall& call);
 Checked<Reply> delete_agent(AdminCall& call);
 Checked<Reply> list_events(AdminCall& call);
 Checked<Reply> add_event(AdminCall& call);
+Checked<Reply> patch_event(AdminCall& call);  // description, staleAfter
 Checked<Reply> delete_event(AdminCall& call);
 
 // workflows_api.cpp: workflows, versions, publishing.

@@ -45,6 +45,43 @@ Checked<workflows::UrlTemplates> url_templates(const json::object& body,
   return urls;
 }
 
+// The pop rules' fields (workflows/catalog.hpp): absent keeps `current`, null turns the rule
+// off.
+Checked<std::string> supersede_by(const json::object& body, std::string current) {
+  const auto* value = body.if_contains("supersedeBy");
+  if (!value) return current;
+  if (value->is_null()) return std::string();
+  if (!value->is_string())
+    return bad_request("invalid_field",
+                       "field 'supersedeBy' must be an interaction-data field name or null",
+                       "supersedeBy");
+  std::string field(value->get_string());
+  if (auto problem = workflows::supersede_by_problem(field))
+    return bad_request("invalid_field", "field 'supersedeBy' " + *problem, "supersedeBy");
+  return field;
+}
+
+Checked<std::optional<int>> stale_after(const json::object& body, std::optional<int> current) {
+  const auto* value = body.if_contains("staleAfter");
+  if (!value) return current;
+  if (value->is_null()) return std::optional<int>();
+  const auto seconds = value->is_int64() ? value->get_int64() : 0;
+  if (seconds < 1 || seconds > workflows::kMaxStaleAfterSeconds)
+    return bad_request("invalid_field",
+                       "field 'staleAfter' must be seconds from 1 to " +
+                           std::to_string(workflows::kMaxStaleAfterSeconds) +
+                           ", or null for never stale",
+                       "staleAfter");
+  return std::optional<int>(static_cast<int>(seconds));
+}
+
+std::optional<workflows::Event> find_event(AdminCall& call, const std::string& crm_id,
+                                           const std::string& name) {
+  for (auto& event : call.repos.catalog.events(call.customer, crm_id))
+    if (event.name == name) return std::move(event);
+  return std::nullopt;
+}
+
 std::string instance_target(const std::string& crm_id) {
   return "instance:" + crm_id;
 }
@@ -59,7 +96,8 @@ Checked<Reply> list_instances(AdminCall& call) {
 }
 
 Checked<Reply> create_instance(AdminCall& call) {
-  if (auto known = http::only_members(call.body, {"crmId", "name", "crmType", "urlTemplates"});
+  if (auto known = http::only_members(call.body,
+                                      {"crmId", "name", "crmType", "urlTemplates", "supersedeBy"});
       !known)
     return known.error();
   auto crm_id = http::string_member(call.body, "crmId");
@@ -79,13 +117,16 @@ Checked<Reply> create_instance(AdminCall& call) {
     return Problem{409, "already_exists", "instance '" + *crm_id + "' already exists", "crmId"};
   auto urls = url_templates(call.body, workflows::url_presets(*type));
   if (!urls) return urls.error();
+  auto supersede = supersede_by(call.body, std::string(workflows::kDefaultSupersedeBy));
+  if (!supersede) return supersede.error();
 
-  workflows::Instance instance{
-      call.customer,      *crm_id, name->value_or(*crm_id), *type, std::move(*urls),
-      call.now_ms / 1000, 1};
+  workflows::Instance instance{call.customer,           *crm_id,
+                               name->value_or(*crm_id), *type,
+                               std::move(*urls),        std::move(*supersede),
+                               call.now_ms / 1000,      1};
   call.repos.catalog.insert_instance(instance);
   for (auto event : workflows::kBuiltInEvents)
-    call.repos.catalog.insert_event({call.customer, *crm_id, std::string(event), "", true});
+    call.repos.catalog.insert_event(workflows::built_in_event(call.customer, *crm_id, event));
   const auto after = to_json(instance);
   call.audit("instance.create", instance_target(*crm_id), "", json::serialize(after));
   call.service.catalog_changed();
@@ -101,7 +142,8 @@ Checked<Reply> get_instance(AdminCall& call) {
 Checked<Reply> patch_instance(AdminCall& call) {
   auto instance = existing_instance(call);
   if (!instance) return instance.error();
-  if (auto known = http::only_members(call.body, {"name", "crmType", "urlTemplates", "revision"});
+  if (auto known = http::only_members(
+          call.body, {"name", "crmType", "urlTemplates", "supersedeBy", "revision"});
       !known)
     return known.error();
   if (auto conflict = call.stale(instance->revision)) return *conflict;
@@ -122,6 +164,9 @@ Checked<Reply> patch_instance(AdminCall& call) {
   auto urls = url_templates(call.body, instance->urls);
   if (!urls) return urls.error();
   instance->urls = std::move(*urls);
+  auto supersede = supersede_by(call.body, instance->supersede_by);
+  if (!supersede) return supersede.error();
+  instance->supersede_by = std::move(*supersede);
   ++instance->revision;
   call.repos.catalog.update_instance(*instance);
   const auto after = to_json(*instance);
@@ -258,17 +303,19 @@ Checked<Reply> list_events(AdminCall& call) {
 Checked<Reply> add_event(AdminCall& call) {
   auto instance = existing_instance(call);
   if (!instance) return instance.error();
-  if (auto known = http::only_members(call.body, {"name", "description"}); !known)
+  if (auto known = http::only_members(call.body, {"name", "description", "staleAfter"}); !known)
     return known.error();
   auto name = http::string_member(call.body, "name");
   if (!name) return name.error();
   if (auto problem = name_problem(*name, "name")) return *problem;
   auto description = http::optional_string_member(call.body, "description");
   if (!description) return description.error();
-  for (const auto& event : call.repos.catalog.events(call.customer, instance->crm_id))
-    if (event.name == *name)
-      return Problem{409, "already_exists", "event '" + *name + "' already exists", "name"};
-  workflows::Event event{call.customer, instance->crm_id, *name, description->value_or(""), false};
+  auto limit = stale_after(call.body, std::nullopt);
+  if (!limit) return limit.error();
+  if (find_event(call, instance->crm_id, *name))
+    return Problem{409, "already_exists", "event '" + *name + "' already exists", "name"};
+  workflows::Event event{call.customer, instance->crm_id, *name, description->value_or(""), false,
+                         *limit};
   call.repos.catalog.insert_event(event);
   call.audit("event.create", instance_target(instance->crm_id), "",
              json::serialize(to_json(event)));
@@ -276,13 +323,33 @@ Checked<Reply> add_event(AdminCall& call) {
   return json_reply(201, to_json(event));
 }
 
+Checked<Reply> patch_event(AdminCall& call) {
+  auto instance = existing_instance(call);
+  if (!instance) return instance.error();
+  const std::string name(call.params["name"]);
+  auto event = find_event(call, instance->crm_id, name);
+  if (!event) return not_found("no event '" + name + "' in instance '" + instance->crm_id + "'");
+  if (auto known = http::only_members(call.body, {"description", "staleAfter"}); !known)
+    return known.error();
+  const auto before = json::serialize(to_json(*event));
+  auto description = http::optional_string_member(call.body, "description");
+  if (!description) return description.error();
+  if (*description) event->description = std::move(**description);
+  auto limit = stale_after(call.body, event->stale_after);
+  if (!limit) return limit.error();
+  event->stale_after = *limit;
+  call.repos.catalog.update_event(*event);
+  const auto after = to_json(*event);
+  call.audit("event.update", instance_target(instance->crm_id), before, json::serialize(after));
+  call.service.catalog_changed();
+  return json_reply(200, after);
+}
+
 Checked<Reply> delete_event(AdminCall& call) {
   auto instance = existing_instance(call);
   if (!instance) return instance.error();
   const std::string name(call.params["name"]);
-  std::optional<workflows::Event> found;
-  for (auto& event : call.repos.catalog.events(call.customer, instance->crm_id))
-    if (event.name == name) found = std::move(event);
+  auto found = find_event(call, instance->crm_id, name);
   if (!found) return not_found("no event '" + name + "' in instance '" + instance->crm_id + "'");
   if (found->built_in)
     return Problem{409, "built_in", "'" + name + "' is a built-in event and stays", "name"};

@@ -38,6 +38,7 @@ json::object to_json(const workflows::Instance& i) {
       {"crmType", to_string(i.crm_type)},
       {"urlTemplates",
        {{"record", i.urls.record}, {"newRecord", i.urls.new_record}, {"search", i.urls.search}}},
+      {"supersedeBy", i.supersede_by.empty() ? json::value() : json::value(i.supersede_by)},
       {"createdAt", iso_seconds(i.created_at)},
       {"revision", i.revision}};
 }
@@ -51,7 +52,10 @@ json::object to_json(const workflows::AgentEntry& a) {
 }
 
 json::object to_json(const workflows::Event& e) {
-  return {{"name", e.name}, {"description", e.description}, {"builtIn", e.built_in}};
+  return {{"name", e.name},
+          {"description", e.description},
+          {"builtIn", e.built_in},
+          {"staleAfter", e.stale_after ? json::value(*e.stale_after) : json::value()}};
 }
 
 json::object to_json(const workflows::Workflow& w, bool with_draft) {

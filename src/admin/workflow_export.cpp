@@ -37,8 +37,12 @@ std::optional<Exported> export_workflows(store::Repositories& repos, const std::
   for (const auto& profile : repos.catalog.profiles(customer, crm_id))
     out.file.profiles.push_back(profile.name);
   out.file.agents = instance_agents(repos, customer, crm_id);
+  // Custom events, and built-in ones an administrator changed (a file that leaves them out
+  // leaves them as a new instance has them).
   for (const auto& event : repos.catalog.events(customer, crm_id))
-    if (!event.built_in) out.file.events.push_back(event);
+    if (!event.built_in || !event.description.empty() ||
+        event.stale_after != workflows::default_stale_after(event.name))
+      out.file.events.push_back(event);
 
   const auto publications = repos.workflows.publications(customer, crm_id);
   for (const auto& workflow : repos.workflows.workflows(customer, crm_id)) {

@@ -68,7 +68,9 @@ Checked<void> read_instance(const json::object& root, WorkflowFile& file) {
   auto object = object_at(*value, "instance");
   if (!object) return object.error();
   const auto& in = **object;
-  if (auto known = only(in, "instance", {"crmId", "name", "crmType", "urlTemplates"}); !known)
+  if (auto known =
+          only(in, "instance", {"crmId", "name", "crmType", "urlTemplates", "supersedeBy"});
+      !known)
     return known.error();
   auto crm_id = text(in, "crmId", "instance");
   if (!crm_id) return crm_id.error();
@@ -98,7 +100,31 @@ Checked<void> read_instance(const json::object& root, WorkflowFile& file) {
       *slot = std::move(*url);
     }
   }
+  file.instance.supersede_by = workflows::kDefaultSupersedeBy;
+  if (const auto* field = in.if_contains("supersedeBy"); field && field->is_null()) {
+    file.instance.supersede_by.clear();
+  } else if (field) {
+    if (!field->is_string())
+      return invalid("instance.supersedeBy", "must be an interaction-data field name or null");
+    file.instance.supersede_by = field->get_string();
+    if (auto problem = workflows::supersede_by_problem(file.instance.supersede_by))
+      return invalid("instance.supersedeBy", *problem);
+  }
   return {};
+}
+
+// An event's age limit: absent, the default for its name; null, never stale.
+Checked<std::optional<int>> stale_after(const json::object& event, const std::string& name,
+                                        const std::string& path) {
+  const auto* value = event.if_contains("staleAfter");
+  if (!value) return workflows::default_stale_after(name);
+  if (value->is_null()) return std::optional<int>();
+  const auto seconds = value->is_int64() ? value->get_int64() : 0;
+  if (seconds < 1 || seconds > workflows::kMaxStaleAfterSeconds)
+    return invalid(join_path(path, "staleAfter"),
+                   "must be seconds from 1 to " + std::to_string(workflows::kMaxStaleAfterSeconds) +
+                       ", or null for never stale");
+  return std::optional<int>(static_cast<int>(seconds));
 }
 
 Checked<std::optional<std::vector<PublishTarget>>> read_publish(const json::object& object,
@@ -153,12 +179,15 @@ Checked<void> read_lists(const json::object& root, WorkflowFile& file) {
     const auto path = item_path("events", i);
     auto object = object_at((**events)[i], path);
     if (!object) return object.error();
-    if (auto known = only(**object, path, {"name", "description"}); !known) return known.error();
+    if (auto known = only(**object, path, {"name", "description", "staleAfter"}); !known)
+      return known.error();
     auto name = text(**object, "name", path);
     if (!name) return name.error();
     auto description = text(**object, "description", path, "");
     if (!description) return description.error();
-    file.events.push_back({"", "", std::move(*name), std::move(*description), false});
+    auto limit = stale_after(**object, *name, path);
+    if (!limit) return limit.error();
+    file.events.push_back({"", "", std::move(*name), std::move(*description), false, *limit});
   }
   return {};
 }

@@ -77,13 +77,16 @@ std::string write_workflow_file(const WorkflowFile& file) {
   const auto& instance = file.instance;
   json::object root;
   root["popflowWorkflows"] = kWorkflowFileFormat;
-  root["instance"] = {{"crmId", instance.crm_id},
-                      {"name", instance.name},
-                      {"crmType", to_string(instance.crm_type)},
-                      {"urlTemplates",
-                       {{"record", instance.urls.record},
-                        {"newRecord", instance.urls.new_record},
-                        {"search", instance.urls.search}}}};
+  root["instance"] = {
+      {"crmId", instance.crm_id},
+      {"name", instance.name},
+      {"crmType", to_string(instance.crm_type)},
+      {"urlTemplates",
+       {{"record", instance.urls.record},
+        {"newRecord", instance.urls.new_record},
+        {"search", instance.urls.search}}},
+      {"supersedeBy",
+       instance.supersede_by.empty() ? json::value() : json::value(instance.supersede_by)}};
 
   auto profiles = file.profiles;
   std::ranges::sort(profiles);
@@ -100,7 +103,10 @@ std::string write_workflow_file(const WorkflowFile& file) {
   std::ranges::sort(events, {}, &workflows::Event::name);
   json::array event_list;
   for (const auto& event : events)
-    event_list.push_back({{"name", event.name}, {"description", event.description}});
+    event_list.push_back(
+        {{"name", event.name},
+         {"description", event.description},
+         {"staleAfter", event.stale_after ? json::value(*event.stale_after) : json::value()}});
   root["events"] = std::move(event_list);
 
   auto workflows = file.workflows;

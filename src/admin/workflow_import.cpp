@@ -35,7 +35,7 @@ Checked<void> import_instance(ImportRun& run, const workflows::Instance& wanted)
     instance.revision = 1;
     run.repos.catalog.insert_instance(instance);
     for (auto event : workflows::kBuiltInEvents)
-      run.repos.catalog.insert_event({run.customer, crm_id, std::string(event), "", true});
+      run.repos.catalog.insert_event(workflows::built_in_event(run.customer, crm_id, event));
     run.audit("instance.create", target, "", json::serialize(to_json(instance)));
     run.change("created instance '" + crm_id + "' (" + std::string(to_string(wanted.crm_type)) +
                ")");
@@ -51,11 +51,13 @@ Checked<void> import_instance(ImportRun& run, const workflows::Instance& wanted)
   const auto& b = wanted.urls;
   note(a.record != b.record || a.new_record != b.new_record || a.search != b.search,
        "urlTemplates");
+  note(existing->supersede_by != wanted.supersede_by, "supersedeBy");
   if (what.empty()) return {};
   const auto before = json::serialize(to_json(*existing));
   existing->name = wanted.name;
   existing->crm_type = wanted.crm_type;
   existing->urls = wanted.urls;
+  existing->supersede_by = wanted.supersede_by;
   ++existing->revision;
   run.repos.catalog.update_instance(*existing);
   run.audit("instance.update", target, before, json::serialize(to_json(*existing)));
@@ -96,16 +98,17 @@ Checked<void> import_events(ImportRun& run, const WorkflowFile& file) {
     if (auto problem = name_problem(event.name, field)) return *problem;
     const auto known =
         std::ranges::find_if(existing, [&](const auto& e) { return e.name == event.name; });
-    if (known != existing.end() && (known->built_in || known->description == event.description))
-      continue;
     if (known != existing.end()) {
-      // No repository call changes a description; workflows refer to events by name, so
-      // replacing the row inside this transaction is invisible to them.
-      run.repos.catalog.remove_event(run.customer, crm_id, event.name);
-      run.repos.catalog.insert_event(event);
+      std::string what;
+      if (known->description != event.description) what = "description";
+      if (known->stale_after != event.stale_after)
+        what += std::string(what.empty() ? "" : ", ") + "staleAfter";
+      if (what.empty()) continue;
+      event.built_in = known->built_in;
+      run.repos.catalog.update_event(event);
       run.audit("event.update", "instance:" + crm_id, json::serialize(to_json(*known)),
                 json::serialize(to_json(event)));
-      run.change("updated the description of event '" + event.name + "'");
+      run.change("updated event '" + event.name + "' (" + what + ")");
       continue;
     }
     run.repos.catalog.insert_event(event);

@@ -91,18 +91,26 @@ Outcome get_workflows(RouteContext& context) {
   json::array others;
   for (auto& event : catalog->published_to_others(who.customer, crm_id, profile))
     others.emplace_back(std::move(event));
-  json::object body{{"customer", who.customer},
-                    {"crmId", crm_id},
-                    {"crmType", to_string(instance->crm_type)},
-                    {"urlTemplates",
-                     {{"record", instance->urls.record},
-                      {"newRecord", instance->urls.new_record},
-                      {"search", instance->urls.search}}},
-                    {"profile", profile ? json::value(*profile) : json::value()},
-                    {"profileFrom", profile_source},
-                    {"generation", catalog->generation()},
-                    {"workflows", std::move(workflows)},
-                    {"otherProfiles", std::move(others)}};
+  json::object stale_after;
+  for (const auto& limit : catalog->stale_after(who.customer, crm_id))
+    stale_after[limit.event] = limit.seconds;
+  const auto& supersede_by = instance->supersede_by;
+  json::object body{
+      {"customer", who.customer},
+      {"crmId", crm_id},
+      {"crmType", to_string(instance->crm_type)},
+      {"urlTemplates",
+       {{"record", instance->urls.record},
+        {"newRecord", instance->urls.new_record},
+        {"search", instance->urls.search}}},
+      {"profile", profile ? json::value(*profile) : json::value()},
+      {"profileFrom", profile_source},
+      {"generation", catalog->generation()},
+      {"workflows", std::move(workflows)},
+      {"otherProfiles", std::move(others)},
+      {"rules",
+       {{"staleAfter", std::move(stale_after)},
+        {"supersedeBy", supersede_by.empty() ? json::value() : json::value(supersede_by)}}}};
   if (who.agent) body["agentId"] = *who.agent;
   auto response = make_json(context.request, 200, json::serialize(body));
   response.set(boost::beast::http::field::etag,

@@ -227,6 +227,13 @@ constexpr const char* kSteps[] = {
       record      TEXT NOT NULL
     );
     )sql",
+    // 7: the pop rules (issue 13): an event's age limit and an instance's supersede field.
+    // Existing instances get what new ones start with (workflows/catalog.hpp).
+    R"sql(
+    ALTER TABLE events ADD COLUMN stale_after INTEGER CHECK (stale_after IS NULL OR stale_after > 0);
+    UPDATE events SET stale_after = 30 WHERE built_in = 1 AND name IN ('On Ring', 'Chat Ring');
+    ALTER TABLE instances ADD COLUMN supersede_by TEXT NOT NULL DEFAULT 'callId';
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

@@ -87,6 +87,7 @@ class CatalogRepository {
   virtual std::vector<workflows::Event> events(const std::string& customer,
                                                const std::string& crm_id) = 0;
   virtual void insert_event(const workflows::Event& event) = 0;
+  virtual void update_event(const workflows::Event& event) = 0;  // by (customer, crm_id, name)
   virtual bool remove_event(const std::string& customer, const std::string& crm_id,
                             const std::string& name) = 0;
 };

@@ -13,7 +13,9 @@ using workflows::Profile;
 
 constexpr const char* kInstanceColumns =
     "customer_id, crm_id, name, crm_type, url_record, url_new_record, url_search, created_at, "
-    "revision";
+    "revision, supersede_by";
+constexpr const char* kEventColumns =
+    "customer_id, crm_id, name, description, built_in, stale_after";
 
 Instance read_instance(const Statement& s) {
   Instance i;
@@ -28,6 +30,7 @@ Instance read_instance(const Statement& s) {
   i.urls = {s.text(4), s.text(5), s.text(6)};
   i.created_at = s.integer(7);
   i.revision = s.integer(8);
+  i.supersede_by = s.text(9);
   return i;
 }
 
@@ -36,7 +39,14 @@ AgentEntry read_agent(const Statement& s) {
 }
 
 Event read_event(const Statement& s) {
-  return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0};
+  std::optional<int> stale_after;
+  if (auto seconds = s.optional_integer(5)) stale_after = static_cast<int>(*seconds);
+  return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, stale_after};
+}
+
+std::optional<std::int64_t> seconds_of(const std::optional<int>& stale_after) {
+  if (!stale_after) return std::nullopt;
+  return *stale_after;
 }
 
 }  // namespace
@@ -61,7 +71,7 @@ std::optional<Instance> SqliteCatalog::instance(const std::string& customer,
 
 void SqliteCatalog::insert_instance(const Instance& i) {
   db_.prepare(std::string("INSERT INTO instances (") + kInstanceColumns +
-              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, i.customer_id)
       .bind(2, i.crm_id)
       .bind(3, i.name)
@@ -71,13 +81,14 @@ void SqliteCatalog::insert_instance(const Instance& i) {
       .bind(7, i.urls.search)
       .bind(8, i.created_at)
       .bind(9, i.revision)
+      .bind(10, i.supersede_by)
       .run();
 }
 
 void SqliteCatalog::update_instance(const Instance& i) {
   db_.prepare(
          "UPDATE instances SET name = ?3, crm_type = ?4, url_record = ?5, url_new_record = ?6, "
-         "url_search = ?7, created_at = ?8, revision = ?9 "
+         "url_search = ?7, created_at = ?8, revision = ?9, supersede_by = ?10 "
          "WHERE customer_id = ?1 AND crm_id = ?2")
       .bind(1, i.customer_id)
       .bind(2, i.crm_id)
@@ -88,6 +99,7 @@ void SqliteCatalog::update_instance(const Instance& i) {
       .bind(7, i.urls.search)
       .bind(8, i.created_at)
       .bind(9, i.revision)
+      .bind(10, i.supersede_by)
       .run();
   if (db_.changes() == 0)
     throw StoreError("no instance " + i.crm_id + " of customer " + i.customer_id);
@@ -173,9 +185,8 @@ bool SqliteCatalog::remove_agent(const std::string& customer, const std::string&
 }
 
 std::vector<Event> SqliteCatalog::events(const std::string& customer, const std::string& crm_id) {
-  auto stmt = db_.prepare(
-      "SELECT customer_id, crm_id, name, description, built_in FROM events "
-      "WHERE customer_id = ?1 AND crm_id = ?2 ORDER BY name");
+  auto stmt = db_.prepare(std::string("SELECT ") + kEventColumns +
+                          " FROM events WHERE customer_id = ?1 AND crm_id = ?2 ORDER BY name");
   stmt.bind(1, customer).bind(2, crm_id);
   std::vector<Event> out;
   while (stmt.step()) out.push_back(read_event(stmt));
@@ -183,15 +194,28 @@ std::vector<Event> SqliteCatalog::events(const std::string& customer, const std:
 }
 
 void SqliteCatalog::insert_event(const Event& e) {
-  db_.prepare(
-         "INSERT INTO events (customer_id, crm_id, name, description, built_in) "
-         "VALUES (?1, ?2, ?3, ?4, ?5)")
+  db_.prepare(std::string("INSERT INTO events (") + kEventColumns +
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, e.customer_id)
       .bind(2, e.crm_id)
       .bind(3, e.name)
       .bind(4, e.description)
       .bind(5, std::int64_t{e.built_in ? 1 : 0})
+      .bind(6, seconds_of(e.stale_after))
       .run();
+}
+
+void SqliteCatalog::update_event(const Event& e) {
+  db_.prepare(
+         "UPDATE events SET description = ?4, stale_after = ?5 "
+         "WHERE customer_id = ?1 AND crm_id = ?2 AND name = ?3")
+      .bind(1, e.customer_id)
+      .bind(2, e.crm_id)
+      .bind(3, e.name)
+      .bind(4, e.description)
+      .bind(5, seconds_of(e.stale_after))
+      .run();
+  if (db_.changes() == 0) throw StoreError("no event '" + e.name + "' in instance " + e.crm_id);
 }
 
 bool SqliteCatalog::remove_event(const std::string& customer, const std::string& crm_id,
@@ -222,9 +246,8 @@ std::vector<AgentEntry> SqliteCatalog::all_agents() {
 }
 
 std::vector<Event> SqliteCatalog::all_events() {
-  auto stmt = db_.prepare(
-      "SELECT customer_id, crm_id, name, description, built_in FROM events "
-      "ORDER BY customer_id, crm_id, name");
+  auto stmt = db_.prepare(std::string("SELECT ") + kEventColumns +
+                          " FROM events ORDER BY customer_id, crm_id, name");
   std::vector<Event> out;
   while (stmt.step()) out.push_back(read_event(stmt));
   return out;

@@ -35,6 +35,7 @@ class SqliteCatalog final : public CatalogRepository {
   std::vector<workflows::Event> events(const std::string& customer,
                                        const std::string& crm_id) override;
   void insert_event(const workflows::Event& event) override;
+  void update_event(const workflows::Event& event) override;
   bool remove_event(const std::string& customer, const std::string& crm_id,
                     const std::string& name) override;
 

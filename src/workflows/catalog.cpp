@@ -60,4 +60,27 @@ UrlTemplates url_presets(CrmType type) {
           "https://{trigger.crmId}/search?q={search.term|urlencode}"};
 }
 
+std::optional<int> default_stale_after(std::string_view event) {
+  if (event == "On Ring" || event == "Chat Ring") return kRingingStaleAfterSeconds;
+  return std::nullopt;
+}
+
+Event built_in_event(std::string customer_id, std::string crm_id, std::string_view name) {
+  return {std::move(customer_id),   std::move(crm_id), std::string(name), "", true,
+          default_stale_after(name)};
+}
+
+std::optional<std::string> supersede_by_problem(std::string_view field) {
+  constexpr std::size_t kMaxLength = 64;
+  if (field.empty() || field.size() > kMaxLength)
+    return "must be 1 to " + std::to_string(kMaxLength) + " characters";
+  for (const char c : field) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-' || c == '.';
+    if (!word)
+      return "must be a field name of the interaction data (letters, digits, '_', '-', '.')";
+  }
+  return std::nullopt;
+}
+
 }  // namespace popflow::workflows

@@ -38,12 +38,27 @@ inline constexpr std::array<std::string_view, 8> kBuiltInEvents = {
     "On Ring",   "On Answer",   "On Hold",     "On End",
     "Chat Ring", "Chat Accept", "Chat Reject", "On Chat End"};
 
+// The pop rules an agent's client applies before running a trigger (docs/agent.md "The
+// rules"): an event's age limit is on the Event; which interaction-data field ties triggers of
+// one call together is on the Instance. These are the defaults a new instance starts with.
+inline constexpr std::string_view kDefaultSupersedeBy = "callId";
+// A ringing call or chat older than this is over: On Ring and Chat Ring start with it.
+inline constexpr int kRingingStaleAfterSeconds = 30;
+std::optional<int> default_stale_after(std::string_view event);  // of a built-in event
+// Why `field` cannot be a supersedeBy field (a top-level key of interaction data), or nullopt.
+std::optional<std::string> supersede_by_problem(std::string_view field);
+// The age limits an admin may set, in seconds.
+inline constexpr int kMaxStaleAfterSeconds = 24 * 3600;
+
 struct Instance {
   std::string customer_id;
   std::string crm_id;  // the CRM instance's host, as triggers send it in crmId
   std::string name;
   CrmType crm_type = CrmType::generic;
   UrlTemplates urls;
+  // The interaction-data field whose value ties triggers of one interaction together: a newer
+  // trigger with the same value closes the older one's pop. Empty: no superseding.
+  std::string supersede_by{kDefaultSupersedeBy};
   std::int64_t created_at = 0;  // Unix seconds
   std::int64_t revision = 1;    // +1 on every change: the ETag editors send back
 };
@@ -69,7 +84,13 @@ struct Event {
   std::string name;
   std::string description;
   bool built_in = false;
+  // A trigger of this event older than this (seconds, by the server's clock) is dropped as
+  // stale instead of popping. nullopt: never stale (the trigger's own expiry still applies).
+  std::optional<int> stale_after;
 };
+
+// One of kBuiltInEvents as a new instance gets it.
+Event built_in_event(std::string customer_id, std::string crm_id, std::string_view name);
 
 struct Workflow {
   std::string id;  // "wf_" and 20 hex digits

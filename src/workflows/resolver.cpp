@@ -50,7 +50,8 @@ struct InstanceData {
   Instance record;              // its type and URL templates, for agents' clients
   Map<std::string> profile_of;  // agent id → profile
   Map<EventPubs> events;
-  std::vector<std::string> event_names;  // sorted: published_for's order
+  std::vector<std::string> event_names;                  // sorted: published_for's order
+  std::vector<std::pair<std::string, int>> stale_after;  // sorted by event
 };
 
 struct CustomerData {
@@ -105,6 +106,11 @@ Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
     instance->profile_of[agent.agent_id] = agent.profile;
     data->customers[agent.customer_id].listed_in[agent.agent_id].push_back(agent.crm_id);
   }
+  for (const auto& event : input.events) {
+    auto* instance = instance_of(event.customer_id, event.crm_id);
+    if (instance != nullptr && event.stale_after)
+      instance->stale_after.emplace_back(event.name, *event.stale_after);
+  }
   for (const auto& entry : input.published) {
     const auto& p = entry.publication;
     auto* instance = instance_of(p.customer_id, p.crm_id);
@@ -124,9 +130,13 @@ Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
   // Per customer, a canonical text of what its clients see (sorted lines), hashed.
   Map<std::vector<std::string>> lines;
   for (const auto& i : input.instances)
-    lines[i.customer_id].push_back("i\x1f" + i.crm_id + "\x1f" +
-                                   std::string(to_string(i.crm_type)) + "\x1f" + i.urls.record +
-                                   "\x1f" + i.urls.new_record + "\x1f" + i.urls.search);
+    lines[i.customer_id].push_back(
+        "i\x1f" + i.crm_id + "\x1f" + std::string(to_string(i.crm_type)) + "\x1f" + i.urls.record +
+        "\x1f" + i.urls.new_record + "\x1f" + i.urls.search + "\x1f" + i.supersede_by);
+  for (const auto& e : input.events)
+    if (e.stale_after)
+      lines[e.customer_id].push_back("s\x1f" + e.crm_id + "\x1f" + e.name + "\x1f" +
+                                     std::to_string(*e.stale_after));
   for (const auto& a : input.agents)
     lines[a.customer_id].push_back("a\x1f" + a.crm_id + "\x1f" + a.agent_id + "\x1f" + a.profile);
   for (const auto& e : input.published) {
@@ -150,6 +160,7 @@ Snapshot::Snapshot(const SnapshotData& input) : generation_(++generations) {
         customer.published_events.push_back(event);
       }
       std::sort(instance.event_names.begin(), instance.event_names.end());
+      std::sort(instance.stale_after.begin(), instance.stale_after.end());
     }
     auto& names = customer.published_events;
     std::sort(names.begin(), names.end());
@@ -281,6 +292,16 @@ std::vector<std::string_view> Snapshot::instances_listing(std::string_view custo
   const auto* listed = customer ? find(customer->listed_in, agent_id) : nullptr;
   if (listed)
     for (const auto& crm_id : *listed) out.emplace_back(crm_id);
+  return out;
+}
+
+std::vector<StaleAfter> Snapshot::stale_after(std::string_view customer_id,
+                                              std::string_view crm_id) const {
+  std::vector<StaleAfter> out;
+  const auto* customer = find(data_->customers, customer_id);
+  const auto* instance = customer ? find(customer->instances, crm_id) : nullptr;
+  if (instance)
+    for (const auto& [event, seconds] : instance->stale_after) out.push_back({event, seconds});
   return out;
 }
 

@@ -42,6 +42,13 @@ struct SnapshotData {
   std::vector<Instance> instances;
   std::vector<AgentEntry> agents;
   std::vector<PublishedEntry> published;
+  std::vector<Event> events;  // for their age limits (the pop rules)
+};
+
+// An event's age limit in an instance (Event::stale_after), for agents' clients.
+struct StaleAfter {
+  std::string_view event;
+  int seconds = 0;
 };
 
 struct ResolvedWorkflow {
@@ -105,10 +112,13 @@ class Snapshot {
                                              std::string_view agent_id) const;
   std::vector<std::string_view> instances_listing(std::string_view customer,
                                                   std::string_view agent_id) const;
+  // The events of that instance with an age limit, sorted by event.
+  std::vector<StaleAfter> stale_after(std::string_view customer, std::string_view crm_id) const;
   // The customers that have at least one instance.
   std::vector<std::string_view> customers() const;
   // Changes when what a customer's agents' clients get changes (instances, directory,
-  // publications); 0 for a customer without instances. Tells whom a new snapshot concerns.
+  // publications, pop rules); 0 for a customer without instances. Tells whom a new snapshot
+  // concerns.
   std::size_t digest(std::string_view customer) const;
 
   // Sorted by event. `profile` nullopt: an agent of no profile (gets "all" publications).

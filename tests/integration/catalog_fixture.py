@@ -42,6 +42,11 @@ class Admin:
         assert r.status in (200, 201), (path, r)
         return r.json()
 
+    def patch(self, path, body):
+        r = self.call("PATCH", path, body)
+        assert r.status == 200, (path, r)
+        return r.json()
+
     def instance(self, crm_id, crm_type="generic"):
         return self.post("/api/admin/instances", {"crmId": crm_id, "name": crm_id, "crmType": crm_type})
 

@@ -123,7 +123,8 @@ class Events(AdminTest):
     def test_custom_events_add_duplicate_and_delete(self):
         self.make_instance("ev")
         r = self.admin.post("/api/admin/instances/ev/events", {"name": "VIP Call", "description": "a VIP rings"})
-        self.assertEqual(self.assertStatus(r, 201), {"name": "VIP Call", "description": "a VIP rings", "builtIn": False})
+        self.assertEqual(self.assertStatus(r, 201),
+                         {"name": "VIP Call", "description": "a VIP rings", "builtIn": False, "staleAfter": None})
         self.assertProblem(self.admin.post("/api/admin/instances/ev/events", {"name": "VIP Call"}),
                            409, "already_exists", field="name")
         self.assertProblem(self.admin.post("/api/admin/instances/ev/events", {"name": " VIP Call"}),
@@ -138,6 +139,42 @@ class Events(AdminTest):
         names = {e["name"] for e in self.admin.get("/api/admin/instances/ev/events").json()["events"]}
         self.assertEqual(names, BUILT_IN_EVENTS)
         self.assertProblem(self.admin.delete("/api/admin/instances/ev/events/VIP%20Call"), 404, "not_found")
+
+
+    def test_pop_rules_an_events_age_limit_and_the_instances_supersede_field(self):
+        created = self.make_instance("rules")
+        self.assertEqual(created["supersedeBy"], "callId")
+        events = {e["name"]: e for e in self.admin.get("/api/admin/instances/rules/events").json()["events"]}
+        self.assertEqual({name: e["staleAfter"] for name, e in events.items() if e["staleAfter"]},
+                         {"On Ring": 30, "Chat Ring": 30})
+        ring = "/api/admin/instances/rules/events/On%20Ring"
+        r = self.admin.patch(ring, {"staleAfter": 12, "description": "the phone rings"})
+        self.assertEqual(self.assertStatus(r, 200), {"name": "On Ring", "description": "the phone rings",
+                                                     "builtIn": True, "staleAfter": 12})
+        self.assertEqual(self.assertStatus(self.admin.patch(ring, {"staleAfter": None}), 200)["staleAfter"], None)
+        self.assertEqual(self.admin.patch(ring, {}).json()["description"], "the phone rings", "absent keeps")
+        custom = self.admin.post("/api/admin/instances/rules/events", {"name": "Callback", "staleAfter": 600})
+        self.assertEqual(self.assertStatus(custom, 201)["staleAfter"], 600)
+        for bad in (0, -1, 86401, "30", 1.5, True):
+            with self.subTest(staleAfter=bad):
+                self.assertProblem(self.admin.patch(ring, {"staleAfter": bad}), 400, "invalid_field",
+                                   field="staleAfter", message_has="seconds")
+        self.assertProblem(self.admin.patch("/api/admin/instances/rules/events/On%20ring", {"staleAfter": 5}),
+                           404, "not_found")
+        self.assertProblem(self.admin.patch(ring, {"name": "Renamed"}), 400, "unknown_field", field="name")
+
+        instance = "/api/admin/instances/rules"
+        self.assertIsNone(self.assertStatus(self.admin.patch(instance, {"supersedeBy": None}), 200)["supersedeBy"])
+        self.assertEqual(self.admin.patch(instance, {"supersedeBy": "interaction.id"}).json()["supersedeBy"],
+                         "interaction.id")
+        for bad in ("", "call id", "x" * 65, 7):
+            with self.subTest(supersedeBy=bad):
+                self.assertProblem(self.admin.patch(instance, {"supersedeBy": bad}), 400, "invalid_field",
+                                   field="supersedeBy")
+        audit = self.admin.get("/api/admin/audit?target=instance:rules").json()["entries"]
+        updates = [e for e in audit if e["action"] == "event.update"]
+        self.assertEqual(len(updates), 3)
+        self.assertEqual(updates[-1]["after"]["staleAfter"], 12, "newest first: the first PATCH is last")
 
 
 class Workflows(AdminTest):
@@ -341,7 +378,8 @@ class BadInput(AdminTest):
         w, k = self.wid, self.key_id
         return [("POST", "/api/admin/instances"), ("PATCH", "/api/admin/instances/bad"),
                 ("POST", "/api/admin/instances/bad/profiles"), ("POST", "/api/admin/instances/bad/agents"),
-                ("POST", "/api/admin/instances/bad/events"), ("POST", "/api/admin/instances/bad/workflows"),
+                ("POST", "/api/admin/instances/bad/events"), ("PATCH", "/api/admin/instances/bad/events/On%20Ring"),
+                ("POST", "/api/admin/instances/bad/workflows"),
                 ("POST", "/api/admin/workflows/validate"), ("PUT", f"/api/admin/workflows/{w}"),
                 ("POST", f"/api/admin/workflows/{w}/publish"), ("POST", "/api/admin/keys"),
                 ("POST", f"/api/admin/keys/{k}/rotate")]

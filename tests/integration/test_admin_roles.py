@@ -21,6 +21,7 @@ ROUTES = [
     ("DELETE", "/api/admin/instances/{crmId}/agents/{agentId}", None, {"agentId": "ag1"}, "configure"),
     ("GET", "/api/admin/instances/{crmId}/events", None, {}, "read"),
     ("POST", "/api/admin/instances/{crmId}/events", {"name": "Extra Event"}, {}, "design"),
+    ("PATCH", "/api/admin/instances/{crmId}/events/{name}", {"staleAfter": 10}, {"name": "Extra%20Event"}, "design"),
     ("DELETE", "/api/admin/instances/{crmId}/events/{name}", None, {"name": "Extra%20Event"}, "design"),
     ("GET", "/api/admin/instances/{crmId}/publications", None, {}, "read"),
     ("GET", "/api/admin/instances/{crmId}/workflows", None, {}, "read"),

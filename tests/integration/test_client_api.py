@@ -212,6 +212,28 @@ class Changes(ClientApiTest):
         self.assertLess(elapsed, 2.0)
         self.assertGreater(unpublished["generation"], published["generation"])
 
+    def test_pop_rules_reach_the_client_and_their_changes_are_pushed(self):
+        self.assertEqual(self.workflows(self.agent_1001)["rules"],
+                         {"staleAfter": {"Chat Ring": 30, "On Ring": 30}, "supersedeBy": "callId"})
+        stream = ChangeStream(self.server, self.agent_1001)
+        self.assertEqual(stream.status, 200, stream.body)
+        self.addCleanup(stream.close)
+        ring = f"/api/admin/instances/{CRM_A}/events/On%20Ring"
+        self.addCleanup(self.admin.patch, ring, {"staleAfter": 30})
+        elapsed, _ = self.pushed_within(stream, lambda: self.admin.patch(ring, {"staleAfter": 5}),
+                                        lambda: self.rules()["staleAfter"]["On Ring"] == 5)
+        self.assertLess(elapsed, 2.0)
+        self.addCleanup(self.admin.patch, f"/api/admin/instances/{CRM_A}", {"supersedeBy": "callId"})
+        elapsed, _ = self.pushed_within(
+            stream, lambda: self.admin.patch(f"/api/admin/instances/{CRM_A}", {"supersedeBy": None}),
+            lambda: self.rules()["supersedeBy"] is None)
+        self.assertLess(elapsed, 2.0)
+        # Another instance's rules are its own.
+        self.assertEqual(self.workflows(self.agent_2002, "?crmId=" + CRM_B)["rules"]["staleAfter"]["On Ring"], 30)
+
+    def rules(self):
+        return self.workflows(self.agent_1001)["rules"]
+
     def test_another_customers_changes_stream_stays_open_and_sees_its_own(self):
         globex_admin = Admin(self.server, "globex")
         globex_token = self.server.live_token("globex")

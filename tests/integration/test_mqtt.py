@@ -23,8 +23,10 @@ class TriggersToSubscribers(ServerTest):
 
     def test_mosquitto_sub_both_versions(self):
         token = self.server.live_token("acme")
+        before = subscriptions(self.server)
         for version in ["mqttv311", "mqttv5"]:
-            before = subscriptions(self.server)
+            # The previous round's subscriber is gone only once the server has seen its DISCONNECT.
+            self.assertTrue(wait_until(lambda: subscriptions(self.server) == before), "old subscriber still counted")
             sub = mosquitto_sub(self.server, token, "CTI/acme/1001", "CTI/acme/+/1001", version=version)
             self.assertTrue(wait_subscribed(self.server, before + 1), sub.stderr.read() if sub.poll() else "")
             answer = self.trigger("1001", ctiId="env-1", ani="5551234567")

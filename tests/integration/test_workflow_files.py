@@ -22,10 +22,11 @@ def definition(message, title="Call from {interaction.ani}"):
 
 FILE = {
     "popflowWorkflows": 1,
-    "instance": {"crmId": CRM, "name": "Acme CRM", "crmType": "salesforce"},
+    "instance": {"crmId": CRM, "name": "Acme CRM", "crmType": "salesforce", "supersedeBy": "interactionId"},
     "profiles": ["Tier 2", "Tier 1"],
     "agents": [{"agentId": "1001", "profile": "Tier 1"}],
-    "events": [{"name": "VIP Ring", "description": "a VIP calls"}],
+    "events": [{"name": "VIP Ring", "description": "a VIP calls", "staleAfter": 20},
+               {"name": "On Ring", "staleAfter": 15}],
     "workflows": [
         {"name": "Ring pop", "event": "On Ring", "description": "the caller's card",
          "definition": definition("shown"), "publish": "all"},
@@ -77,7 +78,8 @@ class WorkflowFiles(unittest.TestCase):
         first = self.data_dir()
         report = self.do(first, "import", self.write("in.json", FILE)).splitlines()
         for line in ["created instance 'acme.crm.example.com' (salesforce)", "added profile 'Tier 1'",
-                     "added event 'VIP Ring'", "set agent '1001' to profile 'Tier 1'",
+                     "added event 'VIP Ring'", "updated event 'On Ring' (staleAfter)",
+                     "set agent '1001' to profile 'Tier 1'",
                      "created workflow 'Ring pop'", "published 'Ring pop' v1 to all",
                      "published 'VIP' v1 to all", "published 'VIP' v1 to Tier 1", "created workflow 'Draft only'"]:
             self.assertIn(line, report)
@@ -87,6 +89,10 @@ class WorkflowFiles(unittest.TestCase):
         exported = json.loads(text)
         self.assertEqual([w["name"] for w in exported["workflows"]], ["Draft only", "Ring pop", "VIP"])
         self.assertEqual(exported["profiles"], ["Tier 1", "Tier 2"])
+        # The pop rules travel too; built-in events appear only where they differ from a new instance's.
+        self.assertEqual(exported["instance"]["supersedeBy"], "interactionId")
+        self.assertEqual(exported["events"], [{"name": "On Ring", "description": "", "staleAfter": 15},
+                                              {"name": "VIP Ring", "description": "a VIP calls", "staleAfter": 20}])
         self.assertEqual({w["name"]: w["publish"] for w in exported["workflows"]},
                          {"Draft only": None, "Ring pop": "all", "VIP": ["all", "Tier 1"]})
         self.assertIn('        "steps": {\n          "pop": {\n            "type": "show",', text)  # canonical, indented

@@ -34,7 +34,8 @@ WorkflowFile sample() {
   file.instance.urls = workflows::url_presets(workflows::CrmType::zendesk);
   file.profiles = {"Tier 2", "Tier 1"};
   file.agents = {{"", "", "1002", "Tier 2"}, {"", "", "1001", "Tier 1"}};
-  file.events = {{"", "", "VIP", "a VIP calls", false}};
+  file.instance.supersede_by = "interactionId";
+  file.events = {{"", "", "VIP", "a VIP calls", false, 20}, {"", "", "Later", "", false, {}}};
   const auto canonical = workflows::canonical_json(*workflows::validate_definition(kDefinition));
   file.workflows = {{"b", "On Ring", "", canonical, std::vector<PublishTarget>{"Tier 1", {}}},
                     {"a", "VIP", "vip", canonical, std::nullopt}};
@@ -97,6 +98,35 @@ TEST(WorkflowFile, MissingUrlTemplatesAreTheCrmTypesPresets) {
   EXPECT_EQ(file->instance.urls.record, presets.record);
   EXPECT_EQ(file->instance.urls.search, "https://{trigger.crmId}/s?q={search.term}");
   EXPECT_EQ(file->instance.name, "a.example.com");
+}
+
+TEST(WorkflowFile, PopRulesRoundTripAndDefaultToWhatANewInstanceHas) {
+  auto parsed = parse_workflow_file(write_workflow_file(sample()));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->instance.supersede_by, "interactionId");
+  ASSERT_EQ(parsed->events.size(), 2u);
+  EXPECT_EQ(parsed->events[0].name, "Later");
+  EXPECT_EQ(parsed->events[0].stale_after, std::nullopt);
+  EXPECT_EQ(parsed->events[1].stale_after, 20);
+
+  auto defaults = parse_workflow_file(
+      file_with("", R"(, "events": [{"name": "On Ring"}, {"name": "VIP"}, {"name": "Chat Ring",
+                       "staleAfter": null}])"));
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->instance.supersede_by, "callId");
+  EXPECT_EQ(defaults->events[0].stale_after, 30);
+  EXPECT_EQ(defaults->events[1].stale_after, std::nullopt);
+  EXPECT_EQ(defaults->events[2].stale_after, std::nullopt);
+
+  auto off = parse_workflow_file(
+      R"({"popflowWorkflows": 1, "instance": {"crmId": "a", "supersedeBy": null}})");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->instance.supersede_by, "");
+  EXPECT_EQ(problem_field(file_with("", R"(, "events": [{"name": "VIP", "staleAfter": 0}])")),
+            "events[0].staleAfter");
+  EXPECT_EQ(problem_field(R"({"popflowWorkflows": 1, "instance": {"crmId": "a",
+                             "supersedeBy": "call id"}})"),
+            "instance.supersedeBy");
 }
 
 TEST(WorkflowFile, MistakesNameTheirPath) {

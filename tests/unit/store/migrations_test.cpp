@@ -23,7 +23,7 @@ std::set<std::string> tables(Database& db) {
 TEST(Migrations, OpeningANewStoreCreatesTheSchema) {
   TempDir dir;
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 6);
+  EXPECT_EQ(schema_version(db), 7);
   const auto names = tables(db);
   EXPECT_TRUE(names.count("customers"));
   EXPECT_TRUE(names.count("keys"));
@@ -37,10 +37,10 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 6);
+  EXPECT_EQ(schema_version(db), 7);
   migrate(db);  // running again is a no-op
   migrate(db);
-  EXPECT_EQ(schema_version(db), 6);
+  EXPECT_EQ(schema_version(db), 7);
   auto stmt = db.prepare("SELECT count(*) FROM customers");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.integer(0), 1);
@@ -61,7 +61,7 @@ TEST(Migrations, AVersion3StoreMovesToTheLatestVersionAndKeepsItsKeys) {
         "PRAGMA user_version = 3");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 6);
+  EXPECT_EQ(schema_version(db), 7);
   const auto key = KeyStore(db).find("k_1");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->customer_id, "acme");
@@ -70,6 +70,35 @@ TEST(Migrations, AVersion3StoreMovesToTheLatestVersionAndKeepsItsKeys) {
   for (const char* table : {"instances", "profiles", "agents", "events", "workflows",
                             "workflow_versions", "publications", "users", "audit_log"})
     EXPECT_TRUE(names.count(table)) << table;
+}
+
+TEST(Migrations, AVersion6StoreGetsThePopRulesNewInstancesStartWith) {
+  TempDir dir;
+  {
+    // A store as a version-6 binary left it: instances and events without the rule columns.
+    Database db(dir.file("store.db"));
+    db.exec(
+        "INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1);"
+        "ALTER TABLE events DROP COLUMN stale_after;"
+        "ALTER TABLE instances DROP COLUMN supersede_by;"
+        "INSERT INTO instances VALUES ('acme', 'a.example.com', 'A', 'generic', '', '', '', 1, 1);"
+        "INSERT INTO events VALUES ('acme', 'a.example.com', 'On Ring', '', 1),"
+        "  ('acme', 'a.example.com', 'On Answer', '', 1),"
+        "  ('acme', 'a.example.com', 'Chat Ring', '', 1),"
+        "  ('acme', 'a.example.com', 'VIP', '', 0);"
+        "PRAGMA user_version = 6");
+  }
+  Database db(dir.file("store.db"));
+  EXPECT_EQ(schema_version(db), 7);
+  auto events = db.prepare("SELECT name, stale_after FROM events ORDER BY name");
+  std::vector<std::pair<std::string, std::optional<std::int64_t>>> got;
+  while (events.step()) got.emplace_back(events.text(0), events.optional_integer(1));
+  const std::vector<std::pair<std::string, std::optional<std::int64_t>>> want = {
+      {"Chat Ring", 30}, {"On Answer", std::nullopt}, {"On Ring", 30}, {"VIP", std::nullopt}};
+  EXPECT_EQ(got, want);
+  auto instance = db.prepare("SELECT supersede_by FROM instances");
+  ASSERT_TRUE(instance.step());
+  EXPECT_EQ(instance.text(0), "callId");
 }
 
 TEST(Migrations, TwoConnectionsOpeningTogetherAgree) {

@@ -137,8 +137,8 @@ TEST_F(SqliteCatalogTest, PutAgentReplacesItsProfileAndRemoveForgetsIt) {
 
 TEST_F(SqliteCatalogTest, EventsKeepDescriptionAndBuiltInFlag) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
-  catalog_.insert_event({"acme", "a.example.com", "On Ring", "the phone rings", true});
-  catalog_.insert_event({"acme", "a.example.com", "Escalate", "custom", false});
+  catalog_.insert_event({"acme", "a.example.com", "On Ring", "the phone rings", true, {}});
+  catalog_.insert_event({"acme", "a.example.com", "Escalate", "custom", false, {}});
   const auto events = catalog_.events("acme", "a.example.com");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].name, "Escalate");
@@ -149,12 +149,46 @@ TEST_F(SqliteCatalogTest, EventsKeepDescriptionAndBuiltInFlag) {
   EXPECT_TRUE(events[1].built_in);
 }
 
+TEST_F(SqliteCatalogTest, EventsKeepTheirAgeLimitAndUpdateInPlace) {
+  catalog_.insert_instance(make_instance("acme", "a.example.com"));
+  catalog_.insert_event(workflows::built_in_event("acme", "a.example.com", "On Ring"));
+  catalog_.insert_event({"acme", "a.example.com", "VIP", "", false, std::nullopt});
+  auto events = catalog_.events("acme", "a.example.com");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].stale_after, 30);
+  EXPECT_EQ(events[1].stale_after, std::nullopt);
+
+  events[0].stale_after = std::nullopt;
+  events[0].description = "ringing";
+  events[1].stale_after = 5;
+  catalog_.update_event(events[0]);
+  catalog_.update_event(events[1]);
+  const auto updated = catalog_.events("acme", "a.example.com");
+  EXPECT_EQ(updated[0].stale_after, std::nullopt);
+  EXPECT_EQ(updated[0].description, "ringing");
+  EXPECT_TRUE(updated[0].built_in);
+  EXPECT_EQ(updated[1].stale_after, 5);
+  EXPECT_THROW(catalog_.update_event({"acme", "a.example.com", "Nope", "", false, 1}), StoreError);
+}
+
+TEST_F(SqliteCatalogTest, InstancesKeepTheirSupersedeField) {
+  auto instance = make_instance("acme", "a.example.com");
+  EXPECT_EQ(instance.supersede_by, "callId");
+  instance.supersede_by = "interactionId";
+  catalog_.insert_instance(instance);
+  EXPECT_EQ(catalog_.instance("acme", "a.example.com")->supersede_by, "interactionId");
+  instance.supersede_by.clear();
+  catalog_.update_instance(instance);
+  EXPECT_EQ(catalog_.instance("acme", "a.example.com")->supersede_by, "");
+}
+
 TEST_F(SqliteCatalogTest, EventNamesAreExact) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
-  catalog_.insert_event({"acme", "a.example.com", "On Ring", "", true});
-  catalog_.insert_event({"acme", "a.example.com", "On ring", "", false});
-  catalog_.insert_event({"acme", "a.example.com", "On Ring ", "", false});
-  EXPECT_THROW(catalog_.insert_event({"acme", "a.example.com", "On Ring", "", false}), StoreError);
+  catalog_.insert_event({"acme", "a.example.com", "On Ring", "", true, {}});
+  catalog_.insert_event({"acme", "a.example.com", "On ring", "", false, {}});
+  catalog_.insert_event({"acme", "a.example.com", "On Ring ", "", false, {}});
+  EXPECT_THROW(catalog_.insert_event({"acme", "a.example.com", "On Ring", "", false, {}}),
+               StoreError);
   EXPECT_EQ(catalog_.events("acme", "a.example.com").size(), 3u);
   EXPECT_TRUE(catalog_.remove_event("acme", "a.example.com", "On ring"));
   EXPECT_FALSE(catalog_.remove_event("acme", "a.example.com", "on ring"));
@@ -169,7 +203,7 @@ TEST_F(SqliteCatalogTest, RemovingAnInstanceTakesEverythingUnderIt) {
     catalog_.insert_instance(make_instance("acme", crm));
     catalog_.insert_profile({"acme", crm, "Tier 1"});
     catalog_.put_agent({"acme", crm, "agent-1", "Tier 1"});
-    catalog_.insert_event({"acme", crm, "On Ring", "", true});
+    catalog_.insert_event({"acme", crm, "On Ring", "", true, {}});
     const std::string id = std::string("wf_") + crm;
     workflows_.insert_workflow(make_workflow(id, "acme", crm, "On Ring"));
     workflows_.insert_version(make_version(id, 1));
@@ -199,8 +233,8 @@ TEST_F(SqliteCatalogTest, AllOfEveryCustomerForTheSnapshot) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.put_agent({"zeta", "z.example.com", "agent-1", "P"});
   catalog_.put_agent({"acme", "a.example.com", "agent-2", "Q"});
-  catalog_.insert_event({"zeta", "z.example.com", "On Ring", "", true});
-  catalog_.insert_event({"acme", "a.example.com", "On End", "", true});
+  catalog_.insert_event({"zeta", "z.example.com", "On Ring", "", true, {}});
+  catalog_.insert_event({"acme", "a.example.com", "On End", "", true, {}});
 
   const auto instances = store_.all_instances();
   ASSERT_EQ(instances.size(), 2u);

@@ -33,7 +33,7 @@ TEST_F(SqliteStoreTest, WriteCommitsAllOfItsWork) {
 TEST_F(SqliteStoreTest, WriteRollsBackEverythingWhenTheWorkThrows) {
   EXPECT_THROW(store_.write([](Repositories& r) {
     r.catalog.insert_instance(make_instance("acme", kCrm));
-    r.catalog.insert_event({"acme", kCrm, "On Ring", "", true});
+    r.catalog.insert_event({"acme", kCrm, "On Ring", "", true, {}});
     r.users.insert_user({"alice", "acme", Role::admin, "h", 1, std::nullopt});
     r.audit.append({0, "acme", 1, "cli", "instance.create", "instance:a", "", "{}"});
     throw std::runtime_error("the caller's check failed");

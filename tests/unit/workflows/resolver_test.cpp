@@ -172,6 +172,36 @@ TEST_F(ResolverTest, PublishedToOthersListsEventsOnlyOtherProfilesGet) {
   EXPECT_TRUE(snapshot_.published_to_others("acme", "nowhere", "Tier 1").empty());
 }
 
+TEST(Snapshot, StaleAfterListsAnInstancesEventsWithAnAgeLimitSorted) {
+  auto data = sample();
+  data.events = {built_in_event("acme", "one", "On Ring"),
+                 built_in_event("acme", "one", "On Answer"),  // no limit
+                 {"acme", "one", "Escalate", "", false, 5},
+                 {"acme", "ghost", "VIP", "", false, 9}};
+  const Snapshot snapshot{data};
+  const auto limits = snapshot.stale_after("acme", "one");
+  ASSERT_EQ(limits.size(), 2u);
+  EXPECT_EQ(limits[0].event, "Escalate");
+  EXPECT_EQ(limits[0].seconds, 5);
+  EXPECT_EQ(limits[1].event, "On Ring");
+  EXPECT_EQ(limits[1].seconds, 30);
+  EXPECT_TRUE(snapshot.stale_after("acme", "two").empty());
+  EXPECT_TRUE(snapshot.stale_after("acme", "ghost").empty());
+}
+
+TEST(Snapshot, TheDigestChangesWithThePopRules) {
+  auto data = sample();
+  data.events = {built_in_event("acme", "one", "On Ring")};
+  const Snapshot before{data};
+  EXPECT_EQ(Snapshot{data}.digest("acme"), before.digest("acme"));
+  data.events[0].stale_after = 10;
+  EXPECT_NE(Snapshot{data}.digest("acme"), before.digest("acme"));
+  data.events[0].stale_after = 30;
+  data.instances[0].supersede_by = "interactionId";
+  EXPECT_NE(Snapshot{data}.digest("acme"), before.digest("acme"));
+  EXPECT_EQ(Snapshot{data}.digest("other"), before.digest("other"));
+}
+
 TEST(Snapshot, GenerationsIncrease) {
   const Snapshot a{SnapshotData{}};
   const Snapshot b{SnapshotData{}};
