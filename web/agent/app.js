@@ -374,6 +374,14 @@ $('setting-sound').checked = localStorage.getItem(SOUND_KEY) !== 'off';
 $('setting-sound').addEventListener('change', (event) => localStorage.setItem(SOUND_KEY, event.target.checked ? 'on' : 'off'));
 $('setting-notify').addEventListener('click', () => Notification.requestPermission?.());
 
+// Leaving the page hands the connection to the next tab at once (Web Locks do that by
+// themselves; the localStorage lease of plain-http origins needs telling). A page restored
+// from the back-forward cache starts over, as a follower or the leader.
+window.addEventListener('pagehide', () => tabs?.close());
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) location.reload();
+});
+
 const session = readSession();
 if (session?.token) start(session);
 else showSignIn();

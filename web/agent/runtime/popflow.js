@@ -109,7 +109,9 @@ export class PopFlow extends EventTarget {
   clientId() {
     let id = this.storage.getItem(this.clientIdKey);
     if (!id) {
-      id = `popflow-agent-${this.agentId}-${crypto.randomUUID().slice(0, 8)}`;
+      // getRandomValues, not randomUUID: that one exists only in secure contexts.
+      const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
+      id = `popflow-agent-${this.agentId}-${random}`;
       this.storage.setItem(this.clientIdKey, id);
     }
     return id;

@@ -24,10 +24,12 @@ const workflows = () => ({
   instance: { crmId: CRM, name: 'E2E CRM', crmType: 'generic' },
   profiles: ['Tier 1'],
   agents: [],
-  events: [{ name: 'Lookup', description: 'an http step' }, { name: 'Wrap', description: 'a form' }],
+  events: [{ name: 'Lookup', description: 'an http step' }, { name: 'Wrap', description: 'a form' },
+    { name: 'Callback', description: 'pops for 2 s', staleAfter: 2 }],
   workflows: [
     { name: 'Ring card', event: 'On Ring', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
     { name: 'Tier 1 answer', event: 'On Answer', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: ['Tier 1'] },
+    { name: 'Callback card', event: 'Callback', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
     {
       name: 'Wrap form', event: 'Wrap', publish: 'all',
       definition: {
@@ -191,25 +193,45 @@ test('an http step calls a local service, saves its answer, and takes error on a
   await context.close();
 });
 
-test('two tabs of one agent: one runs each trigger, the other shows it, and takes over when the first closes', async () => {
-  const context = await browser.newContext();
-  const token = agentToken('1005');
-  const first = await agentPage(context, `${server.url}/agent/#token=${token}&crmId=${CRM}`, []);
+// Two tabs of `agent` at `base`: one connection, each trigger run once, and the second tab
+// takes over when the first closes.
+async function twoTabs(context, base, agent) {
+  const token = agentToken(agent);
+  const first = await agentPage(context, `${base}/agent/#token=${token}&crmId=${CRM}`, []);
   await first.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
-  const second = await agentPage(context, `${server.url}/agent/`, []);
+  const second = await agentPage(context, `${base}/agent/`, []);
   await second.locator('#passive').waitFor();
-  const sent = await server.trigger(apiKey, { agentId: '1005', event: 'On Ring', ani: '5551005' });
+  const sent = await server.trigger(apiKey, { agentId: agent, event: 'On Ring', ani: `555${agent}` });
   assert.equal(sent.body.delivered, 1, 'one connection for the agent in this browser');
-  await popOf(first, sent.body.id).getByRole('heading', { name: 'Call from 5551005' }).waitFor();
-  await popOf(second, sent.body.id).getByRole('heading', { name: 'Call from 5551005' }).waitFor();
+  await popOf(first, sent.body.id).getByRole('heading', { name: `Call from 555${agent}` }).waitFor();
+  await popOf(second, sent.body.id).getByRole('heading', { name: `Call from 555${agent}` }).waitFor();
   await first.close();
   await second.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 10000 });
-  const next = await server.trigger(apiKey, { agentId: '1005', event: 'On Ring', ani: '5552005' });
-  await popOf(second, next.body.id).getByRole('heading', { name: 'Call from 5552005' }).waitFor();
+  const next = await server.trigger(apiKey, { agentId: agent, event: 'On Ring', ani: `666${agent}` });
+  await popOf(second, next.body.id).getByRole('heading', { name: `Call from 666${agent}` }).waitFor();
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal((await server.runs(apiKey, sent.body.id)).length, 1, 'the first trigger ran once');
   assert.equal((await server.runs(apiKey, next.body.id)).length, 1);
+  return second;
+}
+
+test('two tabs of one agent: one runs each trigger, the other shows it, and takes over when the first closes', async () => {
+  const context = await browser.newContext();
+  await twoTabs(context, server.url, '1005');
   await context.close();
+});
+
+test('two tabs on a plain-http origin (no Web Locks) still share one connection and hand over', async () => {
+  const plain = await launchBrowser(['--host-resolver-rules=MAP agents.test 127.0.0.1']);
+  try {
+    const context = await plain.newContext();
+    const base = server.url.replace('127.0.0.1', 'agents.test').replace('localhost', 'agents.test');
+    const second = await twoTabs(context, base, '1011');
+    assert.deepEqual(await second.evaluate(() => [isSecureContext, 'locks' in navigator]), [false, false]);
+    await context.close();
+  } finally {
+    await plain.close();
+  }
 });
 
 test('a trigger sent while the page reloads pops after it, and nothing pops twice', async () => {
@@ -280,4 +302,50 @@ test('a pop left open by a reload is offered as a missed pop, not run by itself;
   const runs = await server.runs(apiKey, sent.body.id, 2);
   assert.deepEqual(runs.map((r) => r.outcome), ['stale', 'executed']);
   await context.close();
+});
+
+test("a trigger older than its event's age limit (the instance's rule) is reported stale and offered, not popped", async () => {
+  const { page, context } = await signedIn('1010');
+  const fresh = await server.trigger(apiKey, { agentId: '1010', event: 'Callback', ani: '5551010' });
+  await popOf(page, fresh.body.id).getByRole('heading', { name: 'Call from 5551010' }).waitFor();
+  await page.goto('about:blank');
+  const old = await server.trigger(apiKey, { agentId: '1010', event: 'Callback', ani: '5552010' });
+  assert.equal(old.body.delivered, 1, 'queued for the persistent session');
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await page.goto(`${server.url}/agent/`);
+  await page.getByRole('region', { name: 'Missed pops' }).getByText(/^Callback · 5552010/).waitFor();
+  const [run] = await server.runs(apiKey, old.body.id);
+  assert.equal(run.outcome, 'stale');
+  assert.match(run.error, /'Callback' pops for 2 s/);
+  assert.equal(await popOf(page, old.body.id).count(), 0, 'a stale trigger popped');
+  assert.equal((await server.runs(apiKey, fresh.body.id))[0].outcome, 'executed');
+  await context.close();
+});
+
+test('a trigger sent while the network is down pops once the client is back, and only once', async () => {
+  const own = new Server();
+  own.setUp('acme', workflows());
+  const key = own.cli('key', 'create', '--customer', 'acme');
+  await own.start();
+  const context = await browser.newContext();
+  try {
+    const token = own.cli('token', 'create', '--customer', 'acme', '--agent', '1012');
+    const page = await agentPage(context, `${own.url}/agent/#token=${token}&crmId=${CRM}`, []);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await context.setOffline(true);
+    await own.restart();  // the connection drops, and the offline browser cannot get back
+    const sent = await own.trigger(key, { agentId: '1012', event: 'On Ring', ani: '5551012' });
+    assert.equal(sent.body.delivered, 1, 'queued for the persistent session');
+    await page.waitForTimeout(1000);
+    assert.equal(await popOf(page, sent.body.id).count(), 0, 'it popped while the network was down');
+    await context.setOffline(false);
+    await popOf(page, sent.body.id).getByRole('heading', { name: 'Call from 5551012' }).waitFor({ timeout: 30000 });
+    const runs = await own.runs(key, sent.body.id);
+    await page.waitForTimeout(500);
+    assert.deepEqual(runs.map((r) => r.outcome), ['executed']);
+    assert.equal((await own.runs(key, sent.body.id)).length, 1, 'it ran twice');
+  } finally {
+    await context.close();
+    await own.stop();
+  }
 });

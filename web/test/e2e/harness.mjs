@@ -36,8 +36,8 @@ export class Server {
   }
 
   start() {
-    this.process = spawn(BIN, ['serve', '--data-dir', this.dataDir, '--http', '127.0.0.1:0', '--mqtt', '127.0.0.1:0',
-      '--revocation-poll', '100ms', ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.process = spawn(BIN, ['serve', '--data-dir', this.dataDir, '--http', this.http ?? '127.0.0.1:0',
+      '--mqtt', '127.0.0.1:0', '--revocation-poll', '100ms', ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${this.logs.join('\n')}`)), 10000);
       createInterface({ input: this.process.stderr }).on('line', (line) => {
@@ -45,6 +45,7 @@ export class Server {
         try {
           const entry = JSON.parse(line);
           if (entry.msg === 'listening') {
+            this.http = entry.http;
             this.url = `http://${entry.http.replace('0.0.0.0', '127.0.0.1')}`;
             clearTimeout(timer);
             resolve(this);
@@ -62,6 +63,14 @@ export class Server {
     const exited = new Promise((resolve) => this.process.on('exit', resolve));
     this.process.kill('SIGTERM');
     await exited;
+  }
+
+  // Stops and starts again on the same HTTP address and data dir: every connection drops, the
+  // persistent sessions stay.
+  async restart() {
+    await this.stop();
+    this.logs = [];
+    await this.start();
   }
 
   async trigger(apiKey, fields, headers = {}) {
@@ -89,11 +98,13 @@ export class Server {
   }
 }
 
-export async function launchBrowser() {
+// `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules=MAP agents.test 127.0.0.1`
+// for a plain-http origin that is not a secure context (no Web Locks there).
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
 
