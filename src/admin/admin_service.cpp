@@ -38,7 +38,12 @@ void AdminService::start() {
 
 void AdminService::stop() {
   if (!thread_.joinable()) return;
-  boost::asio::post(io_, [this] { poll_timer_.cancel(); });
+  // On the service's thread: a poll that already fired and waits in the queue must not
+  // re-arm the timer after the cancel, or run() never returns.
+  boost::asio::post(io_, [this] {
+    stopping_ = true;
+    poll_timer_.cancel();
+  });
   work_.reset();
   thread_.join();
 }
@@ -70,7 +75,7 @@ void AdminService::apply_catalog_changes() {
 void AdminService::poll() {
   poll_timer_.expires_after(config_.revocation_poll);
   poll_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+    if (ec || stopping_) return;
     try {
       if (const auto version = store_.data_version(); version != data_version_) {
         data_version_ = version;

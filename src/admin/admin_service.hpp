@@ -66,6 +66,7 @@ class AdminService {
   net::Metrics& metrics_;
   std::function<void(store::Store&)> listener_;
   bool catalog_dirty_ = false;
+  bool stopping_ = false;  // set on the service's thread by stop()
   std::int64_t data_version_ = 0;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

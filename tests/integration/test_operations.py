@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import tempfile
 import time
 import unittest
@@ -198,6 +199,22 @@ class GracefulShutdown(unittest.TestCase):
             self.assertEqual(server.proc.wait(10), 0)
             self.assertIn("stopped", server.log_text())
             sse.close()
+
+    def test_stops_whatever_the_store_poll_is_doing(self):
+        # A store poll that had fired but not yet run when SIGTERM came re-armed its timer
+        # after the cancel, and the process never exited. A 1 ms poll makes that likely.
+        server = Server("--revocation-poll", "1ms")
+        for attempt in range(20):
+            server.start()
+            time.sleep(0.05)
+            server.proc.send_signal(signal.SIGTERM)
+            try:
+                self.assertEqual(server.proc.wait(10), 0, server.log_text())
+            except subprocess.TimeoutExpired:
+                server.proc.kill()
+                self.fail(f"attempt {attempt}: SIGTERM did not stop the server:\n{server.log_text()}")
+            server.lines.clear()
+            server._listening.clear()
 
 
 if __name__ == "__main__":
