@@ -19,11 +19,17 @@ export class Tabs {
     Channel = globalThis.BroadcastChannel,
     storage = globalThis.localStorage,
     clock = { now: () => Date.now(), setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) },
+    events = globalThis.window,
   } = {}) {
     this.name = name;
     this.locks = locks;
     this.channel = Channel ? new Channel(name) : null;
     this.election = locks ? null : new LeaseElection(`${name}.leader`, storage, clock, () => this.lead());
+    // The leader's lease removed by its closing tab (a `storage` event in the others): the
+    // hand-over's second messenger, should the channel's message be lost as that tab goes.
+    events?.addEventListener?.('storage', (event) => {
+      if (event.key === this.election?.key && event.newValue === null) this.election.claim();
+    });
     this.leading = false;
     this.onLead = () => {};
     this.onMessage = () => {};
@@ -72,20 +78,23 @@ export class Tabs {
 
 // Leader election without Web Locks: the leader keeps a lease `{tab, until}` in a Storage,
 // renewed every `renewMs`; another tab claims it when it is missing or has expired, or at once
-// when the leader says it released it (Tabs' `tabs.released`). A claim is written, then read
+// when the leader says it released it (Tabs' `tabs.released`, or the lease's removal seen as a
+// `storage` event). Followers also look at the lease every `pollMs`, so a hand-over whose
+// messages were lost with the closing tab still happens within that time. A claim is written, then read
 // back after `settleMs`: of two tabs claiming together, only the last writer leads.
 //
 // The lease outlives Chromium's throttling of hidden tabs (timers once a minute), so a leader
 // in a background tab keeps leading; a leader that dies without closing (a crashed renderer)
 // is replaced once its lease runs out.
 export class LeaseElection {
-  constructor(key, storage, clock, onLead, { leaseMs = 150000, renewMs = 10000, settleMs = 50 } = {}) {
+  constructor(key, storage, clock, onLead, { leaseMs = 150000, renewMs = 10000, pollMs = 2000, settleMs = 50 } = {}) {
     this.key = key;
     this.storage = storage;
     this.clock = clock;
     this.onLead = onLead;
     this.leaseMs = leaseMs;
     this.renewMs = renewMs;
+    this.pollMs = pollMs;
     this.settleMs = settleMs;
     this.tab = `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
     this.leading = false;
@@ -119,7 +128,7 @@ export class LeaseElection {
     const current = this.lease();
     const now = this.clock.now();
     if (current && current.tab !== this.tab && current.until > now) {
-      this.schedule(() => this.claim(), Math.min(current.until - now + 1, this.renewMs));
+      this.schedule(() => this.claim(), Math.min(current.until - now + 1, this.pollMs));
       return;
     }
     this.write(now + this.leaseMs);

@@ -102,6 +102,30 @@ test('without Web Locks, a leader closing hands over to the next tab at once', (
   assert.deepEqual(order, ['a', 'b'], 'the follower took over well before the lease ran out');
 });
 
+test('a hand-over whose channel message is lost still happens: the storage event, else the poll', () => {
+  for (const messenger of ['storage event', 'poll']) {
+    const { storage, clock, advance } = world();
+    const Silent = class { postMessage() {} close() {} };  // the closing tab's message never arrives
+    const listeners = [];
+    const events = { addEventListener: (type, f) => type === 'storage' && listeners.push(f) };
+    const a = new Tabs('t', { locks: undefined, Channel: Silent, storage, clock });
+    const b = new Tabs('t', { locks: undefined, Channel: Silent, storage, clock, events });
+    a.start();
+    advance(100);
+    b.start();
+    advance(30000);
+    assert.equal(b.leading, false, messenger);
+    a.close();
+    if (messenger === 'storage event') {
+      for (const f of listeners) f({ key: 't.leader', newValue: null });
+      advance(100);
+    } else {
+      advance(2100);
+    }
+    assert.equal(b.leading, true, `${messenger}: the follower leads`);
+  }
+});
+
 test('messages other than the hand-over reach the page', () => {
   const { storage, clock } = world();
   const Channel = channels();
