@@ -199,8 +199,11 @@ export class PopFlow extends EventTarget {
       properties: { sessionExpiryInterval: SESSION_EXPIRY_S },
     });
     this.client.on('connect', (connack) => {
-      this.emit('status', { state: 'connected', sessionPresent: connack.sessionPresent });
-      if (!connack.sessionPresent) this.subscribe();
+      // Connected means pops arrive: a new session is only once its subscriptions are granted
+      // (a trigger sent between CONNACK and SUBACK would find no subscriber).
+      const connected = () => this.emit('status', { state: 'connected', sessionPresent: connack.sessionPresent });
+      if (connack.sessionPresent) connected();
+      else this.subscribe(connected);
       // A change announced while offline was missed (QoS 0): ask again after a reconnect.
       if (this.connectedBefore) this.loadCatalog().catch(() => {});
       this.connectedBefore = true;
@@ -215,7 +218,7 @@ export class PopFlow extends EventTarget {
     this.client.on('message', (topic, payload) => this.receive(topic, payload));
   }
 
-  subscribe() {
+  subscribe(onGranted) {
     const a = this.agentId;
     const c = this.customer;
     const filters = { [`CTI/${c}/${a}`]: { qos: 1 }, [`CTI/${c}/+/${a}`]: { qos: 1 }, [`CRM/${c}/+/${a}`]: { qos: 1 },
@@ -223,6 +226,7 @@ export class PopFlow extends EventTarget {
     this.client.subscribe(filters, (error, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos >= 0x80);
       if (error || refused.length) this.emit('status', { state: 'error', message: `subscription refused: ${error?.message ?? refused.map((g) => g.topic).join(', ')}` });
+      else onGranted();
     });
   }
 
