@@ -62,7 +62,16 @@ export class Server {
     if (!this.process || this.process.exitCode !== null) return;
     const exited = new Promise((resolve) => this.process.on('exit', resolve));
     this.process.kill('SIGTERM');
-    await exited;
+    // A server that does not stop is a failure with its log, not a test that hangs.
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(resolve, 15000, 'late'); });
+    const outcome = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.process.kill('SIGKILL');
+      await exited;
+      throw new Error(`the server did not stop within 15 s of SIGTERM:\n${this.logs.join('\n')}`);
+    }
   }
 
   // Stops and starts again on the same HTTP address and data dir: every connection drops, the
@@ -79,7 +88,10 @@ export class Server {
       headers: { 'Content-Type': 'application/json', ...headers },
       body: JSON.stringify({ jwt: apiKey, ...fields }),
     });
-    return { status: response.status, body: await response.json() };
+    const body = await response.json();
+    // Every test's trigger is meant to be accepted: say why one was not, not "undefined" later.
+    if (response.status !== 200) throw new Error(`trigger answered ${response.status}: ${JSON.stringify(body)}`);
+    return { status: response.status, body };
   }
 
   async timeline(apiKey, id) {
