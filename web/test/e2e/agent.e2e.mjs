@@ -25,11 +25,12 @@ const workflows = () => ({
   profiles: ['Tier 1'],
   agents: [],
   events: [{ name: 'Lookup', description: 'an http step' }, { name: 'Wrap', description: 'a form' },
-    { name: 'Callback', description: 'pops for 2 s', staleAfter: 2 }],
+    { name: 'Callback', description: 'pops for 2 s', staleAfter: 2 }, { name: 'Urgent', description: 'sound and notification' }],
   workflows: [
     { name: 'Ring card', event: 'On Ring', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
     { name: 'Tier 1 answer', event: 'On Answer', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: ['Tier 1'] },
     { name: 'Callback card', event: 'Callback', definition: { schema: 1, start: 'card', steps: { card: card() } }, publish: 'all' },
+    { name: 'Urgent card', event: 'Urgent', definition: { schema: 1, start: 'card', steps: { card: { ...card(), sound: true, notify: true } } }, publish: 'all' },
     {
       name: 'Wrap form', event: 'Wrap', publish: 'all',
       definition: {
@@ -319,6 +320,43 @@ test("a trigger older than its event's age limit (the instance's rule) is report
   assert.match(run.error, /'Callback' pops for 2 s/);
   assert.equal(await popOf(page, old.body.id).count(), 0, 'a stale trigger popped');
   assert.equal((await server.runs(apiKey, fresh.body.id))[0].outcome, 'executed');
+  await context.close();
+});
+
+test('a pop asking for them plays the alert sound and raises a desktop notification; the sound can be turned off', async () => {
+  const context = await browser.newContext();
+  // Headless Chromium has no speakers or notification centre: record what the page asks of them.
+  await context.addInitScript(() => {
+    window.alerts = { tones: 0, notifications: [] };
+    window.AudioContext = class {
+      constructor() { this.currentTime = 0; this.destination = {}; }
+      createOscillator() { return { frequency: { value: 0 }, connect: (node) => node, start: () => { window.alerts.tones += 1; }, stop() {} }; }
+      createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (node) => node }; }
+    };
+    window.Notification = class {
+      static permission = 'granted';
+      static requestPermission() { return Promise.resolve('granted'); }
+      constructor(title, options) { window.alerts.notifications.push({ title, body: options.body }); }
+    };
+    document.hasFocus = () => false;  // a notification is for an agent looking elsewhere
+  });
+  const { page, problems } = await signedIn('1013', { context });
+  const first = await server.trigger(apiKey, { agentId: '1013', event: 'Urgent', ani: '5551013', name: 'Ann' });
+  await popOf(page, first.body.id).getByRole('heading', { name: 'Call from 5551013' }).waitFor();
+  const alerts = await page.evaluate(() => window.alerts);
+  assert.equal(alerts.tones, 1, 'no sound for a pop that asks for one');
+  assert.deepEqual(alerts.notifications, [{ title: 'Call from 5551013', body: 'Caller: Ann\nCase: none' }]);
+  await page.locator('summary', { hasText: 'Settings' }).click();
+  await page.getByLabel('Play a sound for new pops').uncheck();
+  const second = await server.trigger(apiKey, { agentId: '1013', event: 'Urgent', ani: '5552013' });
+  await popOf(page, second.body.id).getByRole('heading', { name: 'Call from 5552013' }).waitFor();
+  const after = await page.evaluate(() => window.alerts);
+  assert.equal(after.tones, 1, 'a sound played although the agent turned sounds off');
+  assert.equal(after.notifications.length, 2, 'the notification does not depend on the sound setting');
+  const plain = await server.trigger(apiKey, { agentId: '1013', event: 'On Ring', ani: '5553013' });
+  await popOf(page, plain.body.id).getByRole('heading', { name: 'Call from 5553013' }).waitFor();
+  assert.equal((await page.evaluate(() => window.alerts)).notifications.length, 2, 'a pop that does not ask notified');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
