@@ -22,7 +22,7 @@ void Worker::probe_lag() {
   lag_due_ = std::chrono::steady_clock::now() + kInterval;
   lag_timer_.expires_at(lag_due_);
   lag_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+    if (ec || lag_probe_stopped_) return;
     shedder_.observe(std::chrono::steady_clock::now() - lag_due_);
     probe_lag();
   });

@@ -42,7 +42,12 @@ class Worker {
   // True while this loop is too far behind to take new triggers (see load_shedder.hpp).
   bool overloaded() const { return shedder_.shedding(); }
   void start_lag_probe();
-  void stop_lag_probe() { lag_timer_.cancel(); }  // at shutdown, so the loop can run dry
+  // At shutdown, so the loop can run dry. The flag stops a probe that fired but has not run yet
+  // from re-arming the timer after the cancel.
+  void stop_lag_probe() {
+    lag_probe_stopped_ = true;
+    lag_timer_.cancel();
+  }
 
   // Where readiness-based connections read (see Transport::wait_readable): one buffer per
   // loop, used only inside a handler, so idle connections need none of their own.
@@ -77,6 +82,7 @@ class Worker {
   std::mutex flush_mutex_;  // guards the two below (publisher threads)
   std::vector<std::weak_ptr<Flushable>> flush_queue_;
   bool flush_posted_ = false;
+  bool lag_probe_stopped_ = false;
   std::unordered_map<std::uint64_t, std::weak_ptr<Drainable>> connections_;
 };
 
