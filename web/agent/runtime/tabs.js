@@ -27,9 +27,11 @@ export class Tabs {
     this.election = locks ? null : new LeaseElection(`${name}.leader`, storage, clock, () => this.lead());
     // The leader's lease removed by its closing tab (a `storage` event in the others): the
     // hand-over's second messenger, should the channel's message be lost as that tab goes.
-    events?.addEventListener?.('storage', (event) => {
-      if (event.key === this.election?.key && event.newValue === null) this.election.claim();
-    });
+    if (this.election) {
+      events?.addEventListener?.('storage', (event) => {
+        if (event.key === this.election.key && event.newValue === null) this.election.claim();
+      });
+    }
     this.leading = false;
     this.onLead = () => {};
     this.onMessage = () => {};
@@ -80,8 +82,8 @@ export class Tabs {
 // renewed every `renewMs`; another tab claims it when it is missing or has expired, or at once
 // when the leader says it released it (Tabs' `tabs.released`, or the lease's removal seen as a
 // `storage` event). Followers also look at the lease every `pollMs`, so a hand-over whose
-// messages were lost with the closing tab still happens within that time. A claim is written, then read
-// back after `settleMs`: of two tabs claiming together, only the last writer leads.
+// messages were lost with the closing tab still happens within that time. A claim is written,
+// then read back after `settleMs`: of two tabs claiming together, only the last writer leads.
 //
 // The lease outlives Chromium's throttling of hidden tabs (timers once a minute), so a leader
 // in a background tab keeps leading; a leader that dies without closing (a crashed renderer)
