@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(g++ cmake make pkg-config ccache
   libboost1.81-dev libboost-container1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev)
-test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium)
+test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium firefox-esr)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(wrk nginx-light libnginx-mod-nchan mosquitto gnuplot-nox)
 

@@ -1,6 +1,6 @@
 // The real popflow-connect binary (POPFLOW_BIN) on free ports with its own data dir, set up
-// with its own CLI, and Debian's chromium driven by playwright-core: what the agent's client's
-// end-to-end tests stand on.
+// with its own CLI, Debian's chromium driven by playwright-core and Debian's firefox-esr driven
+// by puppeteer-core (WebDriver BiDi): what the agent's client's end-to-end tests stand on.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.POPFLOW_BIN ?? join(here, '../../../build/src/app/popflow-connect');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 // Screenshots go to build/screenshots, so a test run leaves the tree clean; docs/agent.md's are
 // refreshed with POPFLOW_SCREENSHOTS=$PWD/docs/screenshots ctest -R web.e2e.
 export const SCREENSHOTS = process.env.POPFLOW_SCREENSHOTS ?? join(here, '../../../build/screenshots');
@@ -118,6 +120,12 @@ export async function launchBrowser(extraArgs = []) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
+}
+
+// Firefox, headless, with a profile of its own (puppeteer-core makes one per launch) and
+// `prefs` in it.
+export async function launchFirefox(prefs = {}) {
+  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, extraPrefsFirefox: prefs });
 }
 
 // A page that fails its test on any console error or CSP violation.
