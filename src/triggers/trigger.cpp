@@ -60,10 +60,10 @@ class JsonAppender {
   explicit JsonAppender(std::string& out) : out_(out) {}
 
   void string(std::string_view text) { quoter_.append(out_, text); }
-  // ,"name": (no comma right after an opening brace); names are our own constants.
+  // ,"name": (no comma right after an opening brace); names are our own constants. In as few
+  // appends as it takes: each one checks the capacity (callgrind: ~10% of message_json).
   void name(std::string_view name) {
-    if (out_.back() != '{') out_.push_back(',');
-    out_.push_back('"');
+    out_.append(out_.back() == '{' ? std::string_view("\"") : std::string_view(",\""));
     out_.append(name).append("\":");
   }
   void member(std::string_view name, std::string_view value) {

@@ -6,6 +6,7 @@
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 #include <string>
+#include <vector>
 
 namespace popflow {
 namespace {
@@ -20,6 +21,33 @@ TEST(JsonQuoter, WritesWhatSerializeWrites) {
   out.clear();
   quoter.append(out, "");
   EXPECT_EQ(out, "\"\"");
+}
+
+// Whether a string goes through the serializer or the plain path, the text is the same: each
+// byte alone, and amid plain text, into both kinds of output.
+TEST(JsonQuoter, EveryByteComesOutAsSerializeWritesIt) {
+  JsonQuoter quoter;
+  for (int byte = 0; byte < 256; ++byte) {
+    const std::string alone(1, static_cast<char>(byte));
+    // Where the byte falls decides which check sees it: 16-byte blocks, then the tail.
+    std::vector<std::string> texts{alone};
+    for (const std::size_t at : {0, 10, 15, 16, 20, 31, 32, 39}) {
+      std::string text(40, 'a');
+      text[at] = static_cast<char>(byte);
+      texts.push_back(text);
+    }
+    for (const auto& text : texts) {
+      std::string out;
+      quoter.append(out, text);
+      EXPECT_EQ(out, boost::json::serialize(boost::json::string(text))) << "byte " << byte;
+      boost::json::string json_out;
+      quoter.append(json_out, text);
+      EXPECT_EQ(std::string(json_out), out) << "byte " << byte;
+      out.clear();
+      quoter.append_value(out, boost::json::value(boost::json::string(text)));
+      EXPECT_EQ(out, boost::json::serialize(boost::json::string(text))) << "byte " << byte;
+    }
+  }
 }
 
 // Longer than the serializer's chunk: every part is appended.
