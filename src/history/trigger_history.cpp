@@ -1,6 +1,5 @@
 #include "history/trigger_history.hpp"
 
-#include <algorithm>
 #include <array>
 #include <boost/container_hash/hash.hpp>
 #include <cstring>
@@ -27,10 +26,6 @@ enum : std::size_t {
   count
 };
 }  // namespace field
-
-constexpr std::size_t kCacheLine = 64;
-// How much of the next slot's text is fetched ahead: a typical trigger's record.
-constexpr std::size_t kPrefetchedText = 1024;
 
 std::size_t packed_size(std::string_view value) {
   return sizeof(std::uint32_t) + value.size();
@@ -207,21 +202,6 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
   if (!view.deliveries.empty()) append_deliveries(slot, view.deliveries);
   index_.emplace(key, position);
   free_beyond_max_bytes();
-  prefetch_next_slot();
-}
-
-// Once the ring is warm the next record overwrites a slot written a whole ring ago, long out
-// of the caches: asked for now, its lines arrive while this trigger is published and
-// answered, instead of stalling the next one (with 100,000 slots, 207 → 1xx ns a record).
-void TriggerHistory::prefetch_next_slot() const {
-  const auto next =
-      count_ == limits_.max_entries ? oldest_ : (oldest_ + count_) % limits_.max_entries;
-  if (next >= slots_.size()) return;  // not made yet
-  const auto& slot = slots_[next];
-  __builtin_prefetch(&slot, 1);
-  const auto bytes = std::min(slot.text.capacity(), kPrefetchedText);
-  for (std::size_t offset = 0; offset < bytes; offset += kCacheLine)
-    __builtin_prefetch(slot.text.data() + offset, 1);
 }
 
 void TriggerHistory::add_deliveries(std::string_view id, std::span<const DeliveryNote> notes) {

@@ -168,7 +168,6 @@ class TriggerHistory {
   std::size_t take_slot();             // under mutex_: where the next record goes, unindexed
   void drop_oldest();                  // under mutex_
   void free_oldest();                  // under mutex_: drop_oldest(), its buffers released
-  void prefetch_next_slot() const;     // under mutex_
   Slot* slot_of(std::string_view id);  // under mutex_
   const Slot* slot_of(std::string_view id) const;
 
