@@ -58,8 +58,12 @@ curl -sN 'http://localhost:$port/api/subscribe?topic=CTI/demo/1001&topic=CTI/dem
 
 curl -s 'http://localhost:$port/api/client/workflows' -H 'Authorization: Bearer $DEMO_CLIENT_TOKEN'
 
-4) The admin API (docs/openapi.yaml), as the console user demo-admin / ${DEMO_CONSOLE_PASSWORD:-<see $demo>}
-   or with the admin token: the recent triggers and each one's timeline
+4) The console (docs/admin.md): sign in as demo-admin / ${DEMO_CONSOLE_PASSWORD:-<see $demo>}
+
+http://localhost:$port/admin/
+
+5) The admin API (docs/openapi.yaml), as that console user or with the admin token: the
+   recent triggers and each one's timeline
 
 curl -s 'http://localhost:$port/api/admin/triggers' -H 'Authorization: Bearer $DEMO_ADMIN_TOKEN'
 

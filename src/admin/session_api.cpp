@@ -109,16 +109,23 @@ http::Outcome get_session(http::RouteContext& context, AdminService& service) {
     context.info.refusal = "not_signed_in";
     return http::make_problem(request, unauthorized("not_signed_in", "no console session"));
   }
+  // The CSRF token again, for a console page reloaded in the session: only a same-origin page
+  // can read this answer, and only with the session's cookie (SameSite=Strict).
   return http::Deferred{[&service, stub = stub_of(request), name = session->user,
-                         credential = session->credential](http::Respond respond) mutable {
+                         credential = session->credential,
+                         csrf = session->csrf_token](http::Respond respond) mutable {
     service.post([&service, stub = std::move(stub), name = std::move(name),
-                  credential = std::move(credential), respond = std::move(respond)] {
+                  credential = std::move(credential), csrf = std::move(csrf),
+                  respond = std::move(respond)] {
       std::optional<store::User> user;
       service.store().read([&](store::Repositories& repos) { user = repos.users.user(name); });
       if (!user || ConsoleSessions::credential_of(user->password_hash) != credential)
         return respond(http::make_problem(
             stub, unauthorized("session_expired", "this console user no longer exists")));
-      auto response = http::make_json(stub, 200, json::serialize(caller_json(*user)));
+      auto body = caller_json(*user);
+      body["csrfToken"] = csrf;
+      body["idleTimeoutSeconds"] = service.sessions().limits().idle.count();
+      auto response = http::make_json(stub, 200, json::serialize(body));
       response.set(bhttp::field::cache_control, "no-store");
       respond(std::move(response));
     });

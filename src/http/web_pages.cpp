@@ -46,7 +46,7 @@ Response file_answer(const Request& request, const web::EmbeddedFile& file,
   response.set("Cross-Origin-Opener-Policy", "same-origin");
   // The runtime's modules are public code a CRM add-in on another origin imports (docs/agent.md,
   // "Embedding the runtime"); no credentials go with them.
-  if (file.content_type.starts_with("text/javascript"))
+  if (file.path.starts_with("/agent/") && file.content_type.starts_with("text/javascript"))
     response.set(bhttp::field::access_control_allow_origin, "*");
   response.keep_alive(request.keep_alive());
   if (!unchanged) response.body().assign(file.text());
@@ -64,9 +64,31 @@ std::string web_content_security_policy(const Config& config) {
          "; base-uri 'none'; form-action 'none'";
 }
 
+std::string console_content_security_policy() {
+  return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+}
+
 void add_web_routes(RouteTable& routes, const Config& config) {
-  const auto policy = web_content_security_policy(config);
+  const auto agent_policy = web_content_security_policy(config);
+  const auto console_policy = console_content_security_policy();
+  // The front door: a person opening the server's address gets the console's sign-in (which
+  // links to the agent's client); a machine (no text/html in Accept) keeps the API's 404.
+  routes.add(bhttp::verb::get, "/", [](RouteContext& context) {
+    const auto& request = context.request;
+    if (request[bhttp::field::accept].find("text/html") == std::string_view::npos) {
+      context.info.refusal = "not_found";
+      return Outcome{make_problem(
+          request, {404, "not_found", "no such endpoint; see the README for the endpoints", ""})};
+    }
+    auto response = make_response(request, 303);
+    response.set(bhttp::field::location, "/admin/");
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return Outcome{std::move(response)};
+  });
   for (const auto& file : web::embedded_files()) {
+    const auto& policy = file.path.starts_with("/admin/") ? console_policy : agent_policy;
     constexpr std::string_view kIndex = "/index.html";
     if (file.path.ends_with(kIndex)) {
       const auto directory = file.path.substr(0, file.path.size() - kIndex.size());  // "/agent"

@@ -35,10 +35,14 @@ class Sessions(AdminTest):
         self.assertGreaterEqual(len(body["csrfToken"]), 20)
         self.assertNotIn(body["csrfToken"], cookie)
 
+        # A console page reloaded in the session gets its token again, readable only by a page
+        # of this origin: the cookie is SameSite=Strict and the answer allows no other origin.
         r = caller.get("/api/admin/session")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["user"], "alice")
-        self.assertNotIn("csrfToken", r.json())
+        self.assertEqual(r.json()["csrfToken"], body["csrfToken"])
+        self.assertNotIn("access-control-allow-origin", {k.lower() for k in r.headers})
+        self.assertEqual(r.headers.get("cache-control"), "no-store")
         self.assertEqual(caller.get("/api/admin/instances").status, 200)
 
     def test_a_write_needs_the_csrf_token(self):

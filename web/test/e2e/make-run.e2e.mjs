@@ -1,5 +1,6 @@
 // What a newcomer does after `make run`: open the printed agent link, paste the printed curl
-// line, and see the "On Ring" pop with the caller's number. scripts/run-demo.sh on free ports.
+// line, and see the "On Ring" pop with the caller's number; sign in to the console with the
+// printed user and password and find the demo's key. scripts/run-demo.sh on free ports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -21,7 +22,7 @@ async function freePort() {
   return port;
 }
 
-test("make run's agent link pops the On Ring trigger its curl line sends", async () => {
+test("make run's agent link pops the On Ring trigger its curl line sends, and its console sign-in works", async () => {
   const port = await freePort();
   const demo = spawn(join(root, 'scripts/run-demo.sh'), [BIN], {
     env: { ...process.env, POPFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'popflow-demo-')), POPFLOW_HTTP: `127.0.0.1:${port}`,
@@ -56,6 +57,16 @@ test("make run's agent link pops the On Ring trigger its curl line sends", async
     await pop.getByLabel('Reason (required)').selectOption('Support');
     await screenshot(page, 'agent-make-run');
     assert.deepEqual(problems, []);
+    // The console line: its address and the user and password printed above it sign in.
+    const [, user, password] = lines.find((line) => line.includes('sign in as')).match(/sign in as (\S+) \/ (\S+)/);
+    const consoleUrl = lines.find((line) => line.endsWith('/admin/'));
+    assert.equal(consoleUrl, `http://localhost:${port}/admin/`);
+    const consolePage = await (await browser.newContext()).newPage();
+    await consolePage.goto(consoleUrl.replace('localhost', '127.0.0.1'));
+    await consolePage.getByLabel('User name').fill(user);
+    await consolePage.getByLabel('Password').fill(password);
+    await consolePage.getByRole('button', { name: 'Sign in' }).click();
+    await consolePage.locator('tr', { hasText: 'make run demo' }).first().waitFor();
   } finally {
     await browser.close();
     demo.kill('SIGTERM');

@@ -1,0 +1,132 @@
+// The admin console end to end: the real binary, Debian's chromium, console users made with
+// the CLI. The front door, sign-in (and its clear refusal), a reload keeping the session, API
+// keys (one generated, shown once with its curl line, which then sends a trigger; revoked,
+// after which it sends none), a viewer offered nothing it may not do and refused by the server
+// anyway, and sign-out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Server, BIN, launchBrowser, agentPage, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+const password = (user) => `correct-horse-battery-${user.length}${user.at(-1)}`;
+
+before(async () => {
+  server = new Server();
+  server.cli('customer', 'add', 'acme');
+  for (const [user, role] of [['olga', 'owner'], ['vic', 'viewer']])
+    execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', user, '--customer', 'acme', '--role', role, '--password-stdin'],
+      { input: `${password(user)}\n` });
+  await server.start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// The page first asks whether a session is there (GET /api/admin/session, 401 when not),
+// which Chromium logs as an error; anything else is a problem.
+const unexpected = (problems) => problems.filter((p) => !p.includes('status of 401'));
+
+async function signIn(page, user, secret = password(user)) {
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('the front door: a browser lands on the console sign-in, a machine keeps its JSON 404', async () => {
+  const context = await browser.newContext();
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/`, problems);
+  assert.equal(new URL(page.url()).pathname, '/admin/');
+  await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: "PopFlow, the agent's client" }).getAttribute('href'), '/agent/');
+  await screenshot(page, 'console-sign-in');
+  const machine = await fetch(`${server.url}/`, { headers: { Accept: 'application/json' } });
+  assert.equal(machine.status, 404);
+  assert.equal((await machine.json()).code, 'not_found');
+  const served = await fetch(`${server.url}/admin/`);
+  const policy = served.headers.get('content-security-policy');
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /frame-ancestors 'none'/);
+  assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('a wrong password is refused in words, and the right one signs in and survives a reload', async () => {
+  const context = await browser.newContext();
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'olga', 'not-the-password');
+  await page.getByRole('alert').filter({ hasText: 'the user name or the password is wrong' }).waitFor();
+  await signIn(page, 'olga');
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  assert.match(await page.locator('#who').textContent(), /olga · owner · acme/);
+  await page.reload();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await context.close();
+});
+
+test('an owner generates a key, shown once with a curl line that works, and revokes it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/admin/`, problems);
+  await signIn(page, 'olga');
+  await page.getByLabel('Label').fill('Genesys production');
+  await page.getByLabel('CRM triggers').uncheck();
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  const key = await page.getByLabel('Key', { exact: true }).inputValue();
+  assert.match(key, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT');
+  const curl = await page.getByLabel('Send an "On Ring" trigger with it').inputValue();
+  assert.ok(curl.includes(key) && curl.startsWith(`curl -s ${server.url}/api/sendmessage/CTI`), curl);
+  const row = page.locator('tr', { hasText: 'Genesys production' });
+  assert.equal(await row.locator('td').first().textContent(), 'CTI');
+  assert.equal(await row.locator('td').nth(4).textContent(), 'Active');
+  await screenshot(page, 'console-keys');
+  // The curl line, run as printed, sends a trigger.
+  const sent = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' }));
+  assert.equal(sent.status, 'ok', JSON.stringify(sent));
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: 'Revoke Genesys production' }).click();
+  await row.locator('td', { hasText: /^Revoked/ }).waitFor();
+  assert.equal(await row.getByRole('button').count(), 0, 'a revoked key offers no revoke');
+  const refused = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' }));
+  assert.equal(refused.code, 'revoked_key', JSON.stringify(refused));
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('a viewer is offered no key management, and the server refuses it anyway', async () => {
+  const context = await browser.newContext();
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'vic');
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'viewer' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Generate key' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: /^Revoke/ }).count(), 0);
+  // What the page does not offer, the API refuses: a write with the viewer's own session and token.
+  const answer = await page.evaluate(async () => {
+    const session = await (await fetch('/api/admin/session')).json();
+    const response = await fetch('/api/admin/keys', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.csrfToken },
+      body: JSON.stringify({ label: 'sneaky' }) });
+    return [response.status, (await response.json()).code];
+  });
+  assert.deepEqual(answer, [403, 'role_denied']);
+  await context.close();
+});
+
+test('sign out ends the session: a reload asks to sign in again', async () => {
+  const context = await browser.newContext();
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'olga');
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+  assert.equal((await page.evaluate(() => fetch('/api/admin/keys').then((r) => r.status))), 401);
+  await context.close();
+});
