@@ -199,7 +199,7 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
                           "X-Request-Id if it persists",
                           ""};
         }
-        service.apply_catalog_changes();
+        service.apply_changes();
         if (reply && reply->later) return reply->later(std::move(respond));
         respond(answer(*job, reply));
       });

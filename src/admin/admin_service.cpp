@@ -1,6 +1,7 @@
 #include "admin/admin_service.hpp"
 
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "core/log.hpp"
 
@@ -56,11 +57,12 @@ void AdminService::post(std::function<void()> job) {
       // Jobs answer their own failures; this is the backstop that keeps the thread alive.
       log::error("admin job failed", {{"error", error.what()}});
     }
-    apply_catalog_changes();
+    apply_changes();
   });
 }
 
-void AdminService::apply_catalog_changes() {
+void AdminService::apply_changes() {
+  if (std::exchange(keys_dirty_, false) && keys_listener_) keys_listener_();
   if (!catalog_dirty_ || !listener_) return;
   catalog_dirty_ = false;
   try {
@@ -80,7 +82,7 @@ void AdminService::poll() {
       if (const auto version = store_.data_version(); version != data_version_) {
         data_version_ = version;
         catalog_dirty_ = true;
-        apply_catalog_changes();
+        apply_changes();
       }
     } catch (const std::exception& error) {
       log::warn("polling the store failed", {{"error", error.what()}});

@@ -36,6 +36,11 @@ class AdminService {
 
   // Called on the store thread with the store whenever the model may have changed.
   void set_catalog_listener(std::function<void(store::Store&)> listener);
+  // Called on the store thread after a job revoked or rotated a key, once its transaction
+  // is in, before the answer: the server's key registry reads it at once, not at its next
+  // poll.
+  void set_keys_listener(std::function<void()> listener) { keys_listener_ = std::move(listener); }
+  void keys_changed() { keys_dirty_ = true; }
   void start();
   void stop();  // finishes the jobs already posted
   void post(std::function<void()> job);
@@ -45,11 +50,11 @@ class AdminService {
   store::Database& db() { return db_; }
   store::Store& store() { return store_; }
   // A job that changed the model says so; the listener runs once the job is done, or
-  // earlier when the job calls apply_catalog_changes() itself.
+  // earlier when the job calls apply_changes() itself.
   void catalog_changed() { catalog_dirty_ = true; }
-  // Runs the listener now if the model changed. A job that answers a request calls it
-  // before answering, so a trigger sent after the answer resolves against the change.
-  void apply_catalog_changes();
+  // Runs the listeners of what changed (the model, keys), now. A job that answers a request
+  // calls it before answering, so a trigger sent after the answer meets the change.
+  void apply_changes();
   ConsoleSessions& sessions() { return sessions_; }
   LoginThrottle& throttle() { return throttle_; }
   net::Metrics& metrics() { return metrics_; }
@@ -65,7 +70,9 @@ class AdminService {
   LoginThrottle throttle_;
   net::Metrics& metrics_;
   std::function<void(store::Store&)> listener_;
+  std::function<void()> keys_listener_;
   bool catalog_dirty_ = false;
+  bool keys_dirty_ = false;
   bool stopping_ = false;  // set on the service's thread by stop()
   std::int64_t data_version_ = 0;
   boost::asio::io_context io_;

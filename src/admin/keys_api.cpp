@@ -99,6 +99,7 @@ Checked<Reply> revoke_key(AdminCall& call) {
   if (!key) return key.error();
   const auto before = json::serialize(to_json(*key));
   store::KeyStore(call.service.db()).revoke(key->id, call.now_ms / 1000);
+  call.service.keys_changed();  // refused from the answer on, not from the next poll
   const auto after = store::KeyStore(call.service.db()).find(key->id);
   call.audit("key.revoke", target_of(key->id), before, json::serialize(to_json(*after)));
   return json_reply(200, to_json(*after));
@@ -118,6 +119,7 @@ Checked<Reply> rotate_key(AdminCall& call) {
   } catch (const std::runtime_error& refused) {
     return bad_request("invalid_key_request", refused.what());
   }
+  call.service.keys_changed();  // the old key's grace counts from now on every loop
   const auto old_key = store::KeyStore(call.service.db()).find(key->id);
   call.audit("key.rotate", target_of(key->id), before, json::serialize(to_json(*old_key)));
   call.audit("key.create", target_of(issued.record.id), "",

@@ -153,6 +153,15 @@ int serve(const Config& config) {
   KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
   refresher.refresh();
   registry.set_source(&refresher, static_cast<double>(config.key_refresh_rate));
+  // A key revoked or rotated with the admin API holds from its answer on. A store that fails
+  // here leaves it to the next poll.
+  admin_service.set_keys_listener([&refresher] {
+    try {
+      refresher.refresh();
+    } catch (const std::exception& e) {
+      log::warn("key registry refresh failed; the next poll retries", {{"error", e.what()}});
+    }
+  });
 
   const unsigned threads =
       config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -1,7 +1,8 @@
 // The console (/admin/): console users sign in with a name and password (POST
 // /api/admin/session: an HttpOnly SameSite=Strict cookie, and a CSRF token every write sends
 // as X-CSRF-Token); the API decides what each role may do, and the page offers only that.
-// No framework: a few DOM helpers over the admin API. docs/admin.md describes every screen.
+// No framework: a few DOM helpers over the admin API, one screen per address fragment.
+// docs/admin.md describes every screen.
 
 const $ = (id) => document.getElementById(id);
 const MANAGES_KEYS = new Set(['owner', 'admin']);
@@ -64,7 +65,116 @@ function signedIn(who) {
   $('who').textContent = `${who.user} · ${who.role}${who.operator ? ' (operator)' : ` · ${who.customer}`}`;
   $('key-form').hidden = !(who.operator || MANAGES_KEYS.has(who.role));
   $('main').focus();
-  loadKeys();
+  route();
+}
+
+// Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #keys.
+function route() {
+  if (!caller) return;
+  const [screen, id] = (location.hash.slice(1) || 'triggers').split('/');
+  const shown = screen === 'triggers' && id ? 'timeline' : screen === 'keys' ? 'keys' : 'triggers';
+  for (const node of document.querySelectorAll('.screen')) node.hidden = node.id !== shown;
+  for (const link of document.querySelectorAll('nav a[data-screen]')) {
+    if (link.dataset.screen === (shown === 'timeline' ? 'triggers' : shown)) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (shown === 'keys') loadKeys();
+  else if (shown === 'timeline') loadTimeline(decodeURIComponent(id));
+  else loadTriggers();
+}
+window.addEventListener('hashchange', route);
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+
+function resolutionText(resolution) {
+  const { workflow, reason, didYouMean } = resolution ?? {};
+  if (workflow) return `${workflow.name} v${workflow.version}`;
+  const words = { no_publication: 'nothing published to this event', no_instance: 'no such instance',
+    not_published_here: 'published in another instance only', profile_mismatch: "published to other profiles than the agent's",
+    ambiguous_instance: 'published in several instances' };
+  return `${words[reason] ?? reason ?? '—'}${didYouMean ? ` (did you mean "${didYouMean}"?)` : ''}`;
+}
+
+function triggerRow(trigger) {
+  const link = element('a', { href: `#triggers/${encodeURIComponent(trigger.id)}`, text: when(trigger.receivedAt) });
+  return element('tr', { 'data-trigger': trigger.id },
+    element('td', {}, link),
+    element('td', { text: trigger.agentId }),
+    element('td', { text: trigger.event + (trigger.test ? ' (test)' : '') }),
+    element('td', { text: resolutionText(trigger.resolution) }),
+    element('td', { text: String(trigger.delivered) }),
+    element('td', { text: trigger.outcome ?? (trigger.delivered ? 'not reported' : '—') }));
+}
+
+async function loadTriggers() {
+  show('triggers-error', '');
+  const form = new FormData($('trigger-search'));
+  const query = new URLSearchParams({ limit: '50' });
+  for (const name of ['agent', 'event']) {
+    const value = String(form.get(name) ?? '').trim();
+    if (value) query.set(name, value);
+  }
+  try {
+    const { triggers } = await api(`/api/admin/triggers?${query}`);
+    $('triggers-body').replaceChildren(...triggers.map(triggerRow));
+    $('triggers-table').hidden = triggers.length === 0;
+    $('triggers-empty').hidden = triggers.length > 0;
+  } catch (error) {
+    $('triggers-table').hidden = true;
+    show('triggers-error', error.message);
+  }
+}
+
+$('trigger-search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = String(new FormData(event.target).get('id') ?? '').trim();
+  if (id) location.hash = `triggers/${encodeURIComponent(id)}`;
+  else loadTriggers();
+});
+
+function storyItem(entry) {
+  const words = {
+    received: 'Received',
+    resolved: `Resolved to ${entry.workflow ? `${entry.workflow.name} v${entry.workflow.version}` : ''}`,
+    unresolved: `No workflow: ${resolutionText(entry.detail)}`,
+    delivered: `Delivered over ${entry.transport} to ${entry.subscriber}`,
+    queued: `Queued for ${entry.subscriber} (${entry.transport}, offline)`,
+    no_subscriber: 'Reached no session: the agent had no client subscribed',
+    run: `Run reported: ${entry.outcome}`,
+  };
+  return element('li', {}, element('time', { datetime: entry.at, text: new Date(entry.at).toLocaleTimeString() }), ' ',
+    words[entry.what] ?? entry.what);
+}
+
+function runBlock(run) {
+  const steps = element('ol', { class: 'steps' }, ...(run.steps ?? []).map((step) =>
+    element('li', { text: `${step.step} (${step.type})${step.branch ? ` → ${step.branch}` : ''}${step.error ? `: ${step.error}` : ''}${step.message ? `: ${step.message}` : ''}` })));
+  return element('section', { class: 'run' },
+    element('h4', { text: `${run.outcome}${run.workflow ? ` · ${run.workflow} v${run.version}` : ''}` }),
+    run.error ? element('p', { class: 'error', text: run.error }) : null,
+    element('p', { class: 'help', text: `Reported ${when(run.reportedAt)}${run.durationMs !== undefined ? ` · ran ${run.durationMs} ms` : ''}` }),
+    run.steps?.length ? steps : null);
+}
+
+async function loadTimeline(id) {
+  show('timeline-error', '');
+  $('timeline-title').textContent = `Trigger ${id}`;
+  for (const part of ['timeline-facts', 'timeline-story', 'timeline-runs']) $(part).replaceChildren();
+  $('timeline-message').textContent = '';
+  $('timeline').focus();
+  try {
+    const t = await api(`/api/admin/triggers/${encodeURIComponent(id)}`);
+    const facts = [['Channel', t.channel], ['Agent', t.agentId], ['Event', t.event + (t.test ? ' (test)' : '')], ['Topic', t.topic],
+      ['Received', when(t.receivedAt)], ['Workflow', resolutionText(t.resolution)], ['Profile', t.resolution?.profile ?? '—']];
+    if (t.crmId) facts.push(['CRM ID', t.crmId]);
+    $('timeline-facts').replaceChildren(...facts.flatMap(([term, value]) => [element('dt', { text: term }), element('dd', { text: value })]));
+    $('timeline-story').replaceChildren(...t.story.map(storyItem));
+    $('timeline-runs').replaceChildren(...(t.runs.length ? t.runs.map(runBlock)
+      : [element('p', { class: 'help', text: 'No run reported yet: no agent client has run it.' })]));
+    $('timeline-message').textContent = JSON.stringify(t.message, null, 2);
+  } catch (error) {
+    show('timeline-error', error.status === 404 ? `No trigger ${id} is kept for this customer.` : error.message);
+  }
 }
 
 function curlLine(key) {

@@ -37,6 +37,11 @@ async function signIn(page, user, secret = password(user)) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+async function openKeys(page) {
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+}
+
 test('the front door: a browser lands on the console sign-in, a machine keeps its JSON 404', async () => {
   const context = await browser.newContext();
   const problems = [];
@@ -63,7 +68,7 @@ test('a wrong password is refused in words, and the right one signs in and survi
   await signIn(page, 'olga', 'not-the-password');
   await page.getByRole('alert').filter({ hasText: 'the user name or the password is wrong' }).waitFor();
   await signIn(page, 'olga');
-  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await openKeys(page);
   assert.match(await page.locator('#who').textContent(), /olga · owner · acme/);
   await page.reload();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
@@ -75,6 +80,7 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   const problems = [];
   const page = await agentPage(context, `${server.url}/admin/`, problems);
   await signIn(page, 'olga');
+  await openKeys(page);
   await page.getByLabel('Label').fill('Genesys production');
   await page.getByLabel('CRM triggers').uncheck();
   await page.getByRole('button', { name: 'Generate key' }).click();
@@ -99,11 +105,40 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   await context.close();
 });
 
+test("a support engineer finds why a pop didn't happen: the trigger's story, and the run of one that did", async () => {
+  const apiKey = server.cli('key', 'create', '--customer', 'acme', '--label', 'story');
+  const missed = await server.trigger(apiKey, { agentId: '3001', event: 'On ring', ani: '5553001' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'vic');  // a viewer reads triggers
+  await page.getByLabel('Agent').fill('3001');
+  await page.getByRole('button', { name: 'Find' }).click();
+  const row = page.locator(`tr[data-trigger="${missed.body.id}"]`);
+  await row.waitFor();
+  assert.equal(await row.locator('td').nth(3).textContent(), 'nothing published to this event');
+  assert.equal(await row.locator('td').nth(4).textContent(), '0');
+  await row.getByRole('link').click();
+  await page.getByRole('heading', { name: `Trigger ${missed.body.id}` }).waitFor();
+  const story = await page.locator('#timeline-story li').allTextContents();
+  assert.equal(story.length, 3, story.join(' | '));
+  assert.match(story[0], /Received$/);
+  assert.match(story[1], /No workflow: nothing published to this event/);
+  assert.match(story[2], /Reached no session/);
+  await page.getByText('No run reported yet').waitFor();
+  await screenshot(page, 'console-timeline');
+  // An unknown id, typed in: said in words, not a blank page.
+  await page.getByRole('link', { name: '← Triggers' }).click();
+  await page.getByLabel('Trigger id').fill('01a00000-0000-7000-8000-000000000000');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('alert').filter({ hasText: 'No trigger 01a00000-0000-7000-8000-000000000000 is kept' }).waitFor();
+  await context.close();
+});
+
 test('a viewer is offered no key management, and the server refuses it anyway', async () => {
   const context = await browser.newContext();
   const page = await agentPage(context, `${server.url}/admin/`, []);
   await signIn(page, 'vic');
-  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await openKeys(page);
   await page.getByRole('alert').filter({ hasText: 'viewer' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate key' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: /^Revoke/ }).count(), 0);
@@ -122,7 +157,7 @@ test('sign out ends the session: a reload asks to sign in again', async () => {
   const context = await browser.newContext();
   const page = await agentPage(context, `${server.url}/admin/`, []);
   await signIn(page, 'olga');
-  await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  await page.getByRole('heading', { name: 'Triggers' }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();
   await page.reload();

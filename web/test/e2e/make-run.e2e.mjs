@@ -66,6 +66,7 @@ test("make run's agent link pops the On Ring trigger its curl line sends, and it
     await consolePage.getByLabel('User name').fill(user);
     await consolePage.getByLabel('Password').fill(password);
     await consolePage.getByRole('button', { name: 'Sign in' }).click();
+    await consolePage.getByRole('link', { name: 'API keys' }).click();
     await consolePage.locator('tr', { hasText: 'make run demo' }).first().waitFor();
   } finally {
     await browser.close();
