@@ -14,7 +14,11 @@ const password = (user) => `correct-horse-battery-${user.length}${user.at(-1)}`;
 
 before(async () => {
   server = new Server();
-  server.cli('customer', 'add', 'acme');
+  server.setUp('acme', {
+    popflowWorkflows: 1, instance: { crmId: 'acme.crm.example.com', name: 'Acme CRM', crmType: 'generic' },
+    profiles: [], agents: [], events: [],
+    workflows: [{ name: 'Ring card', event: 'On Ring', publish: 'all', definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Call from {interaction.ani}' } } } }],
+  });
   for (const [user, role] of [['olga', 'owner'], ['vic', 'viewer']])
     execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', user, '--customer', 'acme', '--role', role, '--password-stdin'],
       { input: `${password(user)}\n` });
@@ -84,6 +88,7 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   await page.getByLabel('Label').fill('Genesys production');
   await page.getByLabel('CRM triggers').uncheck();
   await page.getByRole('button', { name: 'Generate key' }).click();
+  await page.getByRole('heading', { name: 'Your new key' }).waitFor();
   const key = await page.getByLabel('Key', { exact: true }).inputValue();
   assert.match(key, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT');
   const curl = await page.getByLabel('Send an "On Ring" trigger with it').inputValue();
@@ -105,7 +110,7 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   await context.close();
 });
 
-test("a support engineer finds why a pop didn't happen: the trigger's story, and the run of one that did", async () => {
+test("a support engineer finds why a pop didn't happen: the trigger's story, with the event it was meant to be", async () => {
   const apiKey = server.cli('key', 'create', '--customer', 'acme', '--label', 'story');
   const missed = await server.trigger(apiKey, { agentId: '3001', event: 'On ring', ani: '5553001' });
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
@@ -115,14 +120,14 @@ test("a support engineer finds why a pop didn't happen: the trigger's story, and
   await page.getByRole('button', { name: 'Find' }).click();
   const row = page.locator(`tr[data-trigger="${missed.body.id}"]`);
   await row.waitFor();
-  assert.equal(await row.locator('td').nth(3).textContent(), 'nothing published to this event');
+  assert.equal(await row.locator('td').nth(3).textContent(), 'nothing published to this event (did you mean "On Ring"?)');
   assert.equal(await row.locator('td').nth(4).textContent(), '0');
   await row.getByRole('link').click();
   await page.getByRole('heading', { name: `Trigger ${missed.body.id}` }).waitFor();
   const story = await page.locator('#timeline-story li').allTextContents();
   assert.equal(story.length, 3, story.join(' | '));
   assert.match(story[0], /Received$/);
-  assert.match(story[1], /No workflow: nothing published to this event/);
+  assert.match(story[1], /No workflow: nothing published to this event \(did you mean "On Ring"\?\)/);
   assert.match(story[2], /Reached no session/);
   await page.getByText('No run reported yet').waitFor();
   await screenshot(page, 'console-timeline');
