@@ -119,7 +119,7 @@ Checked<Reply> rotate_key(AdminCall& call) {
   } catch (const std::runtime_error& refused) {
     return bad_request("invalid_key_request", refused.what());
   }
-  call.service.keys_changed();  // the old key's grace counts from now on every loop
+  call.service.keys_changed();  // the old key's end (its grace) holds at once, too
   const auto old_key = store::KeyStore(call.service.db()).find(key->id);
   call.audit("key.rotate", target_of(key->id), before, json::serialize(to_json(*old_key)));
   call.audit("key.create", target_of(issued.record.id), "",

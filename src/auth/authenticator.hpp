@@ -41,9 +41,9 @@ class Authenticator {
   KeyRegistry& registry_;
   std::size_t capacity_;
   // A token's last characters are its signature (an HMAC: as uniform as a hash), so they
-  // alone are hashed: a quarter of the instructions of hashing a whole JWT (~250 bytes), per
-  // trigger. Equal tails only share a bucket; the whole token is compared, and only verified
-  // tokens are cached, so nobody can crowd one bucket.
+  // alone are hashed, not all ~250 bytes of the JWT (~360 instructions less a trigger,
+  // docs/performance.md). Equal tails only share a bucket; the whole token is compared, and
+  // only verified tokens are cached, so nobody can crowd one bucket.
   struct TokenHash {
     using is_transparent = void;  // find() by string_view
     static constexpr std::size_t kTail = 16;

@@ -28,7 +28,7 @@ const OPEN_INTERACTIONS = 50;
 
 // Calls `f` in a task of its own after the ones already queued, as setTimeout(f, 0) would, but
 // without a timer: browsers hold back the timers of a tab in the background (Firefox to 1 s,
-// measured: a pop and its PUBACK came 1.1 s late), and an agent's CRM tab often is one. A
+// measured: a pop came 1.1 s late), and an agent's CRM tab often is one. A
 // message between two ports is a task like any other. In Node (the unit tests) the port must
 // not keep the process alive.
 let channel;
