@@ -103,7 +103,7 @@ function triggerRow(trigger) {
     element('td', { text: trigger.event + (trigger.test ? ' (test)' : '') }),
     element('td', { text: resolutionText(trigger.resolution) }),
     element('td', { text: String(trigger.delivered) }),
-    element('td', { text: trigger.outcome ?? (trigger.delivered ? 'not reported' : '—') }));
+    element('td', { text: trigger.outcome ?? (trigger.delivered ? 'not reported yet' : '—') }));
 }
 
 async function loadTriggers() {

@@ -1,13 +1,15 @@
-// The agent's client in Firefox: Debian's firefox-esr, driven by puppeteer-core over WebDriver
-// BiDi, against the real binary. The paths where browsers differ most: the page's CSP and
-// modules, MQTT over WebSocket, the persistent session across a reload, Web Locks and
-// BroadcastChannel between tabs, a form answered from the keyboard. Chromium covers the rest
-// (agent.e2e.mjs).
+// The agent's client and the console in Firefox: Debian's firefox-esr, driven by puppeteer-core
+// over WebDriver BiDi, against the real binary. The paths where browsers differ most: the
+// page's CSP and modules, MQTT over WebSocket, the persistent session across a reload, Web
+// Locks and BroadcastChannel between tabs, a form answered from the keyboard, the console's
+// cookie session. Chromium covers the rest (agent.e2e.mjs, console.e2e.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchFirefox, screenshot } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { Server, BIN, launchFirefox, screenshot } from './harness.mjs';
 
 const CRM = 'firefox.crm.example.com';
+const CONSOLE_PASSWORD = 'correct-horse-battery-firefox';
 let server;
 let browser;
 let apiKey;
@@ -43,6 +45,8 @@ before(async () => {
   server = new Server();
   server.setUp('acme', workflows);
   apiKey = server.cli('key', 'create', '--customer', 'acme');
+  execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', 'ada', '--customer', 'acme', '--role', 'admin', '--password-stdin'],
+    { input: `${CONSOLE_PASSWORD}\n` });
   await server.start();
   browser = await launchFirefox();
 });
@@ -178,4 +182,34 @@ test('in Firefox: a tab in the background pops at once, even where the browser h
   } finally {
     await slow.close();
   }
+});
+
+test('in Firefox: the console signs in, tells a trigger\'s story, and a key revoked there is refused at once', async () => {
+  const context = await browser.createBrowserContext();
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/`, problems);
+  await page.waitForSelector('#signin-user', { visible: true });
+  assert.equal(new URL(page.url()).pathname, '/admin/');
+  await page.type('#signin-user', 'ada');
+  await page.type('#signin-password', CONSOLE_PASSWORD);
+  await page.keyboard.press('Enter');
+  const key = server.cli('key', 'create', '--customer', 'acme', '--label', 'firefox console');
+  const sent = await server.trigger(key, { agentId: '2006', event: 'On Ring', ani: '5552006' });
+  await page.waitForSelector('#triggers', { visible: true });
+  await page.click('#trigger-search button');
+  await page.waitForSelector(`tr[data-trigger="${sent.body.id}"] a`);
+  await page.click(`tr[data-trigger="${sent.body.id}"] a`);
+  await textShown(page, '#timeline-story', 'Reached no session');
+  await page.click('nav a[data-screen="keys"]');
+  await textShown(page, '#keys-body', 'firefox console');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#keys-body button[aria-label="Revoke firefox console"]');
+  await textShown(page, '#keys-body', 'Revoked');
+  const refused = await fetch(`${server.url}/api/sendmessage/CTI`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jwt: key, agentId: '2006', event: 'On Ring' }),
+  });
+  assert.equal(refused.status, 401);
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), [], 'no console error but the signed-out probe');
+  await context.close();
 });
