@@ -6,6 +6,8 @@
 
 const $ = (id) => document.getElementById(id);
 const MANAGES_KEYS = new Set(['owner', 'admin']);
+const DESIGNS = new Set(['owner', 'admin', 'designer']);
+const LIVE_ROWS = 200;
 
 let caller = null;  // {user, role, customer, operator, csrfToken, idleTimeoutSeconds}
 
@@ -46,6 +48,7 @@ async function api(path, { method = 'GET', body } = {}) {
 
 function signedOut(note) {
   caller = null;
+  unwatch();
   $('desk').hidden = true;
   $('signout').hidden = true;
   $('who').hidden = true;
@@ -64,15 +67,19 @@ function signedIn(who) {
   $('who').hidden = false;
   $('who').textContent = `${who.user} · ${who.role}${who.operator ? ' (operator)' : ` · ${who.customer}`}`;
   $('key-form').hidden = !(who.operator || MANAGES_KEYS.has(who.role));
+  $('test-form').hidden = !(who.operator || DESIGNS.has(who.role));
   $('main').focus();
   route();
 }
 
-// Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #keys.
+// Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
+// #keys.
 function route() {
   if (!caller) return;
   const [screen, id] = (location.hash.slice(1) || 'triggers').split('/');
-  const shown = screen === 'triggers' && id ? 'timeline' : screen === 'keys' ? 'keys' : 'triggers';
+  const shown = screen === 'triggers' && id ? 'timeline' : ['keys', 'live'].includes(screen) ? screen : 'triggers';
+  if (shown === 'live') watch();
+  else unwatch();
   for (const node of document.querySelectorAll('.screen')) node.hidden = node.id !== shown;
   for (const link of document.querySelectorAll('nav a[data-screen]')) {
     if (link.dataset.screen === (shown === 'timeline' ? 'triggers' : shown)) link.setAttribute('aria-current', 'page');
@@ -80,7 +87,7 @@ function route() {
   }
   if (shown === 'keys') loadKeys();
   else if (shown === 'timeline') loadTimeline(decodeURIComponent(id));
-  else loadTriggers();
+  else if (shown === 'triggers') loadTriggers();
 }
 window.addEventListener('hashchange', route);
 
@@ -124,6 +131,103 @@ async function loadTriggers() {
     show('triggers-error', error.message);
   }
 }
+
+// The live monitor: GET /api/admin/monitor as Server-Sent Events (the session's cookie goes
+// with it), open only while the Live screen is shown. The browser reconnects a dropped stream
+// by itself; one the server ended (the session is over) sends the page to the sign-in.
+let monitor = null;
+let seen = { triggers: 0, runs: 0 };
+
+function unwatch() {
+  monitor?.close();
+  monitor = null;
+}
+
+function watch() {
+  if (monitor) return;
+  seen = { triggers: 0, runs: 0 };
+  $('live-body').replaceChildren();
+  show('live-state', 'Connecting…');
+  monitor = new EventSource('/api/admin/monitor');
+  monitor.onopen = () => show('live-state', 'Watching: new triggers and runs appear here as they happen.');
+  monitor.onmessage = (event) => {
+    let entry;
+    try {
+      entry = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (entry.type === 'trigger') seen.triggers += 1;
+    if (entry.type === 'run') seen.runs += 1;
+    $('live-body').prepend(liveRow(entry));
+    while ($('live-body').children.length > LIVE_ROWS) $('live-body').lastElementChild.remove();
+    filterLive();
+  };
+  monitor.onerror = async () => {
+    if (monitor?.readyState !== EventSource.CLOSED) {
+      show('live-state', 'Reconnecting…');
+      return;
+    }
+    unwatch();
+    try {
+      await api('/api/admin/session');  // signed out: api() says so and shows the sign-in
+      show('live-state', 'The stream ended. Open Live again to watch.');
+    } catch {
+      // the sign-in is showing
+    }
+  };
+}
+
+function liveRow(entry) {
+  const link = element('a', { href: `#triggers/${encodeURIComponent(entry.id)}`, text: new Date(entry.receivedAt ?? entry.run?.reportedAt ?? Date.now()).toLocaleTimeString() });
+  const detail = entry.type === 'run'
+    ? `${entry.outcome}${entry.run?.workflow ? ` · ${entry.run.workflow} v${entry.run.version}` : ''}`
+    : `${resolutionText(entry.resolution)} · delivered to ${entry.delivered}`;
+  return element('tr', { 'data-trigger': entry.id, 'data-type': entry.type, 'data-agent': entry.agentId, 'data-event': entry.event, 'data-outcome': entry.outcome ?? '' },
+    element('td', {}, link),
+    element('td', { text: entry.type === 'run' ? 'Run' : `Trigger${entry.test ? ' (test)' : ''}` }),
+    element('td', { text: entry.agentId }),
+    element('td', { text: entry.event }),
+    element('td', { text: detail }));
+}
+
+function filterLive() {
+  const form = new FormData($('live-filter'));
+  const wanted = (name) => String(form.get(name) ?? '').trim();
+  const [agent, event, outcome] = ['agent', 'event', 'outcome'].map(wanted);
+  let shown = 0;
+  for (const row of $('live-body').children) {
+    row.hidden = (agent && row.dataset.agent !== agent) || (event && row.dataset.event !== event) ||
+      (outcome && row.dataset.outcome !== outcome);
+    if (!row.hidden) shown += 1;
+  }
+  if (monitor?.readyState === EventSource.OPEN)
+    show('live-state', `Watching: ${seen.triggers} triggers and ${seen.runs} runs since this screen opened; ${shown} shown.`);
+}
+$('live-filter').addEventListener('input', filterLive);
+$('live-filter').addEventListener('submit', (event) => event.preventDefault());
+
+$('test-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const body = { channel: form.get('channel'), agentId: String(form.get('agentId')).trim(), event: String(form.get('event')) };
+  const crmId = String(form.get('crmId') ?? '').trim();
+  if (crmId) body.crmId = crmId;
+  try {
+    const data = String(form.get('data') ?? '').trim();
+    if (data) body.data = JSON.parse(data);
+  } catch (error) {
+    show('test-result', `The interaction data is not JSON: ${error.message}`);
+    return;
+  }
+  try {
+    const answer = await api('/api/admin/test-trigger', { method: 'POST', body });
+    const what = answer.workflow ? `runs ${answer.workflow.name} v${answer.workflow.version}` : (answer.warnings ?? []).join('; ');
+    show('test-result', `Sent ${answer.id}: delivered to ${answer.delivered} session(s); ${what}`);
+  } catch (error) {
+    show('test-result', `Not sent: ${error.message}`);
+  }
+});
 
 $('trigger-search').addEventListener('submit', (event) => {
   event.preventDefault();

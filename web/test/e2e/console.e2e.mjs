@@ -85,8 +85,9 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   const page = await agentPage(context, `${server.url}/admin/`, problems);
   await signIn(page, 'olga');
   await openKeys(page);
-  await page.getByLabel('Label').fill('Genesys production');
-  await page.getByLabel('CRM triggers').uncheck();
+  const keys = page.locator('#keys');
+  await keys.getByLabel('Label').fill('Genesys production');
+  await keys.getByLabel('CRM triggers', { exact: true }).uncheck();
   await page.getByRole('button', { name: 'Generate key' }).click();
   await page.getByRole('heading', { name: 'Your new key' }).waitFor();
   const key = await page.getByLabel('Key', { exact: true }).inputValue();
@@ -116,7 +117,7 @@ test("a support engineer finds why a pop didn't happen: the trigger's story, wit
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await agentPage(context, `${server.url}/admin/`, []);
   await signIn(page, 'vic');  // a viewer reads triggers
-  await page.getByLabel('Agent').fill('3001');
+  await page.locator('#triggers').getByLabel('Agent').fill('3001');
   await page.getByRole('button', { name: 'Find' }).click();
   const row = page.locator(`tr[data-trigger="${missed.body.id}"]`);
   await row.waitFor();
@@ -133,9 +134,36 @@ test("a support engineer finds why a pop didn't happen: the trigger's story, wit
   await screenshot(page, 'console-timeline');
   // An unknown id, typed in: said in words, not a blank page.
   await page.getByRole('link', { name: '← Triggers' }).click();
-  await page.getByLabel('Trigger id').fill('01a00000-0000-7000-8000-000000000000');
+  await page.locator('#triggers').getByLabel('Trigger id').fill('01a00000-0000-7000-8000-000000000000');
   await page.getByRole('button', { name: 'Find' }).click();
   await page.getByRole('alert').filter({ hasText: 'No trigger 01a00000-0000-7000-8000-000000000000 is kept' }).waitFor();
+  await context.close();
+});
+
+test('the live screen shows triggers as they happen, sends a test trigger, and filters by agent', async () => {
+  const apiKey = server.cli('key', 'create', '--customer', 'acme', '--label', 'live');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/admin/`, problems);
+  await signIn(page, 'olga');
+  await page.getByRole('link', { name: 'Live' }).click();
+  await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
+  await page.locator('#test-form').getByLabel('Agent').fill('4001');
+  await page.getByRole('button', { name: 'Send test trigger' }).click();
+  await page.locator('#test-result').filter({ hasText: 'runs Ring card v1' }).waitFor();
+  const test = page.locator('#live-body tr', { hasText: 'Trigger (test)' });
+  await test.waitFor();
+  assert.equal(await test.locator('td').nth(2).textContent(), '4001');
+  assert.equal(await test.locator('td').nth(4).textContent(), 'Ring card v1 · delivered to 0');
+  const real = await server.trigger(apiKey, { agentId: '4002', event: 'On Ring', ani: '5554002' });
+  await page.locator(`#live-body tr[data-trigger="${real.body.id}"]`).waitFor();
+  await page.locator('#live-filter').getByLabel('Agent').fill('4002');
+  await page.locator('#live-state').filter({ hasText: '2 triggers and 0 runs since this screen opened; 1 shown' }).waitFor();
+  assert.equal(await test.isVisible(), false, 'filtered out');
+  await screenshot(page, 'console-live');
+  await page.locator(`#live-body tr[data-trigger="${real.body.id}"] a`).click();
+  await page.getByRole('heading', { name: `Trigger ${real.body.id}` }).waitFor();
+  assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
 
@@ -147,6 +175,9 @@ test('a viewer is offered no key management, and the server refuses it anyway', 
   await page.getByRole('alert').filter({ hasText: 'viewer' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate key' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: /^Revoke/ }).count(), 0);
+  await page.getByRole('link', { name: 'Live' }).click();
+  await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send test trigger' }).count(), 0, 'a viewer sends no test trigger');
   // What the page does not offer, the API refuses: a write with the viewer's own session and token.
   const answer = await page.evaluate(async () => {
     const session = await (await fetch('/api/admin/session')).json();
