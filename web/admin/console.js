@@ -73,11 +73,11 @@ function signedIn(who) {
 }
 
 // Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
-// #keys.
+// #publishing, #keys.
 function route() {
   if (!caller) return;
   const [screen, id] = (location.hash.slice(1) || 'triggers').split('/');
-  const shown = screen === 'triggers' && id ? 'timeline' : ['keys', 'live'].includes(screen) ? screen : 'triggers';
+  const shown = screen === 'triggers' && id ? 'timeline' : ['keys', 'live', 'publishing'].includes(screen) ? screen : 'triggers';
   if (shown === 'live') watch();
   else unwatch();
   for (const node of document.querySelectorAll('.screen')) node.hidden = node.id !== shown;
@@ -86,6 +86,7 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   if (shown === 'keys') loadKeys();
+  else if (shown === 'publishing') loadInstances();
   else if (shown === 'timeline') loadTimeline(decodeURIComponent(id));
   else if (shown === 'triggers') loadTriggers();
 }
@@ -228,6 +229,53 @@ $('test-form').addEventListener('submit', async (event) => {
     show('test-result', `Not sent: ${error.message}`);
   }
 });
+
+// Publishing: per instance, each event against "all profiles" and each profile, from the
+// instance's events, profiles and its workflows' publications (GET /api/admin/workflows/{id}).
+async function loadInstances() {
+  show('publishing-error', '');
+  try {
+    const { instances } = await api('/api/admin/instances');
+    const select = $('publishing-instance');
+    const chosen = select.value;
+    select.replaceChildren(...instances.map((i) => element('option', { value: i.crmId, text: `${i.name} (${i.crmId})` })));
+    if (instances.some((i) => i.crmId === chosen)) select.value = chosen;
+    if (instances.length) await loadPublishing(select.value);
+    else show('publishing-error', 'This customer has no instance yet: add one with POST /api/admin/instances.');
+  } catch (error) {
+    show('publishing-error', error.message);
+  }
+}
+
+async function loadPublishing(crmId) {
+  const base = `/api/admin/instances/${encodeURIComponent(crmId)}`;
+  try {
+    const [{ events }, { profiles }, { workflows }] = await Promise.all(
+      ['events', 'profiles', 'workflows'].map((part) => api(`${base}/${part}`)));
+    const details = await Promise.all(workflows.map((w) => api(`/api/admin/workflows/${encodeURIComponent(w.id)}`)));
+    const published = new Map();  // "event\u0000profile" → {name, version}
+    for (const workflow of details)
+      for (const p of workflow.publications) published.set(`${p.event}\u0000${p.profile}`, { name: workflow.name, version: p.version });
+    const names = profiles.map((p) => p.name);
+    $('publishing-caption').textContent = `What each profile runs per event in ${crmId}`;
+    $('publishing-head').replaceChildren(element('th', { scope: 'col', text: 'Event' }), element('th', { scope: 'col', text: 'All profiles' }),
+      ...names.map((name) => element('th', { scope: 'col', text: name })));
+    const cell = (pub, note) => element('td', { class: pub ? 'published' : 'unpublished', text: pub ? `${pub.name} v${pub.version}${note}` : 'nothing' });
+    $('publishing-body').replaceChildren(...events.map((event) => {
+      const all = published.get(`${event.name}\u0000all`);
+      return element('tr', { 'data-event': event.name }, element('th', { scope: 'row', text: event.name }), cell(all, ''),
+        ...names.map((name) => {
+          const own = published.get(`${event.name}\u0000${name}`);
+          return own ? cell(own, ' (its own)') : cell(all, ' (from all)');
+        }));
+    }));
+    $('publishing-table').hidden = false;
+  } catch (error) {
+    $('publishing-table').hidden = true;
+    show('publishing-error', error.message);
+  }
+}
+$('publishing-instance').addEventListener('change', (event) => loadPublishing(event.target.value));
 
 $('trigger-search').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -16,8 +16,11 @@ before(async () => {
   server = new Server();
   server.setUp('acme', {
     popflowWorkflows: 1, instance: { crmId: 'acme.crm.example.com', name: 'Acme CRM', crmType: 'generic' },
-    profiles: [], agents: [], events: [],
-    workflows: [{ name: 'Ring card', event: 'On Ring', publish: 'all', definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Call from {interaction.ani}' } } } }],
+    profiles: ['Tier 2'], agents: [], events: [],
+    workflows: [
+      { name: 'Ring card', event: 'On Ring', publish: 'all', definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Call from {interaction.ani}' } } } },
+      { name: 'Tier 2 answer', event: 'On Answer', publish: ['Tier 2'], definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Answered' } } } },
+    ],
   });
   for (const [user, role] of [['olga', 'owner'], ['vic', 'viewer']])
     execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', user, '--customer', 'acme', '--role', role, '--password-stdin'],
@@ -164,6 +167,22 @@ test('the live screen shows triggers as they happen, sends a test trigger, and f
   await page.locator(`#live-body tr[data-trigger="${real.body.id}"] a`).click();
   await page.getByRole('heading', { name: `Trigger ${real.body.id}` }).waitFor();
   assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('publishing shows what each profile runs for each event: its own publication, or the one to all', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'vic');
+  await page.getByRole('link', { name: 'Publishing' }).click();
+  const ring = page.locator('#publishing-body tr[data-event="On Ring"]');
+  await ring.waitFor();
+  assert.deepEqual(await ring.locator('td').allTextContents(), ['Ring card v1', 'Ring card v1 (from all)']);
+  assert.deepEqual(await page.locator('#publishing-body tr[data-event="On Answer"] td').allTextContents(),
+    ['nothing', 'Tier 2 answer v1 (its own)']);
+  assert.deepEqual(await page.locator('#publishing-body tr[data-event="On Hold"] td').allTextContents(), ['nothing', 'nothing']);
+  assert.deepEqual(await page.locator('#publishing-head th').allTextContents(), ['Event', 'All profiles', 'Tier 2']);
+  await screenshot(page, 'console-publishing');
   await context.close();
 });
 
