@@ -186,6 +186,38 @@ test('publishing shows what each profile runs for each event: its own publicatio
   await context.close();
 });
 
+test('instances: events and profiles are added, a duplicate name is refused in words, and a new instance opens', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/admin/`, problems);
+  await signIn(page, 'olga');
+  await page.getByRole('link', { name: 'Instances' }).click();
+  await page.getByRole('link', { name: 'Events and profiles of Acme CRM' }).click();
+  await page.getByRole('heading', { name: 'Instance acme.crm.example.com' }).waitFor();
+  const instance = page.locator('#instance');
+  await instance.getByLabel('New event').fill('On Ring');
+  await instance.getByRole('button', { name: 'Add event' }).click();
+  await instance.getByRole('alert').filter({ hasText: "event 'On Ring' already exists" }).waitFor();
+  await instance.getByLabel('New event').fill('Callback');
+  await instance.getByLabel('Description').fill('a call back the agent asked for');
+  await instance.getByRole('button', { name: 'Add event' }).click();
+  await page.locator('#events-list li', { hasText: 'Callback — a call back the agent asked for' }).waitFor();
+  await instance.getByLabel('New profile').fill('Tier 2');
+  await instance.getByRole('button', { name: 'Add profile' }).click();
+  await instance.getByRole('alert').filter({ hasText: "profile 'Tier 2' already exists" }).waitFor();
+  await screenshot(page, 'console-instance');
+  const add = page.locator('#instance-form');
+  await add.getByLabel('CRM ID').fill('acme.my.salesforce.com');
+  await add.getByLabel('Name').fill('Acme Salesforce');
+  await add.getByLabel('CRM type').selectOption('salesforce');
+  await add.getByRole('button', { name: 'Add instance' }).click();
+  await page.getByRole('heading', { name: 'Instance acme.my.salesforce.com' }).waitFor();
+  await page.locator('#instances-body tr[data-instance="acme.my.salesforce.com"]').waitFor();
+  assert.ok((await page.locator('#events-list li').allTextContents()).includes('On Ring (built in)'), 'a new instance has the built-in events');
+  assert.deepEqual(unexpected(problems).filter((p) => !p.includes('409')), []);
+  await context.close();
+});
+
 test('a viewer is offered no key management, and the server refuses it anyway', async () => {
   const context = await browser.newContext();
   const page = await agentPage(context, `${server.url}/admin/`, []);
@@ -197,6 +229,10 @@ test('a viewer is offered no key management, and the server refuses it anyway', 
   await page.getByRole('link', { name: 'Live' }).click();
   await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Send test trigger' }).count(), 0, 'a viewer sends no test trigger');
+  await page.getByRole('link', { name: 'Instances' }).click();
+  await page.getByRole('link', { name: 'Events and profiles of Acme CRM' }).click();
+  await page.locator('#events-list li').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: /^Add / }).count(), 0, 'a viewer adds nothing');
   // What the page does not offer, the API refuses: a write with the viewer's own session and token.
   const answer = await page.evaluate(async () => {
     const session = await (await fetch('/api/admin/session')).json();
