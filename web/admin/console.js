@@ -315,6 +315,8 @@ async function loadPublishing(crmId) {
     const [{ events }, { profiles }, { workflows }] = await Promise.all(
       ['events', 'profiles', 'workflows'].map((part) => api(`${base}/${part}`)));
     const details = await Promise.all(workflows.map((w) => api(`/api/admin/workflows/${encodeURIComponent(w.id)}`)));
+    publishable = { details, names: profiles.map((p) => p.name) };
+    publishForm();
     const published = new Map();  // "event\u0000profile" → {name, version}
     for (const workflow of details)
       for (const p of workflow.publications) published.set(`${p.event}\u0000${p.profile}`, { name: workflow.name, version: p.version });
@@ -338,6 +340,56 @@ async function loadPublishing(crmId) {
   }
 }
 $('publishing-instance').addEventListener('change', (event) => loadPublishing(event.target.value));
+
+// The publish form: a workflow's version to all profiles or chosen ones. What a target runs now
+// is replaced by the server without a word, so the page asks first, naming it.
+let publishable = { details: [], names: [] };
+
+function publishForm() {
+  const form = $('publish-form');
+  form.hidden = !(caller.operator || DESIGNS.has(caller.role)) || publishable.details.length === 0;
+  const workflows = $('publish-workflow');
+  const chosen = workflows.value;
+  workflows.replaceChildren(...publishable.details.map((w) => element('option', { value: w.id, text: `${w.name} (${w.event})` })));
+  if (publishable.details.some((w) => w.id === chosen)) workflows.value = chosen;
+  versionsOf();
+  const targets = [['all', 'All profiles'], ...publishable.names.map((name) => [name, name])];
+  $('publish-targets').replaceChildren(element('legend', { text: 'To' }), ...targets.map(([value, label]) =>
+    element('label', { class: 'check' }, element('input', { type: 'checkbox', name: 'target', value }), label)));
+}
+
+function versionsOf() {
+  const workflow = publishable.details.find((w) => w.id === $('publish-workflow').value);
+  const versions = [...(workflow?.versions ?? [])].reverse();
+  $('publish-version').replaceChildren(...(versions.length
+    ? versions.map((v) => element('option', { value: String(v.version), text: `v${v.version}` }))
+    : [element('option', { value: '', text: 'no version yet' })]));
+}
+$('publish-workflow').addEventListener('change', versionsOf);
+
+$('publish-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const workflow = publishable.details.find((w) => w.id === $('publish-workflow').value);
+  const version = Number($('publish-version').value);
+  const targets = new FormData(event.target).getAll('target').map(String);
+  if (!workflow || !version) return show('publish-result', 'Freeze a version of the workflow first (POST /api/admin/workflows/{id}/versions).');
+  if (targets.length === 0) return show('publish-result', 'Choose all profiles or at least one profile.');
+  const over = [];
+  for (const other of publishable.details)
+    for (const p of other.publications)
+      if (p.event === workflow.event && targets.includes(p.profile) && !(other.id === workflow.id && p.version === version))
+        over.push(`${p.profile === 'all' ? 'all profiles' : p.profile} (${other.name} v${p.version})`);
+  if (over.length && !confirm(`For ${workflow.event}, this replaces what ${over.join(', ')} run now. Publish ${workflow.name} v${version} instead?`)) return;
+  try {
+    const answer = await api(`/api/admin/workflows/${encodeURIComponent(workflow.id)}/publish`, {
+      method: 'POST', body: { version, profiles: targets.includes('all') ? 'all' : targets } });
+    const replaced = (answer.replaced ?? []).length;
+    show('publish-result', `Published ${workflow.name} v${version} to ${targets.includes('all') ? 'all profiles' : targets.join(', ')}${replaced ? `, replacing ${replaced} publication${replaced > 1 ? 's' : ''}` : ''}.`);
+    await loadPublishing($('publishing-instance').value);
+  } catch (error) {
+    show('publish-result', `Not published: ${error.message}`);
+  }
+});
 
 $('trigger-search').addEventListener('submit', (event) => {
   event.preventDefault();

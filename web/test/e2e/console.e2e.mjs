@@ -20,6 +20,7 @@ before(async () => {
     workflows: [
       { name: 'Ring card', event: 'On Ring', publish: 'all', definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Call from {interaction.ani}' } } } },
       { name: 'Tier 2 answer', event: 'On Answer', publish: ['Tier 2'], definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'Answered' } } } },
+      { name: 'Ring card B', event: 'On Ring', definition: { schema: 1, start: 'card', steps: { card: { type: 'show', title: 'B: {interaction.ani}' } } } },
     ],
   });
   for (const [user, role] of [['olga', 'owner'], ['vic', 'viewer']])
@@ -183,6 +184,40 @@ test('publishing shows what each profile runs for each event: its own publicatio
   assert.deepEqual(await page.locator('#publishing-body tr[data-event="On Hold"] td').allTextContents(), ['nothing', 'nothing']);
   assert.deepEqual(await page.locator('#publishing-head th').allTextContents(), ['Event', 'All profiles', 'Tier 2']);
   await screenshot(page, 'console-publishing');
+  await context.close();
+});
+
+test('publishing over what a profile runs asks first, naming it; declined, nothing changes', async () => {
+  // Ring card B has only a draft: freeze its version 1 (the designer's step before publishing).
+  const headers = { Authorization: `Bearer ${server.cli('token', 'create', '--customer', 'acme', '--admin')}` };
+  const { workflows } = await (await fetch(`${server.url}/api/admin/instances/acme.crm.example.com/workflows`, { headers })).json();
+  const b = workflows.find((w) => w.name === 'Ring card B');
+  assert.equal((await fetch(`${server.url}/api/admin/workflows/${b.id}/versions`, { method: 'POST', headers })).status, 201);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  const page = await agentPage(context, `${server.url}/admin/`, []);
+  await signIn(page, 'olga');
+  await page.getByRole('link', { name: 'Publishing' }).click();
+  const form = page.locator('#publish-form');
+  await form.getByLabel('Workflow').selectOption({ label: 'Ring card B (On Ring)' });
+  await form.getByLabel('Version').selectOption('1');
+  await form.getByLabel('All profiles').check();
+  const asked = [];
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); dialog.dismiss(); });
+  await form.getByRole('button', { name: 'Publish' }).click();
+  assert.equal(asked.length, 1);
+  assert.match(asked[0], /replaces what all profiles \(Ring card v1\) run now/);
+  const ring = page.locator('#publishing-body tr[data-event="On Ring"] td');
+  assert.deepEqual(await ring.allTextContents(), ['Ring card v1', 'Ring card v1 (from all)'], 'declined: unchanged');
+  page.once('dialog', (dialog) => dialog.accept());
+  await form.getByRole('button', { name: 'Publish' }).click();
+  await page.locator('#publish-result').filter({ hasText: 'Published Ring card B v1 to all profiles, replacing 1 publication.' }).waitFor();
+  await page.locator('#publishing-body tr[data-event="On Ring"] td', { hasText: 'Ring card B v1 (from all)' }).waitFor();
+  // Put back what the other tests expect.
+  await form.getByLabel('Workflow').selectOption({ label: 'Ring card (On Ring)' });
+  await form.getByLabel('All profiles').check();
+  page.once('dialog', (dialog) => dialog.accept());
+  await form.getByRole('button', { name: 'Publish' }).click();
+  await page.locator('#publishing-body tr[data-event="On Ring"] td', { hasText: 'Ring card v1 (from all)' }).waitFor();
   await context.close();
 });
 
