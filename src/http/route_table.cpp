@@ -50,6 +50,8 @@ std::string allowed_methods(const std::vector<std::pair<bhttp::verb, Handler>>& 
   return allow;
 }
 
+}  // namespace
+
 Response not_found(const Request& request, std::string_view path, RequestInfo& info) {
   info.refusal = "not_found";
   std::string hint = "see the README for the endpoints";
@@ -59,8 +61,6 @@ Response not_found(const Request& request, std::string_view path, RequestInfo& i
     hint = "see docs/openapi.yaml for the admin API's resources";
   return make_problem(request, {404, "not_found", "no such endpoint; " + hint, ""});
 }
-
-}  // namespace
 
 std::string_view RouteParams::operator[](std::string_view name) const {
   for (const auto& [key, value] : values_)

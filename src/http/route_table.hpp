@@ -57,6 +57,10 @@ struct RouteOptions {
   bool any_case = false;    // literal segments match in any case (/api/sendmessage/cti)
 };
 
+// The 404 of a path no route matches, with a hint for the API's likely mistakes; sets the
+// request's refusal.
+Response not_found(const Request& request, std::string_view path, RequestInfo& info);
+
 class RouteTable {
  public:
   // Throws std::logic_error at start-up for a malformed pattern or a (method, pattern) twice.

@@ -76,11 +76,8 @@ void add_web_routes(RouteTable& routes, const Config& config) {
   // links to the agent's client); a machine (no text/html in Accept) keeps the API's 404.
   routes.add(bhttp::verb::get, "/", [](RouteContext& context) {
     const auto& request = context.request;
-    if (request[bhttp::field::accept].find("text/html") == std::string_view::npos) {
-      context.info.refusal = "not_found";
-      return Outcome{make_problem(
-          request, {404, "not_found", "no such endpoint; see the README for the endpoints", ""})};
-    }
+    if (request[bhttp::field::accept].find("text/html") == std::string_view::npos)
+      return Outcome{not_found(request, "/", context.info)};
     auto response = make_response(request, 303);
     response.set(bhttp::field::location, "/admin/");
     response.keep_alive(request.keep_alive());

@@ -31,6 +31,13 @@ function show(id, text) {
   $(id).textContent = text ?? '';
 }
 
+// A list's table (#NAME-table, rows in #NAME-body) and its "none" line (#NAME-empty).
+function fillTable(name, items, row) {
+  $(`${name}-body`).replaceChildren(...items.map(row));
+  $(`${name}-table`).hidden = items.length === 0;
+  $(`${name}-empty`).hidden = items.length > 0;
+}
+
 // A call to the admin API: JSON in and out, the CSRF token on writes, and a session that ended
 // (idle, signed out elsewhere, user removed) sends the page back to the sign-in.
 async function api(path, { method = 'GET', body } = {}) {
@@ -129,9 +136,7 @@ async function loadTriggers() {
   }
   try {
     const { triggers } = await api(`/api/admin/triggers?${query}`);
-    $('triggers-body').replaceChildren(...triggers.map(triggerRow));
-    $('triggers-table').hidden = triggers.length === 0;
-    $('triggers-empty').hidden = triggers.length > 0;
+    fillTable('triggers', triggers, triggerRow);
   } catch (error) {
     $('triggers-table').hidden = true;
     show('triggers-error', error.message);
@@ -476,10 +481,7 @@ async function loadKeys() {
   show('keys-error', '');
   try {
     const { keys } = await api('/api/admin/keys');
-    const apiKeys = keys.filter((key) => key.kind === 'api_key');
-    $('keys-body').replaceChildren(...apiKeys.map(keyRow));
-    $('keys-table').hidden = apiKeys.length === 0;
-    $('keys-empty').hidden = apiKeys.length > 0;
+    fillTable('keys', keys.filter((key) => key.kind === 'api_key'), keyRow);
   } catch (error) {
     $('keys-table').hidden = true;
     show('keys-error', error.message);

@@ -45,6 +45,16 @@ async function signIn(page, user, secret = password(user)) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// A console page in a context of its own (`options`: playwright's, e.g. a viewport), signed in
+// as `user`, and the problems it logs.
+async function signedIn(user, options = {}) {
+  const context = await browser.newContext(options);
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/admin/`, problems);
+  await signIn(page, user);
+  return { context, page, problems };
+}
+
 async function openKeys(page) {
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
@@ -84,10 +94,7 @@ test('a wrong password is refused in words, and the right one signs in and survi
 });
 
 test('an owner generates a key, shown once with a curl line that works, and revokes it', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
-  const problems = [];
-  const page = await agentPage(context, `${server.url}/admin/`, problems);
-  await signIn(page, 'olga');
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1100 } });
   await openKeys(page);
   const keys = page.locator('#keys');
   await keys.getByLabel('Label').fill('Genesys production');
@@ -118,9 +125,8 @@ test('an owner generates a key, shown once with a curl line that works, and revo
 test("a support engineer finds why a pop didn't happen: the trigger's story, with the event it was meant to be", async () => {
   const apiKey = server.cli('key', 'create', '--customer', 'acme', '--label', 'story');
   const missed = await server.trigger(apiKey, { agentId: '3001', event: 'On ring', ani: '5553001' });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await agentPage(context, `${server.url}/admin/`, []);
-  await signIn(page, 'vic');  // a viewer reads triggers
+  // A viewer: support engineers read triggers.
+  const { context, page } = await signedIn('vic', { viewport: { width: 1280, height: 1000 } });
   await page.locator('#triggers').getByLabel('Agent').fill('3001');
   await page.getByRole('button', { name: 'Find' }).click();
   const row = page.locator(`tr[data-trigger="${missed.body.id}"]`);
@@ -146,10 +152,7 @@ test("a support engineer finds why a pop didn't happen: the trigger's story, wit
 
 test('the live screen shows triggers as they happen, sends a test trigger, and filters by agent', async () => {
   const apiKey = server.cli('key', 'create', '--customer', 'acme', '--label', 'live');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  const page = await agentPage(context, `${server.url}/admin/`, problems);
-  await signIn(page, 'olga');
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1000 } });
   await page.getByRole('link', { name: 'Live' }).click();
   await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
   await page.locator('#test-form').getByLabel('Agent').fill('4001');
@@ -172,9 +175,7 @@ test('the live screen shows triggers as they happen, sends a test trigger, and f
 });
 
 test('publishing shows what each profile runs for each event: its own publication, or the one to all', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await agentPage(context, `${server.url}/admin/`, []);
-  await signIn(page, 'vic');
+  const { context, page } = await signedIn('vic', { viewport: { width: 1280, height: 900 } });
   await page.getByRole('link', { name: 'Publishing' }).click();
   const ring = page.locator('#publishing-body tr[data-event="On Ring"]');
   await ring.waitFor();
@@ -193,9 +194,7 @@ test('publishing over what a profile runs asks first, naming it; declined, nothi
   const { workflows } = await (await fetch(`${server.url}/api/admin/instances/acme.crm.example.com/workflows`, { headers })).json();
   const b = workflows.find((w) => w.name === 'Ring card B');
   assert.equal((await fetch(`${server.url}/api/admin/workflows/${b.id}/versions`, { method: 'POST', headers })).status, 201);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
-  const page = await agentPage(context, `${server.url}/admin/`, []);
-  await signIn(page, 'olga');
+  const { context, page } = await signedIn('olga', { viewport: { width: 1280, height: 1100 } });
   await page.getByRole('link', { name: 'Publishing' }).click();
   const form = page.locator('#publish-form');
   await form.getByLabel('Workflow').selectOption({ label: 'Ring card B (On Ring)' });
@@ -222,10 +221,7 @@ test('publishing over what a profile runs asks first, naming it; declined, nothi
 });
 
 test('instances: events and profiles are added, a duplicate name is refused in words, and a new instance opens', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const problems = [];
-  const page = await agentPage(context, `${server.url}/admin/`, problems);
-  await signIn(page, 'olga');
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1000 } });
   await page.getByRole('link', { name: 'Instances' }).click();
   await page.getByRole('link', { name: 'Events and profiles of Acme CRM' }).click();
   await page.getByRole('heading', { name: 'Instance acme.crm.example.com' }).waitFor();
@@ -254,9 +250,7 @@ test('instances: events and profiles are added, a duplicate name is refused in w
 });
 
 test('a viewer is offered no key management, and the server refuses it anyway', async () => {
-  const context = await browser.newContext();
-  const page = await agentPage(context, `${server.url}/admin/`, []);
-  await signIn(page, 'vic');
+  const { context, page } = await signedIn('vic');
   await openKeys(page);
   await page.getByRole('alert').filter({ hasText: 'viewer' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate key' }).count(), 0);
@@ -280,9 +274,7 @@ test('a viewer is offered no key management, and the server refuses it anyway', 
 });
 
 test('sign out ends the session: a reload asks to sign in again', async () => {
-  const context = await browser.newContext();
-  const page = await agentPage(context, `${server.url}/admin/`, []);
-  await signIn(page, 'olga');
+  const { context, page } = await signedIn('olga');
   await page.getByRole('heading', { name: 'Triggers' }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('status').filter({ hasText: 'You have signed out.' }).waitFor();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Server, BIN, launchFirefox, screenshot } from './harness.mjs';
+import { Server, BIN, launchFirefox, agentPage, screenshot } from './harness.mjs';
 
 const CRM = 'firefox.crm.example.com';
 const CONSOLE_PASSWORD = 'correct-horse-battery-firefox';
@@ -64,17 +64,6 @@ function textShown(page, selector, text, timeout = 10000) {
   return page.waitForFunction(
     (sel, wanted) => [...document.querySelectorAll(sel)].some((node) => node.textContent.includes(wanted)),
     { timeout }, selector, text);
-}
-
-// A page that records console errors (a CSP violation is one) and uncaught exceptions.
-async function agentPage(context, url, problems) {
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-  await page.goto(url);
-  return page;
 }
 
 async function signedIn(context, agent, problems = []) {

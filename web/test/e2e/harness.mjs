@@ -128,7 +128,8 @@ export async function launchFirefox(prefs = {}) {
   return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, extraPrefsFirefox: prefs });
 }
 
-// A page that fails its test on any console error or CSP violation.
+// A page that fails its test on any console error or CSP violation (a playwright or a
+// puppeteer context: both have the same newPage, console and pageerror).
 export async function agentPage(context, url, problems) {
   const page = await context.newPage();
   page.on('console', (message) => {
