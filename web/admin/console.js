@@ -4,58 +4,14 @@
 // No framework: a few DOM helpers over the admin API, one screen per address fragment.
 // docs/admin.md describes every screen.
 
-const $ = (id) => document.getElementById(id);
-const MANAGES_KEYS = new Set(['owner', 'admin']);
-const DESIGNS = new Set(['owner', 'admin', 'designer']);
-const CONFIGURES = MANAGES_KEYS;  // instances, profiles, the agent directory
+import { $, element, announce, show, fillTable, when } from './dom.js';
+import { session, may, api } from './session.js';
+import { loadWorkflows, openDesigner, unsavedDraft } from './workflows.js';
+
 const LIVE_ROWS = 200;
 
-let caller = null;  // {user, role, customer, operator, csrfToken, idleTimeoutSeconds}
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === 'text') node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
-
-function announce(text) {
-  $('announcer').textContent = text;
-}
-
-function show(id, text) {
-  $(id).hidden = !text;
-  $(id).textContent = text ?? '';
-}
-
-// A list's table (#NAME-table, rows in #NAME-body) and its "none" line (#NAME-empty).
-function fillTable(name, items, row) {
-  $(`${name}-body`).replaceChildren(...items.map(row));
-  $(`${name}-table`).hidden = items.length === 0;
-  $(`${name}-empty`).hidden = items.length > 0;
-}
-
-// A call to the admin API: JSON in and out, the CSRF token on writes, and a session that ended
-// (idle, signed out elsewhere, user removed) sends the page back to the sign-in.
-async function api(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && caller?.csrfToken) headers['X-CSRF-Token'] = caller.csrfToken;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
-  if (response.status === 401 && caller) {
-    signedOut('Your session has ended. Sign in again.');
-    throw new Error(answer.message ?? 'signed out');
-  }
-  if (!response.ok) throw Object.assign(new Error(answer.message ?? `HTTP ${response.status}`), { status: response.status, code: answer.code });
-  return answer;
-}
-
 function signedOut(note) {
-  caller = null;
+  session.caller = null;
   unwatch();
   $('desk').hidden = true;
   $('signout').hidden = true;
@@ -68,43 +24,55 @@ function signedOut(note) {
 }
 
 function signedIn(who) {
-  caller = who;
+  session.caller = who;
   $('signin').hidden = true;
   $('desk').hidden = false;
   $('signout').hidden = false;
   $('who').hidden = false;
   $('who').textContent = `${who.user} · ${who.role}${who.operator ? ' (operator)' : ` · ${who.customer}`}`;
-  $('key-form').hidden = !(who.operator || MANAGES_KEYS.has(who.role));
-  $('test-form').hidden = !(who.operator || DESIGNS.has(who.role));
-  $('instance-form').hidden = !(who.operator || CONFIGURES.has(who.role));
-  $('profile-form').hidden = $('instance-form').hidden;
-  $('event-form').hidden = !(who.operator || DESIGNS.has(who.role));
+  $('key-form').hidden = !may.manageKeys();
+  $('link-form').hidden = !may.manageKeys();
+  $('test-form').hidden = !may.design();
+  $('instance-form').hidden = !may.configure();
+  $('profile-form').hidden = !may.configure();
+  $('event-form').hidden = !may.design();
   $('main').focus();
   route();
 }
 
 // Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
-// #instances, #instances/CRMID, #publishing, #keys.
+// #instances, #instances/CRMID, #workflows, #workflows/ID (the designer), #publishing, #keys.
+const SCREENS = ['keys', 'live', 'publishing', 'instances', 'workflows'];
+let shownHash = '';
+
 function route() {
-  if (!caller) return;
+  if (!session.caller) return;
+  if (shownHash.startsWith('#workflows/') && location.hash !== shownHash && unsavedDraft() &&
+      !confirm('The draft has changes you have not saved. Leave it anyway?')) {
+    history.replaceState(null, '', shownHash);
+    return;
+  }
+  shownHash = location.hash;
   const [screen, id] = (location.hash.slice(1) || 'triggers').split('/');
-  const shown = screen === 'triggers' && id ? 'timeline' : ['keys', 'live', 'publishing', 'instances'].includes(screen) ? screen : 'triggers';
+  const nested = { triggers: 'timeline', workflows: 'designer' };
+  const shown = id && nested[screen] ? nested[screen] : SCREENS.includes(screen) ? screen : 'triggers';
   if (shown === 'live') watch();
   else unwatch();
   for (const node of document.querySelectorAll('.screen')) node.hidden = node.id !== shown;
+  const tab = { timeline: 'triggers', designer: 'workflows' }[shown] ?? shown;
   for (const link of document.querySelectorAll('nav a[data-screen]')) {
-    if (link.dataset.screen === (shown === 'timeline' ? 'triggers' : shown)) link.setAttribute('aria-current', 'page');
+    if (link.dataset.screen === tab) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (shown === 'keys') loadKeys();
   else if (shown === 'publishing') loadInstances();
   else if (shown === 'instances') loadInstanceList(id ? decodeURIComponent(id) : null);
+  else if (shown === 'workflows') loadWorkflows();
+  else if (shown === 'designer') openDesigner(decodeURIComponent(id));
   else if (shown === 'timeline') loadTimeline(decodeURIComponent(id));
   else if (shown === 'triggers') loadTriggers();
 }
 window.addEventListener('hashchange', route);
-
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
 function resolutionText(resolution) {
   const { workflow, reason, didYouMean } = resolution ?? {};
@@ -308,7 +276,7 @@ async function loadInstances() {
     select.replaceChildren(...instances.map((i) => element('option', { value: i.crmId, text: `${i.name} (${i.crmId})` })));
     if (instances.some((i) => i.crmId === chosen)) select.value = chosen;
     if (instances.length) await loadPublishing(select.value);
-    else show('publishing-error', 'This customer has no instance yet: add one with POST /api/admin/instances.');
+    else show('publishing-error', 'This customer has no instance yet: add one on the Instances screen first.');
   } catch (error) {
     show('publishing-error', error.message);
   }
@@ -322,20 +290,31 @@ async function loadPublishing(crmId) {
     const details = await Promise.all(workflows.map((w) => api(`/api/admin/workflows/${encodeURIComponent(w.id)}`)));
     publishable = { details, names: profiles.map((p) => p.name) };
     publishForm();
-    const published = new Map();  // "event\u0000profile" → {name, version}
+    const published = new Map();  // "event\u0000profile" → {id, name, version, profile}
     for (const workflow of details)
-      for (const p of workflow.publications) published.set(`${p.event}\u0000${p.profile}`, { name: workflow.name, version: p.version });
+      for (const p of workflow.publications)
+        published.set(`${p.event}\u0000${p.profile}`, { id: workflow.id, name: workflow.name, version: p.version, profile: p.profile, event: p.event });
     const names = profiles.map((p) => p.name);
     $('publishing-caption').textContent = `What each profile runs per event in ${crmId}`;
     $('publishing-head').replaceChildren(element('th', { scope: 'col', text: 'Event' }), element('th', { scope: 'col', text: 'All profiles' }),
       ...names.map((name) => element('th', { scope: 'col', text: name })));
-    const cell = (pub, note) => element('td', { class: pub ? 'published' : 'unpublished', text: pub ? `${pub.name} v${pub.version}${note}` : 'nothing' });
+    // A publication's own cell offers to remove it; a profile that inherits "all" does not.
+    const cell = (pub, note, own) => {
+      const td = element('td', { class: pub ? 'published' : 'unpublished', text: pub ? `${pub.name} v${pub.version}${note}` : 'nothing' });
+      if (pub && own && may.design()) {
+        const label = pub.profile === 'all' ? 'all profiles' : pub.profile;
+        const button = element('button', { type: 'button', class: 'quiet danger', text: 'Unpublish', 'aria-label': `Unpublish ${pub.name} from ${label} for ${pub.event}` });
+        button.addEventListener('click', () => unpublish(pub, label, button));
+        td.append(' ', button);
+      }
+      return td;
+    };
     $('publishing-body').replaceChildren(...events.map((event) => {
       const all = published.get(`${event.name}\u0000all`);
-      return element('tr', { 'data-event': event.name }, element('th', { scope: 'row', text: event.name }), cell(all, ''),
+      return element('tr', { 'data-event': event.name }, element('th', { scope: 'row', text: event.name }), cell(all, '', true),
         ...names.map((name) => {
           const own = published.get(`${event.name}\u0000${name}`);
-          return own ? cell(own, ' (its own)') : cell(all, ' (from all)');
+          return own ? cell(own, ' (its own)', true) : cell(all, ' (from all)', false);
         }));
     }));
     $('publishing-table').hidden = false;
@@ -344,6 +323,20 @@ async function loadPublishing(crmId) {
     show('publishing-error', error.message);
   }
 }
+async function unpublish(pub, label, button) {
+  const fallback = pub.profile === 'all' ? 'agents of profiles without their own publication will run nothing' : 'its agents get what is published to all profiles, if anything';
+  if (!confirm(`Unpublish ${pub.name} v${pub.version} from ${label} for ${pub.event}? From the next trigger on, ${fallback}.`)) return;
+  button.disabled = true;
+  try {
+    await api(`/api/admin/workflows/${encodeURIComponent(pub.id)}/publish?profile=${encodeURIComponent(pub.profile)}`, { method: 'DELETE' });
+    await loadPublishing($('publishing-instance').value);
+    show('publish-result', `Unpublished ${pub.name} from ${label} for ${pub.event}.`);
+  } catch (error) {
+    button.disabled = false;
+    show('publish-result', `Not unpublished: ${error.message}`);
+  }
+}
+
 $('publishing-instance').addEventListener('change', (event) => loadPublishing(event.target.value));
 
 // The publish form: a workflow's version to all profiles or chosen ones. What a target runs now
@@ -352,7 +345,7 @@ let publishable = { details: [], names: [] };
 
 function publishForm() {
   const form = $('publish-form');
-  form.hidden = !(caller.operator || DESIGNS.has(caller.role)) || publishable.details.length === 0;
+  form.hidden = !may.design() || publishable.details.length === 0;
   const workflows = $('publish-workflow');
   const chosen = workflows.value;
   workflows.replaceChildren(...publishable.details.map((w) => element('option', { value: w.id, text: `${w.name} (${w.event})` })));
@@ -377,7 +370,7 @@ $('publish-form').addEventListener('submit', async (event) => {
   const workflow = publishable.details.find((w) => w.id === $('publish-workflow').value);
   const version = Number($('publish-version').value);
   const targets = new FormData(event.target).getAll('target').map(String);
-  if (!workflow || !version) return show('publish-result', 'Freeze a version of the workflow first (POST /api/admin/workflows/{id}/versions).');
+  if (!workflow || !version) return show('publish-result', 'Freeze a version of the workflow first: open it on the Workflows screen and press "Freeze as a version".');
   if (targets.length === 0) return show('publish-result', 'Choose all profiles or at least one profile.');
   const over = [];
   for (const other of publishable.details)
@@ -459,14 +452,15 @@ function keyState(key) {
   return 'Active';
 }
 
+function revokeButton(key) {
+  if (key.revokedAt || !may.manageKeys()) return null;
+  const name = key.kind === 'client_token' ? `the link of agent ${key.agentId}` : key.label || key.id;
+  const revoke = element('button', { type: 'button', class: 'quiet danger', text: 'Revoke', 'aria-label': `Revoke ${name}` });
+  revoke.addEventListener('click', () => revokeKey(key, name, revoke));
+  return revoke;
+}
+
 function keyRow(key) {
-  const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
-  const actions = element('td');
-  if (!key.revokedAt && (caller.operator || MANAGES_KEYS.has(caller.role))) {
-    const revoke = element('button', { type: 'button', class: 'quiet danger', text: 'Revoke', 'aria-label': `Revoke ${key.label || key.id}` });
-    revoke.addEventListener('click', () => revokeKey(key, revoke));
-    actions.append(revoke);
-  }
   return element('tr', { 'data-key': key.id },
     element('th', { scope: 'row', text: key.label || key.id }),
     element('td', { text: key.scope.map((s) => s.toUpperCase()).join(', ') || '—' }),
@@ -474,26 +468,43 @@ function keyRow(key) {
     element('td', { text: when(key.createdAt) }),
     element('td', { text: when(key.expiresAt) }),
     element('td', { text: keyState(key) }),
-    actions);
+    element('td', {}, revokeButton(key)));
+}
+
+function linkRow(token) {
+  return element('tr', { 'data-key': token.id },
+    element('th', { scope: 'row', text: token.agentId }),
+    element('td', { text: token.label || '—' }),
+    element('td', { text: when(token.createdAt) }),
+    element('td', { text: when(token.expiresAt) }),
+    element('td', { text: keyState(token) }),
+    element('td', {}, revokeButton(token)));
 }
 
 async function loadKeys() {
   show('keys-error', '');
   try {
-    const { keys } = await api('/api/admin/keys');
+    const [{ keys }, { instances }] = await Promise.all([api('/api/admin/keys'), api('/api/admin/instances')]);
+    // An agent link names the instance the agent works in, unless the agent directory places it.
+    const chosen = $('link-crm').value;
+    $('link-crm').replaceChildren(...instances.map((i) => element('option', { value: i.crmId, text: `${i.name} (${i.crmId})` })),
+      element('option', { value: '', text: 'Where the agent directory places the agent' }));
+    if (chosen && instances.some((i) => i.crmId === chosen)) $('link-crm').value = chosen;
     fillTable('keys', keys.filter((key) => key.kind === 'api_key'), keyRow);
+    fillTable('links', keys.filter((key) => key.kind === 'client_token'), linkRow);
   } catch (error) {
     $('keys-table').hidden = true;
     show('keys-error', error.message);
   }
 }
 
-async function revokeKey(key, button) {
-  if (!confirm(`Revoke "${key.label || key.id}"? Triggers sent with it are refused from now on.`)) return;
+async function revokeKey(key, name, button) {
+  const effect = key.kind === 'client_token' ? 'That agent is signed out and its link no longer works.' : 'Triggers sent with it are refused from now on.';
+  if (!confirm(`Revoke ${name}? ${effect}`)) return;
   button.disabled = true;
   try {
     await api(`/api/admin/keys/${encodeURIComponent(key.id)}/revoke`, { method: 'POST', body: {} });
-    announce(`Key ${key.label || key.id} revoked`);
+    announce(`Revoked ${name}`);
     await loadKeys();
   } catch (error) {
     button.disabled = false;
@@ -520,14 +531,37 @@ $('key-form').addEventListener('submit', async (event) => {
   }
 });
 
-for (const [button, field, what] of [['copy-key', 'new-key-value', 'Key'], ['copy-curl', 'new-key-curl', 'Curl line']]) {
+$('link-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const agentId = String(form.get('agentId')).trim();
+  const crmId = String(form.get('crmId') ?? '').trim();
+  show('keys-error', '');
+  try {
+    const made = await api('/api/admin/keys', { method: 'POST', body: { kind: 'client_token', agentId, label: `agent ${agentId} (console)` } });
+    const link = `${location.origin}/agent/#token=${encodeURIComponent(made.key)}${crmId ? `&crmId=${encodeURIComponent(crmId)}` : ''}`;
+    $('new-link-value').value = link;
+    $('open-link').href = link;
+    show('link-copied', '');
+    $('new-link').hidden = false;
+    $('new-link').focus();
+    event.target.reset();
+    announce(`Link made for agent ${agentId}: copy it now, it is not shown again`);
+    await loadKeys();
+  } catch (error) {
+    show('keys-error', error.message);
+  }
+});
+
+for (const [button, field, what, status] of [['copy-key', 'new-key-value', 'Key', 'copied'], ['copy-curl', 'new-key-curl', 'Curl line', 'copied'],
+  ['copy-link', 'new-link-value', 'Link', 'link-copied']]) {
   $(button).addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText($(field).value);
-      show('copied', `${what} copied.`);
+      show(status, `${what} copied.`);
     } catch {
       $(field).select();
-      show('copied', `${what} selected: press Ctrl+C to copy it.`);
+      show(status, `${what} selected: press Ctrl+C to copy it.`);
     }
   });
 }
@@ -556,6 +590,8 @@ $('signout').addEventListener('click', async () => {
     signedOut('You have signed out.');
   }
 });
+
+session.onEnded = signedOut;
 
 // A reload keeps the session: the cookie is still there, and the server says who it is.
 api('/api/admin/session').then(signedIn, () => signedOut());

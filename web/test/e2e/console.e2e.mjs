@@ -206,7 +206,7 @@ test('publishing over what a profile runs asks first, naming it; declined, nothi
   assert.equal(asked.length, 1);
   assert.match(asked[0], /replaces what all profiles \(Ring card v1\) run now/);
   const ring = page.locator('#publishing-body tr[data-event="On Ring"] td');
-  assert.deepEqual(await ring.allTextContents(), ['Ring card v1', 'Ring card v1 (from all)'], 'declined: unchanged');
+  assert.deepEqual(await ring.allTextContents(), ['Ring card v1 Unpublish', 'Ring card v1 (from all)'], 'declined: unchanged');
   page.once('dialog', (dialog) => dialog.accept());
   await form.getByRole('button', { name: 'Publish' }).click();
   await page.locator('#publish-result').filter({ hasText: 'Published Ring card B v1 to all profiles, replacing 1 publication.' }).waitFor();
