@@ -447,17 +447,34 @@ function curlLine(key) {
 }
 
 function keyState(key) {
-  if (key.revokedAt) return `Revoked ${new Date(key.revokedAt).toLocaleString()}`;
-  if (key.expiresAt && Date.parse(key.expiresAt) < Date.now()) return 'Expired';
+  const now = Date.now();
+  if (key.revokedAt && Date.parse(key.revokedAt) > now) return `Rotated: works until ${when(key.revokedAt)}`;
+  if (key.revokedAt) return `Revoked ${when(key.revokedAt)}`;
+  if (key.expiresAt && Date.parse(key.expiresAt) < now) return 'Expired';
   return 'Active';
 }
 
-function revokeButton(key) {
-  if (key.revokedAt || !may.manageKeys()) return null;
-  const name = key.kind === 'client_token' ? `the link of agent ${key.agentId}` : key.label || key.id;
-  const revoke = element('button', { type: 'button', class: 'quiet danger', text: 'Revoke', 'aria-label': `Revoke ${name}` });
-  revoke.addEventListener('click', () => revokeKey(key, name, revoke));
-  return revoke;
+const keyName = (key) => (key.kind === 'client_token' ? `the link of agent ${key.agentId}` : key.label || key.id);
+
+function keyButton(text, label, action) {
+  const button = element('button', { type: 'button', class: 'quiet', text, 'aria-label': label });
+  button.addEventListener('click', () => action(button));
+  return button;
+}
+
+// Revoke, rotate (API keys) and history, for the roles that manage keys.
+function keyActions(key) {
+  const cell = element('td', { class: 'row-actions' });
+  if (!may.manageKeys()) return cell;
+  const name = keyName(key);
+  if (!key.revokedAt) {
+    const revoke = keyButton('Revoke', `Revoke ${name}`, (button) => revokeKey(key, name, button));
+    revoke.classList.add('danger');
+    cell.append(revoke);
+    if (key.kind === 'api_key') cell.append(keyButton('Rotate', `Rotate ${name}`, () => startRotation(key)));
+  }
+  cell.append(keyButton('History', `History of ${name}`, () => keyHistory(key)));
+  return cell;
 }
 
 function keyRow(key) {
@@ -468,7 +485,7 @@ function keyRow(key) {
     element('td', { text: when(key.createdAt) }),
     element('td', { text: when(key.expiresAt) }),
     element('td', { text: keyState(key) }),
-    element('td', {}, revokeButton(key)));
+    keyActions(key));
 }
 
 function linkRow(token) {
@@ -478,7 +495,7 @@ function linkRow(token) {
     element('td', { text: when(token.createdAt) }),
     element('td', { text: when(token.expiresAt) }),
     element('td', { text: keyState(token) }),
-    element('td', {}, revokeButton(token)));
+    keyActions(token));
 }
 
 async function loadKeys() {
@@ -512,19 +529,76 @@ async function revokeKey(key, name, button) {
   }
 }
 
+// Rotation: a new key now, the old one refused after the chosen grace (POST …/rotate).
+let rotating = null;
+
+function startRotation(key) {
+  rotating = key;
+  $('rotate-title').textContent = `Rotate "${keyName(key)}"`;
+  $('rotate-form').hidden = false;
+  $('rotate-form').focus();
+}
+
+$('rotate-cancel').addEventListener('click', () => {
+  rotating = null;
+  $('rotate-form').hidden = true;
+});
+
+$('rotate-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const grace = String(new FormData(event.target).get('grace'));
+  show('keys-error', '');
+  try {
+    const made = await api(`/api/admin/keys/${encodeURIComponent(rotating.id)}/rotate`, { method: 'POST', body: grace ? { grace } : {} });
+    $('rotate-form').hidden = true;
+    const old = made.replaces;
+    const until = old.revokedAt && Date.parse(old.revokedAt) > Date.now() ? `works until ${when(old.revokedAt)}` : 'is refused from now on';
+    newKey(made, `It replaces "${keyName(old)}", which ${until}. Copy it now: it is not shown again.`);
+    rotating = null;
+    await loadKeys();
+  } catch (error) {
+    show('keys-error', error.message);
+  }
+});
+
+async function keyHistory(key) {
+  show('keys-error', '');
+  try {
+    const { audit } = await api(`/api/admin/keys/${encodeURIComponent(key.id)}/audit`);
+    const words = { 'key.create': 'Made', 'key.revoke': 'Revoked', 'key.rotate': 'Rotated (a new key replaces it)' };
+    $('key-history-title').textContent = `History of "${keyName(key)}"`;
+    $('key-history-body').replaceChildren(...audit.map((entry) => element('tr', {},
+      element('td', { text: when(entry.at) }), element('td', { text: entry.actor.replace(/^user:/, '') }),
+      element('td', { text: words[entry.action] ?? entry.action }))));
+    $('key-history').hidden = false;
+    $('key-history').focus();
+  } catch (error) {
+    show('keys-error', error.message);
+  }
+}
+
+// The new-key box: the key once, with its curl line.
+function newKey(made, note) {
+  $('new-key-note').textContent = note;
+  $('new-key-value').value = made.key;
+  $('new-key-curl').value = curlLine(made.key);
+  show('copied', '');
+  $('new-key').hidden = false;
+  $('new-key').focus();
+  announce('Key generated: copy it now, it is not shown again');
+}
+
 $('key-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   show('keys-error', '');
+  const body = { label: String(form.get('label')).trim(), scope: form.getAll('scope'),
+    crmIds: String(form.get('crmIds') ?? '').split(',').map((id) => id.trim()).filter(Boolean) };
+  if (form.get('expires')) body.expires = String(form.get('expires'));
   try {
-    const made = await api('/api/admin/keys', { method: 'POST', body: { label: String(form.get('label')).trim(), scope: form.getAll('scope') } });
-    $('new-key-value').value = made.key;
-    $('new-key-curl').value = curlLine(made.key);
-    show('copied', '');
-    $('new-key').hidden = false;
-    $('new-key').focus();
+    const made = await api('/api/admin/keys', { method: 'POST', body });
+    newKey(made, 'Copy it now: it is not shown again.');
     event.target.reset();
-    announce('Key generated: copy it now, it is not shown again');
     await loadKeys();
   } catch (error) {
     show('keys-error', error.message);

@@ -115,9 +115,50 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   page.once('dialog', (dialog) => dialog.accept());
   await row.getByRole('button', { name: 'Revoke Genesys production' }).click();
   await row.locator('td', { hasText: /^Revoked/ }).waitFor();
-  assert.equal(await row.getByRole('button').count(), 0, 'a revoked key offers no revoke');
+  assert.equal(await row.getByRole('button', { name: /^(Revoke|Rotate)/ }).count(), 0, 'a revoked key offers no revoke or rotation');
   const refused = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' }));
   assert.equal(refused.code, 'revoked_key', JSON.stringify(refused));
+  assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('rotating a key with a grace period: the new key is shown once, the old one works until then, and the history says so', async () => {
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1100 } });
+  await openKeys(page);
+  const keys = page.locator('#keys');
+  await keys.getByLabel('Label').fill('Avaya');
+  await keys.getByLabel('CRM IDs (optional)').fill('acme.crm.example.com');
+  await keys.getByLabel('Expires').selectOption('90d');
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  const old = await page.getByLabel('Key', { exact: true }).inputValue();
+  const id = await page.locator('#keys-body tr', { hasText: 'Avaya' }).getAttribute('data-key');
+  const row = page.locator(`#keys-body tr[data-key="${id}"]`);  // the new key has the same label
+  assert.equal(await row.locator('td').nth(1).textContent(), 'acme.crm.example.com');
+  const expires = Date.parse(await row.locator('td').nth(3).textContent());
+  assert.ok(Math.abs(expires - (Date.now() + 90 * 86400e3)) < 2 * 86400e3, 'expires in 90 days');
+  await row.getByRole('button', { name: 'Rotate Avaya' }).click();
+  await page.getByLabel('The old key keeps working').selectOption('24h');
+  await page.getByRole('button', { name: 'Rotate key' }).click();
+  await page.locator('#new-key-note').filter({ hasText: /It replaces "Avaya", which works until .*Copy it now/ }).waitFor();
+  const fresh = await page.getByLabel('Key', { exact: true }).inputValue();
+  assert.notEqual(fresh, old);
+  await row.locator('td', { hasText: /^Rotated: works until / }).waitFor();
+  // Both work during the grace: the telephony platform can switch without missing a call.
+  for (const key of [old, fresh]) assert.equal((await server.trigger(key, { agentId: '5001', event: 'On Ring' })).body.status, 'ok');
+  await row.getByRole('button', { name: 'History of Avaya' }).click();
+  await page.getByRole('heading', { name: 'History of "Avaya"' }).waitFor();
+  assert.deepEqual(await page.locator('#key-history-body tr td:nth-child(3)').allTextContents(), ['Rotated (a new key replaces it)', 'Made']);
+  assert.deepEqual(await page.locator('#key-history-body tr td:nth-child(2)').allTextContents(), ['olga', 'olga']);
+  await screenshot(page, 'console-key-rotation');
+  // Rotated with no grace, a key is refused at once.
+  const next = page.locator('#keys-body tr', { hasText: 'Avaya' }).filter({ hasText: 'Active' });
+  await next.getByRole('button', { name: 'Rotate Avaya' }).click();
+  await page.getByLabel('The old key keeps working').selectOption('');
+  await page.getByRole('button', { name: 'Rotate key' }).click();
+  await page.locator('#new-key-note').filter({ hasText: 'which is refused from now on' }).waitFor();
+  const refused = await fetch(`${server.url}/api/sendmessage/CTI`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jwt: fresh, agentId: '5001', event: 'On Ring' }) });
+  assert.equal(refused.status, 401);
   assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
