@@ -7,6 +7,7 @@
 import { $, element, announce, show, fillTable, when } from './dom.js';
 import { session, may, api } from './session.js';
 import { loadWorkflows, openDesigner, unsavedDraft } from './workflows.js';
+import { loadInstanceList } from './instances.js';
 
 const LIVE_ROWS = 200;
 
@@ -33,9 +34,6 @@ function signedIn(who) {
   $('key-form').hidden = !may.manageKeys();
   $('link-form').hidden = !may.manageKeys();
   $('test-form').hidden = !may.design();
-  $('instance-form').hidden = !may.configure();
-  $('profile-form').hidden = !may.configure();
-  $('event-form').hidden = !may.design();
   $('main').focus();
   route();
 }
@@ -207,63 +205,6 @@ $('test-form').addEventListener('submit', async (event) => {
     show('test-result', `Not sent: ${error.message}`);
   }
 });
-
-// Instances, and one instance's events and profiles, each with its add form for the roles
-// that may (the server decides anyway; a duplicate name is its 409, said in words).
-let openInstance = null;
-
-async function loadInstanceList(crmId) {
-  show('instances-error', '');
-  try {
-    const { instances } = await api('/api/admin/instances');
-    $('instances-body').replaceChildren(...instances.map((i) => element('tr', { 'data-instance': i.crmId },
-      element('th', { scope: 'row', text: i.name }), element('td', { text: i.crmId }), element('td', { text: i.crmType }),
-      element('td', {}, element('a', { href: `#instances/${encodeURIComponent(i.crmId)}`, text: 'Events and profiles', 'aria-label': `Events and profiles of ${i.name}` })))));
-    $('instances-table').hidden = instances.length === 0;
-    if (crmId) await loadInstance(crmId);
-    else $('instance').hidden = true;
-  } catch (error) {
-    show('instances-error', error.message);
-  }
-}
-
-async function loadInstance(crmId) {
-  openInstance = crmId;
-  show('instance-error', '');
-  const base = `/api/admin/instances/${encodeURIComponent(crmId)}`;
-  try {
-    const [{ events }, { profiles }] = await Promise.all([api(`${base}/events`), api(`${base}/profiles`)]);
-    $('instance-title').textContent = `Instance ${crmId}`;
-    $('events-list').replaceChildren(...events.map((e) => element('li', { text: `${e.name}${e.builtIn ? ' (built in)' : ''}${e.description ? ` — ${e.description}` : ''}` })));
-    $('profiles-list').replaceChildren(...(profiles.length ? profiles.map((p) => element('li', { text: p.name }))
-      : [element('li', { class: 'help', text: 'No profile: every agent counts as "all profiles".' })]));
-    $('instance').hidden = false;
-  } catch (error) {
-    $('instance').hidden = true;
-    show('instances-error', error.status === 404 ? `No instance ${crmId} in this customer.` : error.message);
-  }
-}
-
-// A form that POSTs its fields to `path()`, then reloads what it changed.
-function adder(formId, errorId, path, done) {
-  $(formId).addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const fields = Object.fromEntries([...new FormData(event.target)].map(([name, value]) => [name, String(value).trim()]));
-    show(errorId, '');
-    try {
-      await api(path(), { method: 'POST', body: fields });
-      event.target.reset();
-      announce(`Added ${fields.name ?? fields.crmId}`);
-      await done(fields);
-    } catch (error) {
-      show(errorId, error.message);
-      event.target.querySelector('input')?.focus();
-    }
-  });
-}
-adder('instance-form', 'instances-error', () => '/api/admin/instances', (fields) => { location.hash = `instances/${encodeURIComponent(fields.crmId)}`; });
-adder('event-form', 'instance-error', () => `/api/admin/instances/${encodeURIComponent(openInstance)}/events`, () => loadInstance(openInstance));
-adder('profile-form', 'instance-error', () => `/api/admin/instances/${encodeURIComponent(openInstance)}/profiles`, () => loadInstance(openInstance));
 
 // Publishing: per instance, each event against "all profiles" and each profile, from the
 // instance's events, profiles and its workflows' publications (GET /api/admin/workflows/{id}).

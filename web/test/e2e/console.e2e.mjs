@@ -264,16 +264,18 @@ test('publishing over what a profile runs asks first, naming it; declined, nothi
 test('instances: events and profiles are added, a duplicate name is refused in words, and a new instance opens', async () => {
   const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1000 } });
   await page.getByRole('link', { name: 'Instances' }).click();
-  await page.getByRole('link', { name: 'Events and profiles of Acme CRM' }).click();
-  await page.getByRole('heading', { name: 'Instance acme.crm.example.com' }).waitFor();
+  await page.getByRole('link', { name: 'Open Acme CRM' }).click();
+  await page.getByRole('heading', { name: 'Acme CRM (acme.crm.example.com)' }).waitFor();
   const instance = page.locator('#instance');
   await instance.getByLabel('New event').fill('On Ring');
   await instance.getByRole('button', { name: 'Add event' }).click();
   await instance.getByRole('alert').filter({ hasText: "event 'On Ring' already exists" }).waitFor();
   await instance.getByLabel('New event').fill('Callback');
-  await instance.getByLabel('Description').fill('a call back the agent asked for');
+  await page.locator('#event-form').getByLabel('Description').fill('a call back the agent asked for');
   await instance.getByRole('button', { name: 'Add event' }).click();
-  await page.locator('#events-list li', { hasText: 'Callback — a call back the agent asked for' }).waitFor();
+  const callback = page.locator('#events-body tr[data-event="Callback"]');
+  await callback.waitFor();
+  assert.equal(await callback.getByLabel('Description of Callback').inputValue(), 'a call back the agent asked for');
   await instance.getByLabel('New profile').fill('Tier 2');
   await instance.getByRole('button', { name: 'Add profile' }).click();
   await instance.getByRole('alert').filter({ hasText: "profile 'Tier 2' already exists" }).waitFor();
@@ -283,9 +285,10 @@ test('instances: events and profiles are added, a duplicate name is refused in w
   await add.getByLabel('Name').fill('Acme Salesforce');
   await add.getByLabel('CRM type').selectOption('salesforce');
   await add.getByRole('button', { name: 'Add instance' }).click();
-  await page.getByRole('heading', { name: 'Instance acme.my.salesforce.com' }).waitFor();
+  await page.getByRole('heading', { name: 'Acme Salesforce (acme.my.salesforce.com)' }).waitFor();
   await page.locator('#instances-body tr[data-instance="acme.my.salesforce.com"]').waitFor();
-  assert.ok((await page.locator('#events-list li').allTextContents()).includes('On Ring (built in)'), 'a new instance has the built-in events');
+  assert.ok((await page.locator('#events-body th').allTextContents()).includes('On Ring (built in)'), 'a new instance has the built-in events');
+  assert.match(await page.getByLabel('Record', { exact: true }).inputValue(), /lightning\/r\/\{record\.type\}/, "a Salesforce instance has Salesforce's URL presets");
   assert.deepEqual(unexpected(problems).filter((p) => !p.includes('409')), []);
   await context.close();
 });
@@ -300,9 +303,10 @@ test('a viewer is offered no key management, and the server refuses it anyway', 
   await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Send test trigger' }).count(), 0, 'a viewer sends no test trigger');
   await page.getByRole('link', { name: 'Instances' }).click();
-  await page.getByRole('link', { name: 'Events and profiles of Acme CRM' }).click();
-  await page.locator('#events-list li').first().waitFor();
-  assert.equal(await page.getByRole('button', { name: /^Add / }).count(), 0, 'a viewer adds nothing');
+  await page.getByRole('link', { name: 'Open Acme CRM' }).click();
+  await page.locator('#events-body tr').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: /^(Add|Place|Save|Remove|Delete) / }).count(), 0, 'a viewer adds, saves and removes nothing');
+  assert.equal(await page.locator('#instance-settings').getByLabel('Name').isDisabled(), true, "a viewer reads the instance's settings");
   // What the page does not offer, the API refuses: a write with the viewer's own session and token.
   const answer = await page.evaluate(async () => {
     const session = await (await fetch('/api/admin/session')).json();
@@ -322,5 +326,47 @@ test('sign out ends the session: a reload asks to sign in again', async () => {
   await page.reload();
   await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
   assert.equal((await page.evaluate(() => fetch('/api/admin/keys').then((r) => r.status))), 401);
+  await context.close();
+});
+
+test("an instance's settings, an event's age limit and the agent directory are changed in place; a profile still published to is refused", async () => {
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1300 } });
+  await page.getByRole('link', { name: 'Instances' }).click();
+  await page.getByRole('link', { name: 'Open Acme CRM' }).click();
+  const settings = page.locator('#instance-settings');
+  await settings.getByLabel('Record', { exact: true }).fill('https://acme.crm.example.com/r/{record.id');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#instance-error').filter({ hasText: 'urlTemplates.record' }).waitFor();
+  await settings.getByLabel('Record', { exact: true }).fill('https://acme.crm.example.com/r/{record.type}/{record.id}');
+  await settings.getByLabel('A newer trigger replaces the pop of the same interaction, matched by').fill('interactionId');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#settings-result').filter({ hasText: 'Settings saved' }).waitFor();
+  const ring = page.locator('#events-body tr[data-event="On Ring"]');
+  await ring.getByLabel('Age limit of On Ring in seconds (empty: no limit)').fill('45');
+  await ring.getByRole('button', { name: 'Save On Ring' }).click();
+  await page.locator('#settings-result').filter({ hasText: 'Saved the event On Ring.' }).waitFor();
+  const agents = page.locator('#agent-form');
+  await agents.getByLabel('Agent id').fill('7001');
+  await agents.getByLabel('Profile').selectOption('Tier 2');
+  await agents.getByRole('button', { name: 'Place agent' }).click();
+  await page.locator('#agents-body tr[data-agent="7001"] td', { hasText: 'Tier 2' }).waitFor();
+  await screenshot(page, 'console-instance-settings');
+  // What the server now holds is what the page showed.
+  const headers = { Authorization: `Bearer ${server.cli('token', 'create', '--customer', 'acme', '--admin')}` };
+  const base = `${server.url}/api/admin/instances/acme.crm.example.com`;
+  const instance = await (await fetch(base, { headers })).json();
+  assert.equal(instance.urlTemplates.record, 'https://acme.crm.example.com/r/{record.type}/{record.id}');
+  assert.equal(instance.supersedeBy, 'interactionId');
+  const { events } = await (await fetch(`${base}/events`, { headers })).json();
+  assert.equal(events.find((e) => e.name === 'On Ring').staleAfter, 45);
+  const { agents: placed } = await (await fetch(`${base}/agents`, { headers })).json();
+  assert.deepEqual(placed, [{ agentId: '7001', profile: 'Tier 2' }]);
+  await page.getByRole('button', { name: 'Remove agent 7001' }).click();
+  await page.locator('#agents-empty').waitFor();
+  // Tier 2 has its own publication: removing it is refused, in the server's words.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Remove the profile Tier 2' }).click();
+  await page.locator('#instance-error').filter({ hasText: "profile 'Tier 2' has workflows published to it" }).waitFor();
+  assert.deepEqual(unexpected(problems).filter((p) => !/status of 40[09]/.test(p)), []);
   await context.close();
 });

@@ -68,7 +68,7 @@ async function newWorkflow(page, name, event, start = 'card') {
   await page.getByRole('heading', { name: `${name} · ` }).waitFor();
 }
 
-const steps = (page) => page.getByLabel(/^Steps/);
+const steps = (page) => page.getByLabel(/^Steps \(/);
 const verdict = (page) => page.locator('#draft-check');
 
 test('the designer: an invalid step is said as the server says it while typing; the graph, templates and a dry run follow the draft', async () => {
@@ -238,7 +238,7 @@ test('a new administrator, in the browser only: key, instance, an "On Ring" work
   await add.getByLabel('Name').fill('Newco Zendesk');
   await add.getByLabel('CRM type').selectOption('zendesk');
   await add.getByRole('button', { name: 'Add instance' }).click();
-  await page.getByRole('heading', { name: 'Instance newco.zendesk.com' }).waitFor();
+  await page.getByRole('heading', { name: 'Newco Zendesk (newco.zendesk.com)' }).waitFor();
   // An "On Ring" workflow, written, saved and frozen.
   await newWorkflow(page, 'Caller card', 'On Ring');
   const definition = JSON.parse(await steps(page).inputValue());
