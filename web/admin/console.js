@@ -5,7 +5,7 @@
 // docs/admin.md describes every screen.
 
 import { $, element, announce, show, fillTable, when } from './dom.js';
-import { session, may, api } from './session.js';
+import { session, may, api, adminPath } from './session.js';
 import { loadWorkflows, openDesigner, unsavedDraft } from './workflows.js';
 import { loadInstanceList } from './instances.js';
 
@@ -17,6 +17,7 @@ function signedOut(note) {
   $('desk').hidden = true;
   $('signout').hidden = true;
   $('who').hidden = true;
+  $('customer-pick').hidden = true;
   $('signin').hidden = false;
   show('signin-note', note);
   show('signin-error', '');
@@ -31,12 +32,32 @@ function signedIn(who) {
   $('signout').hidden = false;
   $('who').hidden = false;
   $('who').textContent = `${who.user} · ${who.role}${who.operator ? ' (operator)' : ` · ${who.customer}`}`;
+  // An operator manages every customer and names the one it acts on (kept for this tab).
+  session.customer = who.operator ? sessionStorage.getItem('popflow.console.customer') ?? '' : '';
+  $('customer-pick').hidden = !who.operator;
+  $('customer-id').value = session.customer;
   $('key-form').hidden = !may.manageKeys();
   $('link-form').hidden = !may.manageKeys();
   $('test-form').hidden = !may.design();
+  if (who.operator && !session.customer) {
+    $('desk').hidden = true;
+    $('customer-id').focus();
+    return;
+  }
   $('main').focus();
   route();
 }
+
+$('customer-pick').addEventListener('submit', (event) => {
+  event.preventDefault();
+  session.customer = $('customer-id').value.trim();
+  sessionStorage.setItem('popflow.console.customer', session.customer);
+  sessionStorage.removeItem('popflow.console.instance');
+  unwatch();
+  $('desk').hidden = false;
+  announce(`Acting on customer ${session.customer}`);
+  route();
+});
 
 // Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
 // #instances, #instances/CRMID, #workflows, #workflows/ID (the designer), #publishing, #keys.
@@ -125,7 +146,7 @@ function watch() {
   seen = { triggers: 0, runs: 0 };
   $('live-body').replaceChildren();
   show('live-state', 'Connecting…');
-  monitor = new EventSource('/api/admin/monitor');
+  monitor = new EventSource(adminPath('/api/admin/monitor'));
   monitor.onopen = () => show('live-state', 'Watching: new triggers and runs appear here as they happen.');
   monitor.onmessage = (event) => {
     let entry;

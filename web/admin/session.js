@@ -6,8 +6,15 @@ const DESIGNS = new Set(['owner', 'admin', 'designer']);
 
 export const session = {
   caller: null,  // {user, role, customer, operator, csrfToken, idleTimeoutSeconds}
+  customer: '',  // the customer an operator acts on (every other caller has its own)
   onEnded: () => {},
 };
+
+// An admin API path with the operator's ?customer= (the session itself needs none).
+export function adminPath(path) {
+  if (!session.caller?.operator || !session.customer || path.startsWith('/api/admin/session')) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}customer=${encodeURIComponent(session.customer)}`;
+}
 
 // What the caller's role may do (the server decides anyway; the page offers only this).
 export const may = {
@@ -20,7 +27,7 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && session.caller?.csrfToken) headers['X-CSRF-Token'] = session.caller.csrfToken;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const response = await fetch(adminPath(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const answer = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (response.status === 401 && session.caller) {
     session.onEnded('Your session has ended. Sign in again.');

@@ -26,6 +26,7 @@ before(async () => {
   for (const [user, role] of [['olga', 'owner'], ['vic', 'viewer']])
     execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', user, '--customer', 'acme', '--role', role, '--password-stdin'],
       { input: `${password(user)}\n` });
+  execFileSync(BIN, ['--data-dir', server.dataDir, 'user', 'add', 'opal', '--operator', '--password-stdin'], { input: `${password('opal')}\n` });
   await server.start();
   browser = await launchBrowser();
 });
@@ -130,6 +131,7 @@ test('rotating a key with a grace period: the new key is shown once, the old one
   await keys.getByLabel('CRM IDs (optional)').fill('acme.crm.example.com');
   await keys.getByLabel('Expires').selectOption('90d');
   await page.getByRole('button', { name: 'Generate key' }).click();
+  await page.locator('#keys-body tr', { hasText: 'Avaya' }).waitFor();
   const old = await page.getByLabel('Key', { exact: true }).inputValue();
   const id = await page.locator('#keys-body tr', { hasText: 'Avaya' }).getAttribute('data-key');
   const row = page.locator(`#keys-body tr[data-key="${id}"]`);  // the new key has the same label
@@ -368,5 +370,25 @@ test("an instance's settings, an event's age limit and the agent directory are c
   await page.getByRole('button', { name: 'Remove the profile Tier 2' }).click();
   await page.locator('#instance-error').filter({ hasText: "profile 'Tier 2' has workflows published to it" }).waitFor();
   assert.deepEqual(unexpected(problems).filter((p) => !/status of 40[09]/.test(p)), []);
+  await context.close();
+});
+
+test('an operator names the customer it acts on, and every screen then reads that customer', async () => {
+  const { context, page, problems } = await signedIn('opal');
+  await page.getByLabel('Customer', { exact: true }).waitFor();
+  assert.match(await page.locator('#who').textContent(), /opal · .*\(operator\)/);
+  assert.equal(await page.locator('#desk').isVisible(), false, 'nothing to show before a customer is named');
+  await page.getByLabel('Customer', { exact: true }).fill('acme');
+  await page.getByRole('button', { name: 'Act on it' }).click();
+  await page.getByRole('heading', { name: 'Triggers' }).waitFor();
+  await openKeys(page);
+  await page.locator('#keys-body tr').first().waitFor();
+  await page.getByRole('link', { name: 'Live' }).click();
+  await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
+  // A reload keeps the customer for this tab.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Live' }).waitFor();
+  assert.equal(await page.getByLabel('Customer', { exact: true }).inputValue(), 'acme');
+  assert.deepEqual(unexpected(problems), []);
   await context.close();
 });
