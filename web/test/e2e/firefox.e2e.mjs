@@ -2,7 +2,7 @@
 // over WebDriver BiDi, against the real binary. The paths where browsers differ most: the
 // page's CSP and modules, MQTT over WebSocket, the persistent session across a reload, Web
 // Locks and BroadcastChannel between tabs, a form answered from the keyboard, the console's
-// cookie session. Chromium covers the rest (agent.e2e.mjs, console.e2e.mjs).
+// cookie session, and its designer (validation as you type, the SVG graph, a dry run). Chromium covers the rest (agent.e2e.mjs, console.e2e.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -199,6 +199,42 @@ test('in Firefox: the console signs in, tells a trigger\'s story, and a key revo
     body: JSON.stringify({ jwt: key, agentId: '2006', event: 'On Ring' }),
   });
   assert.equal(refused.status, 401);
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), [], 'no console error but the signed-out probe');
+  await context.close();
+});
+
+test('in Firefox: the designer checks a draft as it is typed, draws it, dry-runs it and freezes it', async () => {
+  const context = await browser.createBrowserContext();
+  const problems = [];
+  const page = await agentPage(context, `${server.url}/admin/#workflows`, problems);
+  await page.waitForSelector('#signin-user', { visible: true });
+  await page.type('#signin-user', 'ada');
+  await page.type('#signin-password', CONSOLE_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#workflow-form', { visible: true });
+  await page.type('#workflow-name', 'Firefox pop');
+  await page.select('#workflow-event', 'On Answer');
+  await page.click('#workflow-form button[type="submit"]');
+  await textShown(page, '#draft-check', 'Valid: 1 step(s)');
+  // A typo in a step type, typed into the draft: the server's validator names it.
+  await page.$eval('#draft-definition', (field) => {
+    field.value = field.value.replace('"show"', '"shwo"');
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await textShown(page, '#draft-check', "step 'pop'");
+  assert.equal(await page.$eval('#draft-save', (button) => button.disabled), true);
+  await page.$eval('#draft-definition', (field) => {
+    field.value = field.value.replace('"shwo"', '"show"');
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await textShown(page, '#draft-check', 'Valid: 1 step(s)');
+  assert.equal(await page.$$eval('#graph svg g.step', (nodes) => nodes.length), 1);
+  await page.click('#dry-run');
+  await textShown(page, '#dry-outcome', 'Outcome: executed');
+  await textShown(page, '#dry-actions', 'Shows the card "Call from 5551234567"');
+  await page.click('#draft-freeze');
+  await textShown(page, '#draft-result', 'Frozen as v1');
+  await textShown(page, '#versions-body', 'ada');
   assert.deepEqual(problems.filter((p) => !p.includes('401')), [], 'no console error but the signed-out probe');
   await context.close();
 });
