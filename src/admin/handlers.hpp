@@ -49,4 +49,7 @@ Checked<Reply> list_triggers(AdminCall& call);
 Checked<Reply> get_trigger(AdminCall& call);
 Checked<Reply> send_test_trigger(AdminCall& call);
 
+// online_api.cpp: the customer's agents connected now.
+Checked<Reply> list_online(AdminCall& call);
+
 }  // namespace popflow::admin

@@ -11,11 +11,11 @@ std::string iso_seconds(std::int64_t unix_seconds) {
   return format_iso8601_ms(SystemTime(std::chrono::seconds(unix_seconds)));
 }
 
-namespace {
-
 std::string iso_ms(std::int64_t unix_ms) {
   return format_iso8601_ms(SystemTime(std::chrono::milliseconds(unix_ms)));
 }
+
+namespace {
 
 json::array strings(const std::vector<std::string>& list) {
   json::array array;

@@ -22,5 +22,6 @@ boost::json::object to_json(const store::AuditEntry& entry);
 // A stored definition (JSON text) as a value; an unreadable one as null.
 boost::json::value definition_value(const std::string& text);
 std::string iso_seconds(std::int64_t unix_seconds);
+std::string iso_ms(std::int64_t unix_ms);
 
 }  // namespace popflow::admin

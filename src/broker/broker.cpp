@@ -303,6 +303,21 @@ std::size_t Broker::session_count() const {
   return sessions_.size();
 }
 
+std::vector<SessionView> Broker::sessions_of(std::string_view customer) const {
+  std::vector<std::shared_ptr<Session>> mine;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, entry] : sessions_)
+      if (entry.claims && entry.claims->customer == customer) mine.push_back(entry.session);
+  }
+  // Each session's lock is taken after the table's is released (broker → session is the
+  // lock order, and a view needs neither for long).
+  std::vector<SessionView> views;
+  views.reserve(mine.size());
+  for (const auto& session : mine) views.push_back(session->view());
+  return views;
+}
+
 std::size_t Broker::persistent_sessions_of_token(const std::string& key_id) const {
   std::lock_guard lock(mutex_);
   return count_of(persistent_by_token_, key_id);

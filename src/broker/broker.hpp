@@ -94,6 +94,8 @@ class Broker {
   Stats& stats() { return stats_; }
   std::string render_metrics(std::size_t connections) const;
   std::size_t session_count() const;
+  // The sessions of one customer's credentials, connected or waiting for their client.
+  std::vector<SessionView> sessions_of(std::string_view customer) const;
   // Persistent sessions counted against a token's and a customer's cap ("" = anonymous).
   std::size_t persistent_sessions_of_token(const std::string& key_id) const;
   std::size_t persistent_sessions_of_customer(const std::string& customer) const;

@@ -151,6 +151,7 @@ bool Session::may_read(std::string_view topic) {
 void Session::attach(SessionLink* link) {
   std::lock_guard lock(mutex_);
   link_ = link;
+  attached_at_ = Clock::now();
   resend_ = !in_flight_.empty();
 }
 
@@ -198,6 +199,19 @@ void Session::set_expiry(std::optional<std::chrono::seconds> expiry) {
 Clock::time_point Session::detached_at() {
   std::lock_guard lock(mutex_);
   return detached_at_;
+}
+
+SessionView Session::view() {
+  std::lock_guard lock(mutex_);
+  SessionView out;
+  out.client_id = std::string(client_id_of(key_));
+  if (identity_.claims) out.agent = identity_.claims->agent;
+  out.connected = link_ != nullptr;
+  if (link_) out.transport = std::string(link_->transport());
+  out.since_ms = to_wall_clock_ms(link_ ? attached_at_ : detached_at_);
+  out.queued = queue_.size() + in_flight_.size();
+  out.persistent = !expiry_ || expiry_->count() > 0;
+  return out;
 }
 
 std::vector<Delivery> Session::take_sendable(std::size_t window, Clock::time_point now) {

@@ -43,6 +43,20 @@ class SessionLink {
   virtual ~SessionLink() = default;
   virtual void wake() = 0;                          // deliveries are waiting: flush soon
   virtual void kick(std::uint8_t reason_code) = 0;  // close, e.g. session taken over (0x8E)
+  // What the connection runs on ("tcp", "tls", "websocket"): said in the console's list of
+  // agents online. A constant of the connection, so any thread may ask.
+  virtual std::string_view transport() const { return "mqtt"; }
+};
+
+// A session as the console's agents-online list shows it (Session::view()).
+struct SessionView {
+  std::string client_id;
+  std::optional<std::string> agent;  // nullopt: a customer-wide credential
+  bool connected = false;
+  std::string transport;      // of the attached connection ("" when offline)
+  std::int64_t since_ms = 0;  // wall clock: when it was last attached, or detached
+  std::size_t queued = 0;     // messages waiting for it
+  bool persistent = false;    // it outlives its connection
 };
 
 struct SessionLimits {
@@ -96,6 +110,7 @@ class Session : public Subscriber {
   // Cut to SessionLimits::max_expiry: expiry() afterwards says what was kept.
   void set_expiry(std::optional<std::chrono::seconds> expiry);
   Clock::time_point detached_at();
+  SessionView view();
 
   // What to write now: after attach, every unacknowledged message again (DUP) and PUBRELs;
   // then queued messages while fewer than `window` QoS 1/2 messages are in flight.
@@ -147,6 +162,7 @@ class Session : public Subscriber {
   std::uint64_t next_seq_ = 0;  // the journal's name for each queued QoS 1/2 message
   std::optional<std::chrono::seconds> expiry_;
   Clock::time_point detached_at_;
+  Clock::time_point attached_at_;
   // A list, not a deque: libstdc++'s deque allocates ~600 bytes even when empty, and most
   // sessions' queues are empty most of the time (idle connections are the memory budget).
   std::list<Delivery> queue_;

@@ -72,9 +72,9 @@ Checked<SubscribeRequest> parse_subscribe(const Request& request, std::string_vi
 Checked<net::StreamQuota::Ticket> admit_stream(const auth::Claims& claims, net::Worker& worker) {
   const auto& config = worker.state().config;
   auto refused = net::StreamQuota::Limit::per_token;
-  auto stream = worker.state().sse_streams.admit(claims.key_id, claims.customer,
-                                                 config.sse_max_streams_per_token,
-                                                 config.sse_max_streams_per_customer, refused);
+  auto stream = worker.state().sse_streams.admit(
+      claims.key_id, claims.customer, config.sse_max_streams_per_token,
+      config.sse_max_streams_per_customer, refused, claims.agent.value_or(""));
   if (stream) return stream;
   worker.state().metrics.count_sse_refused(refused);
   const bool per_token = refused == net::StreamQuota::Limit::per_token;

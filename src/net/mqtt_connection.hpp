@@ -39,6 +39,7 @@ class MqttConnection : public broker::SessionLink,
   void start();
   void wake() override;
   void kick(std::uint8_t reason_code) override;
+  std::string_view transport() const override { return transport_->name(); }
   void drain() override;  // server shutting down (5.0: DISCONNECT 0x8B)
   void flush_now() override;
 

@@ -139,10 +139,38 @@ let seen = { triggers: 0, runs: 0 };
 function unwatch() {
   monitor?.close();
   monitor = null;
+  clearInterval(onlineTimer);
+  onlineTimer = null;
+}
+
+// Agents online (GET /api/admin/online), asked again every few seconds while Live is open.
+const ONLINE_REFRESH_MS = 5000;
+let onlineTimer = null;
+
+function sessionText(session) {
+  const since = new Date(session.since).toLocaleTimeString();
+  const state = session.connected ? `${session.transport} since ${since}` : `offline since ${since}${session.queued ? `, ${session.queued} waiting` : ''}`;
+  return `${session.clientId}: ${state}${session.persistent ? '' : ' (not kept)'}`;
+}
+
+async function loadOnline() {
+  try {
+    const { agents, connected } = await api('/api/admin/online');
+    fillTable('online', agents, (agent) => element('tr', { 'data-agent': agent.agentId ?? '' },
+      element('th', { scope: 'row', text: agent.agentId ?? 'customer-wide tokens' }),
+      element('td', { text: agent.connected ? 'Connected' : 'Offline' }),
+      element('td', {}, ...(agent.sessions.length ? agent.sessions.map((s) => element('div', { text: sessionText(s) })) : ['—'])),
+      element('td', { text: String(agent.sseStreams) })));
+    show('online-state', `${connected} agent(s) connected; ${agents.length - connected} with a session waiting for its client.`);
+  } catch (error) {
+    show('online-state', `Could not read who is online: ${error.message}`);
+  }
 }
 
 function watch() {
   if (monitor) return;
+  loadOnline();
+  onlineTimer = setInterval(loadOnline, ONLINE_REFRESH_MS);
   seen = { triggers: 0, runs: 0 };
   $('live-body').replaceChildren();
   show('live-state', 'Connecting…');

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace popflow::net {
@@ -54,6 +55,26 @@ TEST(StreamQuota, ZeroMeansUnlimited) {
   for (int i = 0; i < 1000; ++i) tickets.push_back(quota.admit("tok-1", "acme", 0, 0, refused));
   for (const auto& ticket : tickets) EXPECT_TRUE(ticket);
   EXPECT_EQ(quota.streams_of_customer("acme"), 1000u);
+}
+
+// The console's agents online: one customer's open streams per agent, and none of another's.
+TEST(StreamQuota, CountsEachCustomersStreamsPerAgent) {
+  StreamQuota quota;
+  auto refused = StreamQuota::Limit::per_token;
+  auto a = quota.admit("tok-1", "acme", 0, 0, refused, "1001");
+  auto b = quota.admit("tok-2", "acme", 0, 0, refused, "1001");
+  auto wide = quota.admit("tok-3", "acme", 0, 0, refused);
+  auto other = quota.admit("tok-4", "acme2", 0, 0, refused, "1001");
+  auto agents = quota.streams_by_agent("acme");
+  std::ranges::sort(agents);
+  using Agents = std::vector<std::pair<std::string, std::size_t>>;
+  EXPECT_EQ(agents, (Agents{{"", 1}, {"1001", 2}})) << "acme2 is another customer, not a prefix";
+  b = StreamQuota::Ticket();
+  EXPECT_EQ(quota.streams_by_agent("acme").size(), 2u);
+  a = StreamQuota::Ticket();
+  wide = StreamQuota::Ticket();
+  EXPECT_TRUE(quota.streams_by_agent("acme").empty()) << "closed streams leave no entry";
+  EXPECT_EQ(quota.streams_by_agent("acme2"), (Agents{{"1001", 1}}));
 }
 
 }  // namespace

@@ -267,6 +267,10 @@ test('a new administrator, in the browser only: key, instance, an "On Ring" work
   // A test trigger from the Live screen pops on the agent's screen.
   await page.bringToFront();
   await page.getByRole('link', { name: 'Live' }).click();
+  // The agent's tab is online, over MQTT on a WebSocket.
+  const online = page.locator('#online-body tr[data-agent="2001"]');
+  await online.locator('td', { hasText: 'Connected' }).waitFor();
+  assert.match(await online.locator('td').nth(1).textContent(), /: websocket since /);
   await page.locator('#test-form').getByLabel('Agent').fill('2001');
   await page.locator('#test-form').getByLabel('Interaction data (JSON)').fill('{"ani": "5550102"}');
   await page.getByRole('button', { name: 'Send test trigger' }).click();
