@@ -319,6 +319,7 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
   add(verb::get, "/api/admin/triggers/{id}", P::read, get_trigger);
   add(verb::post, "/api/admin/test-trigger", P::design, send_test_trigger);
   add(verb::get, "/api/admin/online", P::read, list_online);
+  add(verb::get, "/api/admin/activity", P::read, get_activity);
 }
 
 }  // namespace popflow::admin

@@ -51,5 +51,7 @@ Checked<Reply> send_test_trigger(AdminCall& call);
 
 // online_api.cpp: the customer's agents connected now.
 Checked<Reply> list_online(AdminCall& call);
+// activity_api.cpp: the customer's last hour, minute by minute.
+Checked<Reply> get_activity(AdminCall& call);
 
 }  // namespace popflow::admin

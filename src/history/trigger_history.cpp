@@ -199,6 +199,10 @@ void TriggerHistory::record(const RecordView& view, std::int64_t now_ms) {
   for (const auto value : fields) text.add(value);
   bytes_ += slot.text.capacity();
   slot.deliveries = 0;
+  auto found = activity_.find(view.customer);
+  if (found == activity_.end()) found = activity_.try_emplace(std::string(view.customer)).first;
+  slot.activity = &found->second;
+  slot.activity->add_trigger(view.received_at_ms);
   if (!view.deliveries.empty()) append_deliveries(slot, view.deliveries);
   index_.emplace(key, position);
   free_beyond_max_bytes();
@@ -224,6 +228,7 @@ void TriggerHistory::append_deliveries(Slot& slot, std::span<const DeliveryNote>
   for (const auto& note : notes)
     text.add(note.transport).add(note.subscriber).add(note.queued ? "1" : "0");
   bytes_ += slot.text.capacity();
+  if (slot.deliveries == 0 && slot.activity) slot.activity->add_delivered(slot.received_at_ms);
   slot.deliveries += static_cast<std::uint32_t>(notes.size());
 }
 
@@ -250,6 +255,7 @@ void TriggerHistory::record(const TriggerRecord& trigger, std::int64_t now_ms) {
   if (auto* slot = slot_of(trigger.id); slot && slot->runs.empty()) {
     slot->runs = trigger.runs;
     if (slot->runs.size() > limits_.max_runs) slot->runs.resize(limits_.max_runs);
+    for (const auto& run : slot->runs) slot->activity->add_run(run.reported_at_ms, run.outcome);
   }
 }
 
@@ -291,6 +297,13 @@ std::vector<TriggerRecord> TriggerHistory::recent(const HistoryQuery& query) con
   return out;
 }
 
+std::vector<ActivityMinute> TriggerHistory::activity(std::string_view customer,
+                                                     std::int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  const auto found = activity_.find(customer);
+  return found == activity_.end() ? Activity().last_hour(now_ms) : found->second.last_hour(now_ms);
+}
+
 std::vector<TriggerRecord> TriggerHistory::all() const {
   std::vector<TriggerRecord> out;
   std::lock_guard lock(mutex_);
@@ -309,6 +322,7 @@ TriggerHistory::RunAdded TriggerHistory::add_run(std::string_view id, std::strin
     if (!slot || customer_of(slot->text) != customer) return RunAdded::unknown;
     auto& runs = slot->runs;
     if (runs.size() >= limits_.max_runs) return RunAdded::full;
+    if (slot->activity) slot->activity->add_run(run.reported_at_ms, run.outcome);
     runs.push_back(run);
     if (runs.size() == 1) {
       std::erase_if(waiters_, [&](auto& entry) {

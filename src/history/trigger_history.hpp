@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "history/activity.hpp"
 #include "topics/delivery_trace.hpp"
 
 namespace popflow::history {
@@ -143,6 +144,9 @@ class TriggerHistory {
 
   void expire(std::int64_t now_ms);
   std::size_t size() const;
+  // A customer's last hour, minute by minute (activity.hpp): counted as records come, so it
+  // covers the hour even when the ring keeps fewer records than that.
+  std::vector<ActivityMinute> activity(std::string_view customer, std::int64_t now_ms) const;
 
  private:
   // One trigger, kept compact: what a search filters on as numbers and static names, and
@@ -160,6 +164,7 @@ class TriggerHistory {
     std::string text;
     std::shared_ptr<const std::string> workflow;
     std::vector<Run> runs;
+    Activity* activity = nullptr;  // its customer's, in activity_ (nodes never move)
   };
   static TriggerRecord record_of(const Slot& slot);
   void append_deliveries(Slot& slot, std::span<const DeliveryNote> notes);  // under mutex_
@@ -187,6 +192,10 @@ class TriggerHistory {
     Waiter on_run;
   };
   std::unordered_map<std::uint64_t, PendingWait> waiters_;
+  struct NameHash : std::hash<std::string_view> {
+    using is_transparent = void;
+  };
+  std::unordered_map<std::string, Activity, NameHash, std::equal_to<>> activity_;
   std::uint64_t next_ticket_ = 1;
 };
 

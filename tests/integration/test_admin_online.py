@@ -4,6 +4,7 @@ with messages queued) and its SSE streams; never another customer's agents.
 
 The clients are paho (TCP and WebSocket) and an SSE stream on http.client; their tokens
 come from the CLI."""
+import json
 import unittest
 
 from admin_fixture import AdminTest, add_user, sign_in
@@ -64,6 +65,32 @@ class Online(AdminTest):
             self.assertIsNone(self.agent(self.online(viewer), "3201"), "globex's viewer sees none of acme's agents")
         finally:
             client.disconnect()
+
+
+class Activity(AdminTest):
+    """GET /api/admin/activity: the customer's last hour, minute by minute."""
+
+    def test_triggers_deliveries_and_runs_of_this_customer_only(self):
+        token = self.server.live_token("acme", "--agent", "3301")
+        client = Mqtt(self.server, token, client_id="acme-3301")
+        try:
+            client.subscribe("CTI/acme/3301")
+            reached = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "3301", "event": "On Ring"})
+            missed = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.key, "agentId": "3399", "event": "On Ring"})
+            other = self.server.post_json("/api/sendmessage/CTI", {"jwt": self.globex_key, "agentId": "3301", "event": "On Ring"})
+            for r in (reached, missed, other):
+                self.assertEqual(r.status, 200, r)
+            run = self.server.request("POST", f"/api/triggers/{reached.json()['id']}/runs", json.dumps({"outcome": "executed"}),
+                                      {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+            self.assertEqual(run.status, 201, run)
+        finally:
+            client.disconnect()
+        minutes = self.admin.get("/api/admin/activity").json()["minutes"]
+        self.assertEqual(len(minutes), 60)
+        self.assertLess(minutes[0]["at"], minutes[-1]["at"])
+        total = {name: sum(m[name] for m in minutes) for name in ("triggers", "delivered", "executed", "failed")}
+        self.assertEqual(total, {"triggers": 2, "delivered": 1, "executed": 1, "failed": 0},
+                         "acme's two triggers, one reaching a session; globex's is not counted")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ ROUTES = [
     ("POST", "/api/admin/keys/{id}/rotate", {"grace": "1h"}, {"id": "{key}"}, "manage_keys"),
     ("POST", "/api/admin/keys/{id}/revoke", {}, {"id": "{key}"}, "manage_keys"),
     ("GET", "/api/admin/audit", None, {}, "read"),
+    ("GET", "/api/admin/activity", None, {}, "read"),
     ("GET", "/api/admin/online", None, {}, "read"),
     ("GET", "/api/admin/triggers", None, {}, "read"),
     ("GET", "/api/admin/triggers/{id}", None, {"id": "{trigger}"}, "read"),

@@ -8,6 +8,7 @@ import { $, element, announce, show, fillTable, when } from './dom.js';
 import { session, may, api, adminPath } from './session.js';
 import { loadWorkflows, openDesigner, unsavedDraft } from './workflows.js';
 import { loadInstanceList } from './instances.js';
+import { loadGlance } from './glance.js';
 
 const LIVE_ROWS = 200;
 
@@ -143,7 +144,8 @@ function unwatch() {
   onlineTimer = null;
 }
 
-// Agents online (GET /api/admin/online), asked again every few seconds while Live is open.
+// Agents online (GET /api/admin/online) and the last hour (glance.js), asked again every few
+// seconds while Live is open.
 const ONLINE_REFRESH_MS = 5000;
 let onlineTimer = null;
 
@@ -169,8 +171,9 @@ async function loadOnline() {
 
 function watch() {
   if (monitor) return;
-  loadOnline();
-  onlineTimer = setInterval(loadOnline, ONLINE_REFRESH_MS);
+  const refresh = () => Promise.all([loadOnline(), loadGlance()]);
+  refresh();
+  onlineTimer = setInterval(refresh, ONLINE_REFRESH_MS);
   seen = { triggers: 0, runs: 0 };
   $('live-body').replaceChildren();
   show('live-state', 'Connecting…');

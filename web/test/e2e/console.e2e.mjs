@@ -209,6 +209,9 @@ test('the live screen shows triggers as they happen, sends a test trigger, and f
   await page.locator(`#live-body tr[data-trigger="${real.body.id}"]`).waitFor();
   await page.locator('#live-filter').getByLabel('Agent').fill('4002');
   await page.locator('#live-state').filter({ hasText: '2 triggers and 0 runs since this screen opened; 1 shown' }).waitFor();
+  // The last hour counts them (refreshed every 5 s), with the bars drawn.
+  await page.locator('#glance-summary').filter({ hasText: /Last hour: [2-9]\d* trigger\(s\)/ }).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('#glance-chart svg rect.missed').count(), 60);
   assert.equal(await test.isVisible(), false, 'filtered out');
   await screenshot(page, 'console-live');
   await page.locator(`#live-body tr[data-trigger="${real.body.id}"] a`).click();
