@@ -315,6 +315,10 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
 
   add(verb::get, "/api/admin/audit", P::read, list_audit);
 
+  add(verb::get, "/api/admin/users", P::manage_users, list_users);
+  add(verb::post, "/api/admin/users", P::manage_users, add_user);
+  add(verb::delete_, "/api/admin/users/{name}", P::manage_users, remove_user);
+
   add(verb::get, "/api/admin/triggers", P::read, list_triggers);
   add(verb::get, "/api/admin/triggers/{id}", P::read, get_trigger);
   add(verb::post, "/api/admin/test-trigger", P::design, send_test_trigger);

@@ -11,6 +11,7 @@ store::Role least_role(Permission permission) {
       return store::Role::designer;
     case Permission::configure:
     case Permission::manage_keys:
+    case Permission::manage_users:
       break;
   }
   return store::Role::admin;
@@ -24,6 +25,8 @@ std::string_view what(Permission permission) {
       return "change workflows, events and publications";
     case Permission::configure:
       return "change instances, profiles and the agent directory";
+    case Permission::manage_users:
+      return "manage the console's users";
     case Permission::manage_keys:
       break;
   }

@@ -18,7 +18,7 @@
 
 namespace popflow::admin {
 
-enum class Permission { read, design, configure, manage_keys };
+enum class Permission { read, design, configure, manage_keys, manage_users };
 
 struct Caller {
   enum class Kind { user, token };

@@ -51,6 +51,11 @@ Checked<Reply> send_test_trigger(AdminCall& call);
 
 // online_api.cpp: the customer's agents connected now.
 Checked<Reply> list_online(AdminCall& call);
+// users_api.cpp: the customer's console users.
+Checked<Reply> list_users(AdminCall& call);
+Checked<Reply> add_user(AdminCall& call);
+Checked<Reply> remove_user(AdminCall& call);
+
 // activity_api.cpp: the customer's last hour, minute by minute.
 Checked<Reply> get_activity(AdminCall& call);
 

@@ -40,6 +40,9 @@ ROUTES = [
     ("POST", "/api/admin/keys/{id}/rotate", {"grace": "1h"}, {"id": "{key}"}, "manage_keys"),
     ("POST", "/api/admin/keys/{id}/revoke", {}, {"id": "{key}"}, "manage_keys"),
     ("GET", "/api/admin/audit", None, {}, "read"),
+    ("GET", "/api/admin/users", None, {}, "manage_users"),
+    ("POST", "/api/admin/users", {"name": "user-{crmId}", "role": "viewer"}, {}, "manage_users"),
+    ("DELETE", "/api/admin/users/{name}", None, {"name": "user-{crmId}"}, "manage_users"),
     ("GET", "/api/admin/activity", None, {}, "read"),
     ("GET", "/api/admin/online", None, {}, "read"),
     ("GET", "/api/admin/triggers", None, {}, "read"),
@@ -51,8 +54,8 @@ ROUTES = [
 ALLOWED = {
     "viewer": {"read"},
     "designer": {"read", "design"},
-    "admin": {"read", "design", "configure", "manage_keys"},
-    "owner": {"read", "design", "configure", "manage_keys"},
+    "admin": {"read", "design", "configure", "manage_keys", "manage_users"},
+    "owner": {"read", "design", "configure", "manage_keys", "manage_users"},
 }
 
 
