@@ -9,6 +9,7 @@ import { session, may, api, adminPath } from './session.js';
 import { loadWorkflows, openDesigner, unsavedDraft } from './workflows.js';
 import { loadInstanceList } from './instances.js';
 import { loadGlance } from './glance.js';
+import { loadUsers } from './users.js';
 
 const LIVE_ROWS = 200;
 
@@ -39,6 +40,7 @@ function signedIn(who) {
   $('customer-id').value = session.customer;
   $('key-form').hidden = !may.manageKeys();
   $('link-form').hidden = !may.manageKeys();
+  $('users-link').hidden = !may.manageKeys();
   $('test-form').hidden = !may.design();
   if (who.operator && !session.customer) {
     $('desk').hidden = true;
@@ -61,8 +63,9 @@ $('customer-pick').addEventListener('submit', (event) => {
 });
 
 // Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
-// #instances, #instances/CRMID, #workflows, #workflows/ID (the designer), #publishing, #keys.
-const SCREENS = ['keys', 'live', 'publishing', 'instances', 'workflows'];
+// #instances, #instances/CRMID, #workflows, #workflows/ID (the designer), #publishing, #keys,
+// #users.
+const SCREENS = ['keys', 'live', 'publishing', 'instances', 'workflows', 'users'];
 let shownHash = '';
 
 function route() {
@@ -85,6 +88,7 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   if (shown === 'keys') loadKeys();
+  else if (shown === 'users') loadUsers();
   else if (shown === 'publishing') loadInstances();
   else if (shown === 'instances') loadInstanceList(id ? decodeURIComponent(id) : null);
   else if (shown === 'workflows') loadWorkflows();

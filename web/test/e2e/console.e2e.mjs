@@ -42,7 +42,7 @@ const unexpected = (problems) => problems.filter((p) => !p.includes('status of 4
 
 async function signIn(page, user, secret = password(user)) {
   await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(secret);
+  await page.getByLabel('Password', { exact: true }).first().fill(secret);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -393,5 +393,34 @@ test('an operator names the customer it acts on, and every screen then reads tha
   await page.getByRole('heading', { name: 'Live' }).waitFor();
   assert.equal(await page.getByLabel('Customer', { exact: true }).inputValue(), 'acme');
   assert.deepEqual(unexpected(problems), []);
+  await context.close();
+});
+
+test('an owner adds a console user, whose generated password signs in once shown, and removes them', async () => {
+  const { context, page, problems } = await signedIn('olga', { viewport: { width: 1280, height: 1000 } });
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.locator('#users-body tr[data-user="olga"]').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Remove olga' }).count(), 0, 'no removing oneself');
+  const form = page.locator('#user-form');
+  await form.getByLabel('Name').fill('dmitri');
+  await form.getByLabel('Role').selectOption('designer');
+  await form.getByRole('button', { name: 'Add user' }).click();
+  await page.getByRole('heading', { name: "dmitri's password" }).waitFor();
+  const secret = await page.locator('#new-user-password').inputValue();
+  assert.ok(secret.length >= 12, 'a generated password');
+  await page.locator('#users-body tr[data-user="dmitri"] td', { hasText: 'never' }).waitFor();
+  await screenshot(page, 'console-users');
+  const other = await signedIn('dmitri', {});
+  // signedIn() types password(user); sign in with the generated one instead.
+  await other.page.getByLabel('Password', { exact: true }).first().fill(secret);
+  await other.page.getByRole('button', { name: 'Sign in' }).click();
+  await other.page.getByRole('heading', { name: 'Triggers' }).waitFor();
+  assert.equal(await other.page.getByRole('link', { name: 'Users' }).isVisible(), false, 'a designer manages no users');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Remove dmitri' }).click();
+  await page.locator('#users-body tr[data-user="dmitri"]').waitFor({ state: 'detached' });
+  assert.equal(await other.page.evaluate(() => fetch('/api/admin/instances').then((r) => r.status)), 401, 'signed out at once');
+  assert.deepEqual(unexpected(problems), []);
+  await other.context.close();
   await context.close();
 });

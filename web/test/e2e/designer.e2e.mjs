@@ -51,7 +51,7 @@ async function signedIn(user, options = { viewport: { width: 1400, height: 1200 
   const problems = [];
   const page = await agentPage(context, `${server.url}/admin/`, problems);
   await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(password(user));
+  await page.getByLabel('Password', { exact: true }).first().fill(password(user));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Triggers' }).waitFor();
   return { context, page, problems };

@@ -64,7 +64,7 @@ test("make run's agent link pops the On Ring trigger its curl line sends, and it
     const consolePage = await (await browser.newContext()).newPage();
     await consolePage.goto(consoleUrl.replace('localhost', '127.0.0.1'));
     await consolePage.getByLabel('User name').fill(user);
-    await consolePage.getByLabel('Password').fill(password);
+    await consolePage.getByLabel('Password', { exact: true }).first().fill(password);
     await consolePage.getByRole('button', { name: 'Sign in' }).click();
     await consolePage.getByRole('link', { name: 'API keys' }).click();
     await consolePage.locator('tr', { hasText: 'make run demo' }).first().waitFor();
