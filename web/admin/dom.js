@@ -11,6 +11,14 @@ export function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+// An SVG element (the designer's graph, the last hour's bars).
+export function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 // Said to screen readers by the page's polite live region.
 export function announce(text) {
   $('announcer').textContent = text;

@@ -1,18 +1,11 @@
 // The last hour at a glance (GET /api/admin/activity): triggers per minute as bars, the part
 // that reached a session darker, and the hour's totals in words; the minutes also as a table
 // for screen readers. This node's counts; Prometheus keeps the long history.
-import { $, element } from './dom.js';
+import { $, element, svg } from './dom.js';
 import { api } from './session.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 600;
 const HEIGHT = 90;
-
-function svg(tag, attributes) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
 
 function chart(minutes) {
   const most = Math.max(1, ...minutes.map((m) => m.triggers));

@@ -2,7 +2,8 @@
 // leads to it (the validator refuses cycles, so the longest path from `start` is defined), and
 // `drawGraph()` draws it as SVG, one box per step and one labelled arrow per branch. The SVG is
 // a picture; `outline()` says the same in words for screen readers and the keyboard.
-const SVG = 'http://www.w3.org/2000/svg';
+import { svg } from './dom.js';
+
 const BOX = { width: 168, height: 46, gapX: 28, gapY: 58, margin: 12 };
 
 // {nodes: [{id, type, layer, slot, x, y}], edges: [{from, to, branch}], width, height}
@@ -39,13 +40,6 @@ export function layout(definition) {
   });
   const height = BOX.margin * 2 + layers.length * BOX.height + Math.max(0, layers.length - 1) * BOX.gapY;
   return { nodes, edges, width, height };
-}
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 const clipped = (text, length) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
