@@ -1,0 +1,136 @@
+"""Two nodes on one real redis-server (issue 15, first slice; docs/cluster.md): a trigger sent
+to node A reaches node B's subscribers over MQTT and SSE, once each, and never another
+customer's. Redis requires a password here, so the nodes authenticate, and neither node's log
+may show it. Labelled `cluster` (ctest -L cluster)."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from harness import Server, Sse, wait_until
+from mqtt_clients import Mqtt, mosquitto_sub
+
+PASSWORD = "redis-pw-5up3r"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Redis:
+    """A redis-server of this test's own, on a free port in a temp dir, without persistence."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="popflow-redis-")
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.dir, "--requirepass", PASSWORD,
+             "--logfile", os.path.join(self.dir, "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not wait_until(lambda: self.cli("PING") == "PONG", timeout=30):
+            self.stop()
+            raise AssertionError("redis-server did not start")
+
+    def cli(self, *args):
+        out = subprocess.run(["redis-cli", "-p", str(self.port), "-a", PASSWORD, "--no-auth-warning",
+                              *args], capture_output=True, text=True, timeout=10)
+        return out.stdout.strip()
+
+    def numsub(self, channel):
+        lines = self.cli("PUBSUB", "NUMSUB", channel).splitlines()
+        return int(lines[1]) if len(lines) == 2 else -1
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class TwoNodes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = Redis()
+        url = f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}/0"
+        # One event loop each, as the issue's cluster tests ask. Separate data dirs: each node
+        # checks the credentials it issued (the shared store comes later).
+        cls.a = Server("--redis", url, "--threads", "1")
+        cls.b = Server("--threads", "1", env={"POPFLOW_REDIS": url})  # the environment works too
+        for node in (cls.a, cls.b):
+            node.customer("acme")
+            node.customer("globex")
+        cls.acme_key = cls.a.api_key("acme")
+        cls.globex_key = cls.a.api_key("globex")
+        cls.acme_agent_token = cls.b.client_token("acme", "--agent", "1001")
+        cls.acme_token = cls.b.client_token("acme")
+        cls.globex_token = cls.b.client_token("globex")
+        cls.a.start()
+        cls.b.start()
+        # A's publishing connection is up before a trigger is sent (else it is not handed on).
+        assert wait_until(lambda: any(e.get("msg") == "redis connected" and e.get("name", "").startswith("popflow-pub")
+                                      for e in cls.a.logs()), timeout=30), cls.a.log_text()
+
+    @classmethod
+    def tearDownClass(cls):
+        for node in (cls.a, cls.b):
+            node.__exit__(None, None, None)
+        cls.redis.stop()
+
+    def trigger(self, key, agent, **data):
+        response = self.a.post_json("/api/sendmessage/CTI", {"agentId": agent, "jwt": key, "event": "On Ring", **data})
+        self.assertEqual(response.status, 200, response)
+        return response.json()
+
+    def test_a_trigger_sent_to_one_node_reaches_subscribers_on_the_other(self):
+        sub = mosquitto_sub(self.b, self.acme_agent_token, "CTI/acme/1001", "CTI/acme/+/1001", count=1,
+                            extra=["-W", "60"])
+        # B's subscription reached Redis (and A has no subscriber of its own on that channel).
+        self.assertTrue(wait_until(lambda: self.redis.numsub("popflow:{c:acme}:a:1001") == 1, timeout=30))
+        answer = self.trigger(self.acme_key, "1001", ani="5551234567")
+        out, err = sub.communicate(timeout=60)
+        topic, _, payload = out.strip().partition(" ")
+        self.assertEqual(topic, "CTI/acme/1001", err)
+        message = json.loads(payload)
+        self.assertEqual(message["id"], answer["id"])
+        self.assertEqual(message["data"], {"ani": "5551234567"})
+
+    def test_a_customer_wide_subscriber_gets_each_trigger_once_and_no_other_customer_gets_it(self):
+        # B needs both acme channels (the agent's for mosquitto_sub's, the customer's for the
+        # stream), so each acme trigger reaches B twice; the stream must see it once.
+        stream = Sse(self.b, ["CTI/acme/#"], token=self.acme_token, timeout=60)
+        agent = Mqtt(self.b, self.acme_agent_token, version=4)
+        self.assertEqual(agent.subscribe("CTI/acme/+/1001"), [1])
+        other = Mqtt(self.b, self.globex_token, version=5)
+        self.assertEqual(other.subscribe("CTI/globex/#"), [1])
+        self.assertTrue(wait_until(lambda: self.redis.numsub("popflow:{c:acme}:all") == 1
+                                   and self.redis.numsub("popflow:{c:acme}:a:1001") == 1
+                                   and self.redis.numsub("popflow:{c:globex}:all") == 1, timeout=30))
+        try:
+            first = self.trigger(self.acme_key, "1001", ctiId="env-1", case="first")
+            second = self.trigger(self.acme_key, "2002", case="second")
+            self.assertEqual(json.loads(stream.next_message()["data"])["id"], first["id"])
+            self.assertEqual(json.loads(stream.next_message()["data"])["id"], second["id"])  # not first again
+            msg = agent.next_message(timeout=60)
+            self.assertEqual((msg.topic, json.loads(msg.payload)["id"]), ("CTI/acme/env-1/1001", first["id"]))
+            # globex's first message is its own trigger, sent after acme's: acme's never came.
+            own = self.trigger(self.globex_key, "1001", case="globex")
+            msg = other.next_message(timeout=60)
+            self.assertEqual((msg.topic, json.loads(msg.payload)["id"]), ("CTI/globex/1001", own["id"]))
+        finally:
+            stream.close()
+            agent.disconnect()
+            other.disconnect()
+
+    def test_the_redis_password_never_reaches_a_log(self):
+        for node in (self.a, self.b):
+            self.assertTrue(any(e.get("msg") == "cluster backplane started" for e in node.logs()), node.log_text())
+            self.assertNotIn(PASSWORD, node.log_text())
+
+
+if __name__ == "__main__":
+    unittest.main()
