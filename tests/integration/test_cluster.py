@@ -28,6 +28,9 @@ class Redis:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="popflow-redis-")
         self.port = free_port()
+        self.start()
+
+    def start(self):
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", self.dir, "--requirepass", PASSWORD,
@@ -46,9 +49,12 @@ class Redis:
         lines = self.cli("PUBSUB", "NUMSUB", channel).splitlines()
         return int(lines[1]) if len(lines) == 2 else -1
 
-    def stop(self):
+    def kill(self):
         self.proc.kill()
         self.proc.wait()
+
+    def stop(self):
+        self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -130,6 +136,70 @@ class TwoNodes(unittest.TestCase):
         for node in (self.a, self.b):
             self.assertTrue(any(e.get("msg") == "cluster backplane started" for e in node.logs()), node.log_text())
             self.assertNotIn(PASSWORD, node.log_text())
+
+
+def connections_up(node, prefix):
+    """How many times the node's connection named prefix… came up (one line each time)."""
+    return sum(1 for e in node.logs() if e.get("msg") == "redis connected" and e.get("name", "").startswith(prefix))
+
+
+class RedisGoesAway(unittest.TestCase):
+    """Redis restarted, or the subscribed connection killed by Redis (what a slow pub/sub consumer
+    gets): the nodes reconnect and subscribe again by themselves, and triggers flow again without
+    restarting either node. (Triggers sent while Redis is away are not handed on: repair is later.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = Redis()
+        url = f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}"
+        cls.a = Server("--redis", url, "--threads", "1")
+        cls.b = Server("--redis", url, "--threads", "1")
+        for node in (cls.a, cls.b):
+            node.customer("acme")
+        cls.key = cls.a.api_key("acme")
+        cls.token = cls.b.client_token("acme", "--agent", "1001")
+        cls.a.start()
+        cls.b.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for node in (cls.a, cls.b):
+            node.__exit__(None, None, None)
+        cls.redis.stop()
+
+    def delivered_across(self, client, case):
+        """A trigger sent to A reaches `client` on B."""
+        answer = self.a.post_json("/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key, "event": "On Ring",
+                                                           "case": case})
+        self.assertEqual(answer.status, 200, answer)
+        msg = client.next_message(timeout=60)
+        self.assertEqual(json.loads(msg.payload)["id"], answer.json()["id"])
+
+    def test_delivery_resumes_after_redis_restarts_and_after_its_pubsub_connection_is_killed(self):
+        client = Mqtt(self.b, self.token, version=5)
+        try:
+            self.assertEqual(client.subscribe("CTI/acme/1001"), [1])
+            channel = "popflow:{c:acme}:a:1001"
+            self.assertTrue(wait_until(lambda: self.redis.numsub(channel) == 1 and connections_up(self.a, "popflow-pub") >= 1,
+                                       timeout=30))
+            self.delivered_across(client, "before")
+
+            pub_before, sub_before = connections_up(self.a, "popflow-pub"), connections_up(self.b, "popflow-sub")
+            self.redis.kill()
+            self.redis.start()
+            # Both nodes notice, reconnect with backoff, and B subscribes again.
+            self.assertTrue(wait_until(lambda: connections_up(self.a, "popflow-pub") > pub_before
+                                       and connections_up(self.b, "popflow-sub") > sub_before
+                                       and self.redis.numsub(channel) == 1, timeout=60))
+            self.delivered_across(client, "after restart")
+
+            sub_before = connections_up(self.b, "popflow-sub")
+            self.assertEqual(self.redis.cli("CLIENT", "KILL", "TYPE", "pubsub"), "1")  # B's: A subscribes to nothing
+            self.assertTrue(wait_until(lambda: connections_up(self.b, "popflow-sub") > sub_before
+                                       and self.redis.numsub(channel) == 1, timeout=60))
+            self.delivered_across(client, "after kill")
+        finally:
+            client.disconnect()
 
 
 if __name__ == "__main__":
