@@ -21,6 +21,8 @@ const char* describe(Error e) {
       return "not a Redis URL (redis://[user:password@]host:port[/db])";
     case Error::unsupported:
       return "this Redis URL is not supported yet";
+    case Error::timeout:
+      return "Redis did not answer in time";
   }
   return "unknown cluster error";
 }

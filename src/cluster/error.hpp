@@ -16,6 +16,7 @@ enum class Error {
   auth_failed,        // AUTH or SELECT refused during the handshake
   bad_url,            // --redis is not redis://host:port[/db]
   unsupported,        // a valid URL this build cannot serve yet (redis+sentinel://)
+  timeout,            // no reply within reply_timeout: the connection is dropped and remade
 };
 
 const boost::system::error_category& error_category();

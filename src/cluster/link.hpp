@@ -32,6 +32,9 @@ struct LinkOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
+  // RedisConnection: a command unanswered this long means Redis (or the path to it) is stuck;
+  // the connection is dropped and remade rather than waiting on the kernel's keep-alive.
+  std::chrono::milliseconds reply_timeout{5000};
 };
 
 class Link : public std::enable_shared_from_this<Link> {
@@ -50,6 +53,9 @@ class Link : public std::enable_shared_from_this<Link> {
   // Only while up(): the bytes of one or more encoded commands.
   void write(std::string bytes);
   bool up() const { return phase_ == Phase::up; }
+  // Drops the connection as if it had failed with `why` (the owner's own deadline): the owner
+  // gets on_down, and the link reconnects.
+  void drop(boost::system::error_code why) { fail(why); }
   void close();
 
  private:

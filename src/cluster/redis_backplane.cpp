@@ -25,6 +25,10 @@ std::string random_node_id() {
 // other channel arrives within milliseconds of the first copy.
 constexpr std::size_t kRecentIds = 16 * 1024;
 
+// Commands written but not answered, at most: beyond, Redis is not keeping up (or stuck until
+// the reply timeout drops it), and triggers are counted unsent rather than held in memory.
+constexpr std::size_t kMaxInFlight = 100'000;
+
 }  // namespace
 
 RedisBackplane::RedisBackplane(const RedisUrl& url, Deliver deliver)
@@ -75,7 +79,7 @@ void RedisBackplane::publish(const MessagePtr& message) {
                                .topic = message->topic,
                                .payload = message->payload});
   asio::post(io_, [this, channels = std::move(*channels), body = std::move(body)] {
-    if (!publisher_.connected()) {
+    if (!publisher_.connected() || publisher_.in_flight() >= kMaxInFlight) {
       unsent_.fetch_add(1, std::memory_order_relaxed);
       return;
     }

@@ -44,7 +44,7 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   void subscribed(std::string_view filter) override;
   void unsubscribed(std::string_view filter) override;
 
-  // Triggers not handed to Redis because the publishing connection was down.
+  // Triggers not handed to Redis: the publishing connection was down, or too far behind.
   std::uint64_t unsent() const { return unsent_.load(std::memory_order_relaxed); }
 
  private:

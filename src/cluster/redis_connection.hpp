@@ -6,10 +6,15 @@
 // - Error::not_connected at once when the link is down or handshaking (nothing was written);
 // - Error::connection_lost when the connection dropped with the command in flight (it may or
 //   may not have run: the caller decides whether a retry is safe);
-// - Error::closed when close() (or the destructor) ends the commands in flight.
+// - Error::closed when close() (or the destructor) ends the commands in flight;
+// - Error::timeout when the oldest command waited more than reply_timeout: the connection is
+//   dropped (every command in flight fails so) and remade. So no blocking commands (BLPOP …)
+//   with a longer wait on this connection.
 // Threads: one executor; construct, call and destroy on its loop, never from inside one of its
 // own callbacks (destroy it from a posted handler instead).
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <initializer_list>
@@ -46,9 +51,16 @@ class RedisConnection final : private Link::Handler {
   void on_reply(Reply reply) override;
   void on_down(boost::system::error_code why) override;
   void fail_pending(Error why);
+  void watch();
 
+  struct Pending {
+    Callback done;
+    std::chrono::steady_clock::time_point sent;
+  };
+  std::chrono::milliseconds reply_timeout_;
+  boost::asio::steady_timer watchdog_;  // while up: checks the oldest command's age
   std::shared_ptr<Link> link_;
-  std::deque<Callback> pending_;
+  std::deque<Pending> pending_;
   std::function<void(bool)> state_handler_;
 };
 

@@ -62,12 +62,16 @@ class TwoNodes(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.redis = Redis()
+        # Class cleanups run even when setUpClass fails half-way (tearDownClass would not): no
+        # redis-server or node outlives the test. Last added, first run: the nodes, then Redis.
+        cls.addClassCleanup(cls.redis.stop)
         url = f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}/0"
         # One event loop each, as the issue's cluster tests ask. Separate data dirs: each node
         # checks the credentials it issued (the shared store comes later).
         cls.a = Server("--redis", url, "--threads", "1")
         cls.b = Server("--threads", "1", env={"POPFLOW_REDIS": url})  # the environment works too
         for node in (cls.a, cls.b):
+            cls.addClassCleanup(node.__exit__, None, None, None)
             node.customer("acme")
             node.customer("globex")
         cls.acme_key = cls.a.api_key("acme")
@@ -80,12 +84,6 @@ class TwoNodes(unittest.TestCase):
         # A's publishing connection is up before a trigger is sent (else it is not handed on).
         assert wait_until(lambda: any(e.get("msg") == "redis connected" and e.get("name", "").startswith("popflow-pub")
                                       for e in cls.a.logs()), timeout=30), cls.a.log_text()
-
-    @classmethod
-    def tearDownClass(cls):
-        for node in (cls.a, cls.b):
-            node.__exit__(None, None, None)
-        cls.redis.stop()
 
     def trigger(self, key, agent, **data):
         response = self.a.post_json("/api/sendmessage/CTI", {"agentId": agent, "jwt": key, "event": "On Ring", **data})
@@ -151,21 +149,19 @@ class RedisGoesAway(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.redis = Redis()
+        # Class cleanups run even when setUpClass fails half-way (tearDownClass would not): no
+        # redis-server or node outlives the test. Last added, first run: the nodes, then Redis.
+        cls.addClassCleanup(cls.redis.stop)
         url = f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}"
         cls.a = Server("--redis", url, "--threads", "1")
         cls.b = Server("--redis", url, "--threads", "1")
         for node in (cls.a, cls.b):
+            cls.addClassCleanup(node.__exit__, None, None, None)
             node.customer("acme")
         cls.key = cls.a.api_key("acme")
         cls.token = cls.b.client_token("acme", "--agent", "1001")
         cls.a.start()
         cls.b.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        for node in (cls.a, cls.b):
-            node.__exit__(None, None, None)
-        cls.redis.stop()
 
     def delivered_across(self, client, case):
         """A trigger sent to A reaches `client` on B."""

@@ -147,6 +147,28 @@ TEST(RedisConnection, ReconnectsAfterTheServerIsKilledAndRestarted) {
   EXPECT_EQ(states, (std::vector<bool>{false, true}));
 }
 
+TEST(RedisConnection, DropsAConnectionRedisStopsAnswering) {
+  RedisServer server;
+  Connected c(server.url(), LinkOptions{.backoff_max = std::chrono::milliseconds(200),
+                                        .reply_timeout = std::chrono::milliseconds(500)});
+  ASSERT_TRUE(c.up);
+  std::vector<bool> states;
+  c.redis.on_state([&](bool up) { states.push_back(up); });
+  server.pause();  // the socket stays open: only the deadline notices
+  std::optional<Result<Reply>> stuck;
+  c.redis.command({"PING"}, [&](Result<Reply> r) { stuck.emplace(std::move(r)); });
+  ASSERT_TRUE(run_until(c.io, [&] { return stuck.has_value(); }));
+  EXPECT_EQ(stuck->error(), Error::timeout);
+  ASSERT_FALSE(states.empty());
+  EXPECT_FALSE(states.front());
+
+  server.resume();
+  ASSERT_TRUE(run_until(c.io, [&] {
+    auto pong = call(c.io, c.redis, {"PING"});
+    return pong && *pong == "PONG";
+  }));
+}
+
 TEST(RedisConnection, ClosingFailsWhatIsInFlight) {
   RedisServer server;
   Connected c(server.url());

@@ -107,6 +107,14 @@ void RedisServer::kill() {
   pid_ = -1;
 }
 
+void RedisServer::pause() {
+  ::kill(pid_, SIGSTOP);
+}
+
+void RedisServer::resume() {
+  ::kill(pid_, SIGCONT);
+}
+
 void RedisServer::restart() {
   // The port was just released: another process taking it in between is unlikely on
   // loopback, and a retry covers redis-server's own slow bind.

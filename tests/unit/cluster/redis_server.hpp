@@ -25,6 +25,8 @@ class RedisServer {
   RedisUrl url() const { return RedisUrl{.host = "127.0.0.1", .port = port_}; }
 
   void kill();     // SIGKILL, waited for
+  void pause();    // SIGSTOP: connections are accepted by the kernel, never answered
+  void resume();   // SIGCONT
   void restart();  // again on the same port (after kill())
 
  private:
