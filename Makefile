@@ -45,16 +45,17 @@ sanitize:
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && POPFLOW_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 
-# ThreadSanitizer over the multi-threaded tests: the router and registry unit tests and the
-# integration tests whose server runs two event loops with publishers and subscribers on both.
-TSAN_TESTS ?= Router|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|TriggerHistory|ConsoleSessions|LoginThrottle|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits|delivery_truth|client_api|admin_api|admin_monitor)$$
+# ThreadSanitizer over the multi-threaded tests: the router, registry and cluster backplane (its
+# own loop thread) unit tests and the integration tests whose server runs two event loops with
+# publishers and subscribers on both.
+TSAN_TESTS ?= Router|Redis(Backplane|Connection|Subscriber)|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|TriggerHistory|ConsoleSessions|LoginThrottle|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits|delivery_truth|client_api|admin_api|admin_monitor|cluster)$$
 tsan:
 	scripts/install-deps.sh build test
 	$(MAKE) $(WEB_DEPS)
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOPFLOW_WERROR=ON \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=thread -Wno-tsan $(SAN_COMMON)" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread"
 	cmake --build build-tsan -j $(JOBS) \
-	  --target popflow-connect core_tests topics_tests auth_tests broker_tests net_tests triggers_tests history_tests admin_tests
+	  --target popflow-connect core_tests topics_tests cluster_tests auth_tests broker_tests net_tests triggers_tests history_tests admin_tests
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS) -R "$(TSAN_TESTS)"
 

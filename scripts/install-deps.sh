@@ -3,10 +3,15 @@
 # usage: scripts/install-deps.sh build|test|bench|fuzz ...
 set -euo pipefail
 
+# libhiredis-dev: the cluster backplane's Redis reply parser (src/cluster/). redis-server: the
+# cluster tests start their own on free ports in temp dirs; a system service the package may
+# start on 6379 is never used.
 build_pkgs=(g++ cmake make pkg-config ccache
   libboost1.81-dev libboost-container1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev)
-test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium firefox-esr)
+  libssl-dev libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libhiredis-dev)
+test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium firefox-esr
+  redis-server)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(wrk nginx-light libnginx-mod-nchan mosquitto gnuplot-nox)
 

@@ -13,6 +13,7 @@
 #include "app/key_refresher.hpp"
 #include "app/saved_timelines.hpp"
 #include "auth/acl.hpp"
+#include "cluster/redis_backplane.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "http/client_api.hpp"
@@ -71,6 +72,25 @@ void await_drain(asio::steady_timer& timer, net::Server& server,
   });
 }
 
+// Several nodes (docs/cluster.md): null without --redis, and then nothing else changes.
+std::unique_ptr<cluster::RedisBackplane> make_backplane(const Config& config,
+                                                        broker::Broker& broker) {
+  if (config.redis.empty()) return nullptr;
+  // The URL itself is never repeated: it may hold a password.
+  auto url = cluster::parse_redis_url(config.redis);
+  if (!url) throw std::runtime_error("redis: " + url.error().message());
+  // Other nodes' triggers reach this node's sessions and streams as local ones do, from the
+  // cluster loop (the broker's subscribers only enqueue).
+  return std::make_unique<cluster::RedisBackplane>(
+      *url, [&broker](const MessagePtr& message) { broker.publish(message); });
+}
+
+// The router must not call a backplane that is gone, however serve() ends.
+struct ObserverReset {
+  Router& router;
+  ~ObserverReset() { router.set_observer(nullptr); }
+};
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -94,6 +114,13 @@ int serve(const Config& config) {
        .max_sessions_per_token = config.mqtt_max_sessions_per_token,
        .max_sessions_per_customer = config.mqtt_max_sessions_per_customer},
       journal.get(), &registry);
+  // Before the restored sessions subscribe: the backplane must see every local subscription.
+  const auto backplane = make_backplane(config, broker);
+  const ObserverReset observer_reset{router};
+  if (backplane) {
+    router.set_observer(backplane.get());
+    backplane->start();
+  }
   if (journal) {
     const auto stored = journal->load();
     broker.restore(stored);
@@ -110,6 +137,7 @@ int serve(const Config& config) {
   triggers::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
   net::ServerState state{config,      router, registry, metrics,   rate_limiter,
                          idempotency, broker, tls,      dir.secret};
+  if (backplane) state.triggers.set_backplane(backplane.get());
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what
   // triggers resolve against, in step with the store.
   admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);
@@ -233,6 +261,8 @@ int serve(const Config& config) {
   });
   control.run();
   server.join();
+  // No worker publishes any more: nothing comes from or goes to the other nodes after this.
+  if (backplane) backplane->stop();
   // Connections are closed and their sessions detached: the journal writes the last of it.
   admin_service.stop();
   try {

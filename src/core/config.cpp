@@ -118,6 +118,10 @@ const std::vector<Setting>& settings() {
       string_setting("http", "HTTP listen address (Connect API, SSE, MQTT over WebSocket)",
                      &Config::http),
       string_setting("mqtt", "MQTT listen address", &Config::mqtt),
+      string_setting("redis",
+                     "several nodes: redis://[user:password@]host:port[/db], the backplane "
+                     "carrying triggers to every node's subscribers (empty: this node alone)",
+                     &Config::redis),
       size_setting("threads", "event loops; 0 = one per CPU core", &Config::threads),
       string_setting("log_level", "debug, info, warn, error or off", &Config::log_level),
       bool_setting("access_log", "log one line per request", &Config::access_log),

@@ -22,6 +22,9 @@ struct Config {
   std::string data_dir = "./data";
   std::string http = "0.0.0.0:8080";
   std::string mqtt = "0.0.0.0:1883";
+  // Several nodes (docs/cluster.md): redis://[user:password@]host:port[/db], the backplane
+  // that carries triggers to the other nodes' subscribers; empty = one node alone.
+  std::string redis;
   unsigned threads = 0;  // event loops; 0 = one per core
   std::string log_level = "info";
   bool access_log = true;

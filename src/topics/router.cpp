@@ -8,13 +8,17 @@ namespace popflow {
 bool Router::subscribe(std::string_view filter, Subscriber* subscriber,
                        const SubscriptionOptions& options, std::string_view share_group) {
   std::unique_lock lock(mutex_);
-  return index_.add(filter, subscriber, options, share_group);
+  const bool added = index_.add(filter, subscriber, options, share_group);
+  if (added && observer_) observer_->subscribed(filter);
+  return added;
 }
 
 bool Router::unsubscribe(std::string_view filter, Subscriber* subscriber,
                          std::string_view share_group) {
   std::unique_lock lock(mutex_);
-  return index_.remove(filter, subscriber, share_group);
+  const bool removed = index_.remove(filter, subscriber, share_group);
+  if (removed && observer_) observer_->unsubscribed(filter);
+  return removed;
 }
 
 std::size_t Router::publish(const MessagePtr& message) {
@@ -39,6 +43,11 @@ std::size_t Router::publish(const MessagePtr& message) {
     if (subscriber->deliver(message, options)) ++accepted;
   }
   return accepted;
+}
+
+void Router::set_observer(SubscriptionObserver* observer) {
+  std::unique_lock lock(mutex_);
+  observer_ = observer;
 }
 
 std::size_t Router::subscription_count() const {

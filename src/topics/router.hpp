@@ -7,6 +7,7 @@
 #include <shared_mutex>
 #include <string_view>
 
+#include "topics/backplane.hpp"
 #include "topics/subscription_index.hpp"
 
 namespace popflow {
@@ -24,9 +25,14 @@ class Router {
 
   std::size_t subscription_count() const;
 
+  // Told of each subscription added or removed (the cluster backplane; null without --redis).
+  // Set at start-up before anything subscribes, cleared at shutdown after the observer stopped.
+  void set_observer(SubscriptionObserver* observer);
+
  private:
   mutable std::shared_mutex mutex_;
   SubscriptionIndex index_;
+  SubscriptionObserver* observer_ = nullptr;
 };
 
 }  // namespace popflow

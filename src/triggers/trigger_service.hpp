@@ -26,6 +26,7 @@
 #include "core/config.hpp"
 #include "core/problem.hpp"
 #include "history/trigger_history.hpp"
+#include "topics/backplane.hpp"
 #include "topics/message.hpp"
 #include "triggers/field_set.hpp"
 #include "triggers/rate_limiter.hpp"
@@ -75,6 +76,10 @@ class TriggerService {
   Outcome publish(const auth::Claims& claims, Channel channel, FieldSet fields,
                   std::chrono::system_clock::time_point now, bool test = false);
 
+  // The other nodes (--redis): each published trigger is handed to it too. Set at start-up,
+  // before any event loop runs; null (one node) costs a pointer check per trigger.
+  void set_backplane(Backplane* backplane) { backplane_ = backplane; }
+
  private:
   std::optional<Refusal> admit(const auth::Claims& claims, Channel channel);
 
@@ -83,6 +88,7 @@ class TriggerService {
   RateLimiter& rate_limiter_;
   const workflows::PublishedCatalog& catalog_;
   history::TriggerHistory& history_;
+  Backplane* backplane_ = nullptr;
 };
 
 }  // namespace popflow::triggers

@@ -126,6 +126,35 @@ TEST(Router, SharedGroupRoundRobins) {
 // Several threads publish while another subscribes and unsubscribes. Checks only what
 // must hold whatever the interleaving: no crash (run under TSan/ASan for more), and a
 // subscriber present throughout sees every message exactly once.
+// What the cluster backplane counts: one call per subscription added or removed, none for a
+// subscription that only changed its options or was not there.
+TEST(Router, TellsItsObserverOfEachSubscriptionAddedOrRemoved) {
+  struct Recorder : SubscriptionObserver {
+    std::vector<std::string> calls;
+    void subscribed(std::string_view filter) override {
+      calls.push_back("+" + std::string(filter));
+    }
+    void unsubscribed(std::string_view filter) override {
+      calls.push_back("-" + std::string(filter));
+    }
+  } recorder;
+  Router router;
+  router.set_observer(&recorder);
+  FakeSubscriber a, b;
+  router.subscribe("CTI/acme/1001", &a);
+  router.subscribe("CTI/acme/1001", &a, with_id(7));  // options replaced: not a new one
+  router.subscribe("CTI/acme/1001", &b);
+  router.subscribe("CTI/acme/#", &b, {}, "group");
+  router.unsubscribe("CTI/acme/1001", &a);
+  router.unsubscribe("CTI/acme/1001", &a);  // already gone
+  router.unsubscribe("CTI/acme/#", &b, "group");
+  router.set_observer(nullptr);
+  router.unsubscribe("CTI/acme/1001", &b);
+  EXPECT_EQ(recorder.calls,
+            (std::vector<std::string>{"+CTI/acme/1001", "+CTI/acme/1001", "+CTI/acme/#",
+                                      "-CTI/acme/1001", "-CTI/acme/#"}));
+}
+
 TEST(Router, ConcurrentPublishAndSubscribeSmoke) {
   Router router;
   FakeSubscriber steady;

@@ -1,0 +1,131 @@
+#include "cluster/redis_backplane.hpp"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <random>
+
+#include "cluster/envelope.hpp"
+#include "cluster/routing.hpp"
+#include "core/log.hpp"
+
+namespace popflow::cluster {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string random_node_id() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> pick;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(pick(device)));
+  return text;
+}
+
+// Ids of the last few seconds of cross-node triggers at a high rate: a duplicate from the
+// other channel arrives within milliseconds of the first copy.
+constexpr std::size_t kRecentIds = 16 * 1024;
+
+// Commands written but not answered, at most: beyond, Redis is not keeping up (or stuck until
+// the reply timeout drops it), and triggers are counted unsent rather than held in memory.
+constexpr std::size_t kMaxInFlight = 100'000;
+
+}  // namespace
+
+RedisBackplane::RedisBackplane(const RedisUrl& url, Deliver deliver)
+    : node_id_(random_node_id()),
+      redacted_url_(url.redacted()),
+      deliver_(std::move(deliver)),
+      publisher_(io_.get_executor(), url, LinkOptions{.name = "popflow-pub-" + node_id_}),
+      subscriber_(io_.get_executor(), url, LinkOptions{.name = "popflow-sub-" + node_id_},
+                  [this](std::string_view, std::string_view payload) { on_message(payload); }),
+      recent_(kRecentIds) {}
+
+RedisBackplane::~RedisBackplane() {
+  stop();
+}
+
+void RedisBackplane::start() {
+  work_.emplace(io_.get_executor());
+  asio::post(io_, [this] {
+    publisher_.start();
+    subscriber_.start();
+  });
+  thread_ = std::thread([this] { io_.run(); });
+  log::info("cluster backplane started", {{"redis", redacted_url_}, {"node", node_id_}});
+}
+
+void RedisBackplane::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this] {
+    subscriber_.close();
+    publisher_.close();
+  });
+  work_.reset();
+  thread_.join();
+}
+
+void RedisBackplane::publish(const MessagePtr& message) {
+  auto channels = channels_of_topic(message->topic);
+  if (!channels) return;
+  std::int64_t ttl_ms = 0;
+  if (message->expires_at)
+    ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*message->expires_at -
+                                                                   std::chrono::steady_clock::now())
+                 .count();
+  // Encoded here, on the worker: the cluster loop only writes.
+  auto body = encode_envelope({.origin = node_id_,
+                               .ttl_ms = ttl_ms,
+                               .id = message->id,
+                               .topic = message->topic,
+                               .payload = message->payload});
+  asio::post(io_, [this, channels = std::move(*channels), body = std::move(body)] {
+    if (!publisher_.connected() || publisher_.in_flight() >= kMaxInFlight) {
+      unsent_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    // Two commands, one write and one round trip; nobody waits for the replies.
+    const auto check = [](Result<Reply> reply) {
+      if (reply && reply->is_error())
+        log::warn("redis refused a publish", {{"error", std::string(reply->text())}});
+    };
+    publisher_.command({"PUBLISH", channels.agent, body}, check);
+    publisher_.command({"PUBLISH", channels.customer, body}, check);
+  });
+}
+
+void RedisBackplane::subscribed(std::string_view filter) {
+  auto channel = channel_of_filter(filter);
+  if (!channel) return;
+  asio::post(io_, [this, channel = std::move(*channel)] { subscriber_.subscribe(channel); });
+}
+
+void RedisBackplane::unsubscribed(std::string_view filter) {
+  auto channel = channel_of_filter(filter);
+  if (!channel) return;
+  asio::post(io_, [this, channel = std::move(*channel)] { subscriber_.unsubscribe(channel); });
+}
+
+void RedisBackplane::on_message(std::string_view payload) {
+  auto envelope = decode_envelope(payload);
+  if (!envelope) {
+    log::warn("cluster message dropped: not a popflow envelope", {{"bytes", payload.size()}});
+    return;
+  }
+  // Our own subscribers had it from the router already; a second channel's copy is a repeat.
+  if (envelope->origin == node_id_ || !recent_.first_time(envelope->id)) return;
+  if (envelope->ttl_ms <= 0) return;  // expired on its way: never a stale pop
+  auto message = std::make_shared<Message>();
+  message->topic = envelope->topic;
+  message->payload = envelope->payload;
+  message->id = envelope->id;
+  message->qos = 1;  // only triggers travel, and every trigger is QoS 1
+  message->expires_at =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(envelope->ttl_ms);
+  try {
+    deliver_(message);
+  } catch (const std::exception& e) {  // one message lost, not the cluster loop
+    log::error("cluster delivery failed", {{"error", e.what()}, {"topic", message->topic}});
+  }
+}
+
+}  // namespace popflow::cluster

@@ -1,0 +1,65 @@
+#pragma once
+// The cluster backplane over Redis pub/sub (docs/cluster.md): this node's triggers go out on
+// their routing channels, and what other nodes published on the channels this node's
+// subscribers need comes in and is delivered here as if it had been published locally.
+// This slice: live subscribers only (plain PUBLISH, no stream, no repair), a trigger lost while
+// Redis is away; the trigger's answer does not wait for Redis.
+//
+// Threads: the backplane runs its own io_context on its own thread (the cluster loop), which
+// owns both Redis connections and the recent ids. publish(), subscribed() and unsubscribed()
+// come from any thread (workers, the router's lock holders) and only post to that loop.
+// `deliver` runs on the cluster loop: it hands the message to the broker, whose subscribers
+// only enqueue (docs/threading.md), so the loop never waits on a client.
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cluster/recent_ids.hpp"
+#include "cluster/redis_connection.hpp"
+#include "cluster/redis_subscriber.hpp"
+#include "topics/backplane.hpp"
+
+namespace popflow::cluster {
+
+class RedisBackplane final : public Backplane, public SubscriptionObserver {
+ public:
+  using Deliver = std::function<void(const MessagePtr&)>;
+
+  RedisBackplane(const RedisUrl& url, Deliver deliver);
+  ~RedisBackplane() override;
+  RedisBackplane(const RedisBackplane&) = delete;
+  RedisBackplane& operator=(const RedisBackplane&) = delete;
+
+  void start();  // the cluster loop's thread, and both connections
+  void stop();   // closes them and joins the thread; nothing is delivered afterwards
+
+  // Random per process: a node skips the messages it published itself.
+  const std::string& node_id() const { return node_id_; }
+
+  void publish(const MessagePtr& message) override;
+  void subscribed(std::string_view filter) override;
+  void unsubscribed(std::string_view filter) override;
+
+  // Triggers not handed to Redis: the publishing connection was down, or too far behind.
+  std::uint64_t unsent() const { return unsent_.load(std::memory_order_relaxed); }
+
+ private:
+  void on_message(std::string_view payload);
+
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::string node_id_;
+  std::string redacted_url_;
+  Deliver deliver_;
+  RedisConnection publisher_;
+  RedisSubscriber subscriber_;
+  RecentIds recent_;
+  std::atomic<std::uint64_t> unsent_{0};
+  std::thread thread_;
+};
+
+}  // namespace popflow::cluster

@@ -1,0 +1,115 @@
+// Two backplanes (two nodes) on one real redis-server: what one publishes reaches the other's
+// deliver once, never its own, and only on the channels the other's subscriptions need.
+#include "cluster/redis_backplane.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redis_server.hpp"
+
+namespace popflow::cluster {
+namespace {
+
+using testing::RedisServer;
+using testing::run_until;
+
+struct Node {
+  explicit Node(const RedisUrl& url)
+      : backplane(url, [this](const MessagePtr& m) {
+          std::lock_guard lock(mutex);
+          got.push_back(m);
+        }) {
+    backplane.start();
+  }
+  std::vector<std::string> ids() {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> out;
+    for (auto& m : got) out.push_back(m->id);
+    return out;
+  }
+  std::mutex mutex;
+  std::vector<MessagePtr> got;  // from the cluster loop
+  RedisBackplane backplane;
+};
+
+MessagePtr trigger(std::string id, std::string topic) {
+  auto m = std::make_shared<Message>();
+  m->id = std::move(id);
+  m->topic = std::move(topic);
+  m->payload = "{\"id\":\"" + m->id + "\"}";
+  m->qos = 1;
+  m->expires_at = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  return m;
+}
+
+// Redis's own count of connections subscribed to `channel`.
+long long numsub(boost::asio::io_context& io, RedisConnection& redis, std::string_view channel) {
+  std::optional<long long> out;
+  redis.command({"PUBSUB", "NUMSUB", channel},
+                [&](Result<Reply> r) { out = r && r->size() == 2 ? (*r)[1].integer() : -1; });
+  return run_until(io, [&] { return out.has_value(); }) ? *out : -1;
+}
+
+TEST(RedisBackplane, DeliversOtherNodesTriggersOnceAndNeverItsOwn) {
+  RedisServer server;
+  Node a(server.url()), b(server.url());
+  a.backplane.subscribed("CTI/acme/1001");
+  b.backplane.subscribed("CTI/acme/+/1001");  // the agent's channel
+  b.backplane.subscribed("CTI/acme/#");       // and the customer's: each trigger arrives twice
+  b.backplane.subscribed("CTI/globex/1001");
+
+  boost::asio::io_context io;
+  RedisConnection redis(io.get_executor(), server.url());
+  redis.start();
+  ASSERT_TRUE(run_until(io, [&] { return redis.connected(); }));
+  ASSERT_TRUE(run_until(io, [&] {
+    return numsub(io, redis, "popflow:{c:acme}:a:1001") == 2 &&
+           numsub(io, redis, "popflow:{c:acme}:all") == 1 &&
+           numsub(io, redis, "popflow:{c:globex}:a:1001") == 1;
+  }));
+  ASSERT_TRUE(run_until(io, [&] { return a.backplane.unsent() == 0; }));
+
+  // The publishing connection may come up after the subscribers: publish until one arrives.
+  ASSERT_TRUE(run_until(io, [&] {
+    a.backplane.publish(trigger("m1", "CTI/acme/env-1/1001"));
+    io.run_for(std::chrono::milliseconds(50));
+    return !b.ids().empty();
+  }));
+  // Then a message from b, which a gets: Redis sent a's own m1 to a's subscriber before it.
+  b.backplane.publish(trigger("m2", "CTI/acme/1001"));
+  ASSERT_TRUE(run_until(io, [&] { return !a.ids().empty(); }));
+  EXPECT_EQ(a.ids(), std::vector<std::string>{"m2"});
+  // And one more from a: b has every copy of m1 before it, so m1 was delivered once.
+  a.backplane.publish(trigger("m3", "CTI/acme/1001"));
+  ASSERT_TRUE(run_until(io, [&] { return b.ids().back() == "m3"; }));
+  EXPECT_EQ(b.ids(), (std::vector<std::string>{"m1", "m3"}));
+
+  std::lock_guard lock(b.mutex);
+  EXPECT_EQ(b.got[0]->topic, "CTI/acme/env-1/1001");
+  EXPECT_EQ(b.got[0]->payload, "{\"id\":\"m1\"}");
+  EXPECT_EQ(b.got[0]->qos, 1);
+  ASSERT_TRUE(b.got[0]->expires_at);
+  EXPECT_GT(*b.got[0]->expires_at, std::chrono::steady_clock::now());
+}
+
+TEST(RedisBackplane, UnsubscribesWhenTheLastLocalSubscriptionGoes) {
+  RedisServer server;
+  Node b(server.url());
+  b.backplane.subscribed("CTI/acme/1001");
+  b.backplane.subscribed("CTI/acme/+/1001");
+  boost::asio::io_context io;
+  RedisConnection redis(io.get_executor(), server.url());
+  redis.start();
+  ASSERT_TRUE(run_until(io, [&] { return redis.connected(); }));
+  ASSERT_TRUE(run_until(io, [&] { return numsub(io, redis, "popflow:{c:acme}:a:1001") == 1; }));
+  b.backplane.unsubscribed("CTI/acme/1001");
+  b.backplane.unsubscribed("CTI/acme/+/1001");
+  ASSERT_TRUE(run_until(io, [&] { return numsub(io, redis, "popflow:{c:acme}:a:1001") == 0; }));
+}
+
+}  // namespace
+}  // namespace popflow::cluster
