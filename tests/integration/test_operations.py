@@ -92,7 +92,9 @@ class Configuration(unittest.TestCase):
         try:
             server.start(wait=False)
             self.assertNotEqual(server.proc.wait(10), 0)
-            self.assertIn("max_body_bytes", server.log_text() or server.proc.stderr.read())
+            # The harness's reader thread owns stderr: it has all of it once it meets its end.
+            server._reader.join(10)
+            self.assertIn("max_body_bytes", server.log_text())
         finally:
             server.__exit__(None, None, None)
 
