@@ -47,12 +47,13 @@ TEST(Activity, AMinuteAnHourLaterReusesTheBucketAndALateCountForAnOlderOneIsDrop
 
 TEST(Activity, TheHistoryCountsEachCustomerApart) {
   TriggerHistory history;
-  TriggerRecord acme{.id = "t1",
-                     .customer = "acme",
-                     .channel = "CTI",
-                     .agent_id = "1001",
-                     .event = "On Ring",
-                     .received_at_ms = kStart};
+  TriggerRecord acme;
+  acme.id = "t1";
+  acme.customer = "acme";
+  acme.channel = "CTI";
+  acme.agent_id = "1001";
+  acme.event = "On Ring";
+  acme.received_at_ms = kStart;
   history.record(acme, kStart);
   history.add_deliveries("t1", std::vector<DeliveryNote>{{"mqtt", "desk", false}});
   history.add_deliveries("t1", std::vector<DeliveryNote>{{"sse", "k1", false}});
