@@ -117,7 +117,11 @@ Checked<Reply> run(AdminService& service, AdminRequest& request, Permission perm
   auto& caller = request.caller;
   if (caller.kind == Caller::Kind::user) {
     std::optional<store::User> user;
-    store.read([&](store::Repositories& repos) { user = repos.users.user(caller.name); });
+    bool disabled = false;
+    store.read([&](store::Repositories& repos) {
+      user = repos.users.user(caller.name);
+      disabled = user && user->customer_id && service.customer_disabled(*user->customer_id);
+    });
     if (!user) {
       service.sessions().revoke_user(caller.name);
       return unauthorized("session_expired", "this console user no longer exists");
@@ -125,6 +129,10 @@ Checked<Reply> run(AdminService& service, AdminRequest& request, Permission perm
     // The name was removed and added again since this session signed in: another user.
     if (ConsoleSessions::credential_of(user->password_hash) != caller.credential)
       return unauthorized("session_expired", "this console user was replaced; sign in again");
+    if (disabled) {
+      service.sessions().revoke_user(caller.name);
+      return auth::to_problem(auth::AuthFailure::customer_disabled, "console session");
+    }
     caller.customer = user->customer_id;
     caller.role = user->role;
   }
@@ -150,9 +158,12 @@ Checked<Reply> run(AdminService& service, AdminRequest& request, Permission perm
                    std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count()};
-    auto acting_on = customer_of(call, caller);
-    if (!acting_on) return void(reply = acting_on.error());
-    customer = std::move(*acting_on);
+    // Customers are what operators act on, not inside one.
+    if (permission != Permission::operate) {
+      auto acting_on = customer_of(call, caller);
+      if (!acting_on) return void(reply = acting_on.error());
+      customer = std::move(*acting_on);
+    }
     if (auto refused = refusal(caller, permission)) return void(reply = *refused);
     reply = handler(call);
     if (is_write(request.method) && !*reply) throw Rollback{reply->error()};
@@ -317,7 +328,12 @@ void add_admin_routes(http::RouteTable& routes, AdminService& service) {
 
   add(verb::get, "/api/admin/users", P::manage_users, list_users);
   add(verb::post, "/api/admin/users", P::manage_users, add_user);
+  add(verb::patch, "/api/admin/users/{name}", P::manage_users, patch_user);
   add(verb::delete_, "/api/admin/users/{name}", P::manage_users, remove_user);
+
+  add(verb::get, "/api/admin/customers", P::operate, list_customers);
+  add(verb::post, "/api/admin/customers", P::operate, add_customer);
+  add(verb::patch, "/api/admin/customers/{id}", P::operate, patch_customer);
 
   add(verb::get, "/api/admin/triggers", P::read, list_triggers);
   add(verb::get, "/api/admin/triggers/{id}", P::read, get_trigger);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/log.hpp"
+#include "store/customer_store.hpp"
 
 namespace popflow::admin {
 
@@ -71,6 +72,11 @@ void AdminService::apply_changes() {
   } catch (const std::exception& error) {
     log::error("reloading the workflow catalog failed", {{"error", error.what()}});
   }
+}
+
+bool AdminService::customer_disabled(const std::string& customer) {
+  const auto found = store::CustomerStore(db_).find(customer);
+  return found && found->disabled_at;
 }
 
 // Another process (the CLI) committed: the model may have changed under us.

@@ -55,6 +55,8 @@ class AdminService {
   // Runs the listeners of what changed (the model, keys), now. A job that answers a request
   // calls it before answering, so a trigger sent after the answer meets the change.
   void apply_changes();
+  // Whether an operator disabled this customer (its users may not sign in or act).
+  bool customer_disabled(const std::string& customer);
   ConsoleSessions& sessions() { return sessions_; }
   LoginThrottle& throttle() { return throttle_; }
   net::Metrics& metrics() { return metrics_; }

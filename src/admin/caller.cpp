@@ -12,6 +12,7 @@ store::Role least_role(Permission permission) {
     case Permission::configure:
     case Permission::manage_keys:
     case Permission::manage_users:
+    case Permission::operate:
       break;
   }
   return store::Role::admin;
@@ -27,6 +28,8 @@ std::string_view what(Permission permission) {
       return "change instances, profiles and the agent directory";
     case Permission::manage_users:
       return "manage the console's users";
+    case Permission::operate:
+      return "manage customers";
     case Permission::manage_keys:
       break;
   }
@@ -40,6 +43,12 @@ std::string Caller::actor() const {
 }
 
 std::optional<Problem> refusal(const Caller& caller, Permission permission) {
+  if (permission == Permission::operate) {
+    if (!caller.customer) return std::nullopt;
+    return forbidden("role_denied", "the " + std::string(store::to_string(caller.role)) +
+                                        " role may not manage customers; only operators "
+                                        "(console users of no customer) may");
+  }
   const auto needed = least_role(permission);
   if (!caller.customer || caller.role >= needed) return std::nullopt;
   return forbidden("role_denied", "the " + std::string(store::to_string(caller.role)) +

@@ -7,6 +7,8 @@
 //   design                   ✓       ✓     ✓       ✓      workflows, versions, publishing, events
 //   configure                        ✓     ✓       ✓      instances, profiles, agent directory
 //   manage_keys                      ✓     ✓       ✓      API keys, client tokens
+//   manage_users                     ✓     ✓       ✓      console users
+//   operate                                          ✓      customers (no ?customer=)
 //
 // Admin tokens act as admins of their customer. Operators (users without a customer)
 // act as owners of the customer a request names with ?customer=ID.
@@ -18,7 +20,7 @@
 
 namespace popflow::admin {
 
-enum class Permission { read, design, configure, manage_keys, manage_users };
+enum class Permission { read, design, configure, manage_keys, manage_users, operate };
 
 struct Caller {
   enum class Kind { user, token };

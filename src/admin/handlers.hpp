@@ -54,7 +54,13 @@ Checked<Reply> list_online(AdminCall& call);
 // users_api.cpp: the customer's console users.
 Checked<Reply> list_users(AdminCall& call);
 Checked<Reply> add_user(AdminCall& call);
+Checked<Reply> patch_user(AdminCall& call);  // role, password
 Checked<Reply> remove_user(AdminCall& call);
+
+// customers_api.cpp: the installation's customers, for operators.
+Checked<Reply> list_customers(AdminCall& call);
+Checked<Reply> add_customer(AdminCall& call);
+Checked<Reply> patch_customer(AdminCall& call);  // name, disabled
 
 // activity_api.cpp: the customer's last hour, minute by minute.
 Checked<Reply> get_activity(AdminCall& call);

@@ -89,14 +89,16 @@ json::object to_json(const workflows::Publication& p) {
 }
 
 json::object to_json(const store::KeyRecord& k) {
-  json::object out{{"id", k.id},
-                   {"kind", to_string(k.kind)},
-                   {"label", k.label},
-                   {"scope", strings(k.scope)},
-                   {"crmIds", strings(k.crm_ids)},
-                   {"createdAt", iso_seconds(k.created_at)},
-                   {"expiresAt", k.expires_at ? json::value(iso_seconds(*k.expires_at)) : nullptr},
-                   {"revokedAt", k.revoked_at ? json::value(iso_seconds(*k.revoked_at)) : nullptr}};
+  json::object out{
+      {"id", k.id},
+      {"kind", to_string(k.kind)},
+      {"label", k.label},
+      {"scope", strings(k.scope)},
+      {"crmIds", strings(k.crm_ids)},
+      {"createdAt", iso_seconds(k.created_at)},
+      {"expiresAt", k.expires_at ? json::value(iso_seconds(*k.expires_at)) : nullptr},
+      {"revokedAt", k.revoked_at ? json::value(iso_seconds(*k.revoked_at)) : nullptr},
+      {"lastUsedAt", k.last_used_at ? json::value(iso_seconds(*k.last_used_at)) : nullptr}};
   if (k.agent_id) out["agentId"] = *k.agent_id;
   return out;
 }

@@ -1,5 +1,6 @@
 // API keys and client tokens of a customer (CONTRACT "Admin API"): the key itself is in the
 // answer to POST once and never again; the store keeps only what lists and revokes it.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "admin/credentials.hpp"
@@ -7,6 +8,7 @@
 #include "admin/json_views.hpp"
 #include "core/duration.hpp"
 #include "http/json_body.hpp"
+#include "net/server_state.hpp"
 #include "store/key_store.hpp"
 
 namespace popflow::admin {
@@ -44,8 +46,13 @@ std::string target_of(const std::string& id) {
 
 Checked<Reply> list_keys(AdminCall& call) {
   json::array list;
-  for (const auto& key : store::KeyStore(call.service.db()).list(call.customer))
+  const auto& registry = call.worker.state().keys;
+  for (auto& key : store::KeyStore(call.service.db()).list(call.customer)) {
+    // This process's uses are fresher than the store's (written every 30 s).
+    if (const auto used = registry.last_used(key.id))
+      key.last_used_at = std::max(key.last_used_at.value_or(0), *used);
     list.push_back(to_json(key));
+  }
   return json_reply(200, {{"keys", std::move(list)}});
 }
 

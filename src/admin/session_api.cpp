@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "admin/password.hpp"
+#include "auth/auth_failure.hpp"
 #include "core/log.hpp"
 #include "http/json_body.hpp"
 #include "http/responses.hpp"
@@ -50,6 +51,13 @@ http::Response sign_in(AdminService& service, const http::Request& stub, const s
         stub, unauthorized("bad_credentials", "the user name or the password is wrong"));
   }
   throttle.succeeded(name, peer);
+  // Said only to whoever knows the password: it tells nothing to a guesser.
+  if (user->customer_id && service.customer_disabled(*user->customer_id)) {
+    service.metrics().count_sign_in(net::Metrics::SignIn::refused);
+    log::warn("console sign-in refused: customer disabled", {{"user", name}});
+    return http::make_problem(
+        stub, auth::to_problem(auth::AuthFailure::customer_disabled, "console user"));
+  }
   service.metrics().count_sign_in(net::Metrics::SignIn::ok);
   service.store().write([&](store::Repositories& repos) {
     user->last_login_at = std::chrono::duration_cast<std::chrono::seconds>(
@@ -122,6 +130,11 @@ http::Outcome get_session(http::RouteContext& context, AdminService& service) {
       if (!user || ConsoleSessions::credential_of(user->password_hash) != credential)
         return respond(http::make_problem(
             stub, unauthorized("session_expired", "this console user no longer exists")));
+      if (user->customer_id && service.customer_disabled(*user->customer_id)) {
+        service.sessions().revoke_user(name);
+        return respond(http::make_problem(
+            stub, auth::to_problem(auth::AuthFailure::customer_disabled, "console session")));
+      }
       auto body = caller_json(*user);
       body["csrfToken"] = csrf;
       body["idleTimeoutSeconds"] = service.sessions().limits().idle.count();

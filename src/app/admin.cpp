@@ -46,7 +46,8 @@ void customer_add(DataDir& dir, const std::string& id, const std::string& name, 
 void customer_list(DataDir& dir, std::ostream& out) {
   for (const auto& customer : store::CustomerStore(dir.db).list()) {
     out << customer.id;
-    if (!customer.name.empty()) out << "\t" << customer.name;
+    if (!customer.name.empty() || customer.disabled_at) out << "\t" << customer.name;
+    if (customer.disabled_at) out << "\tdisabled";  // by an operator, in the console
     out << "\n";
   }
 }

@@ -261,6 +261,8 @@ int serve(const Config& config) {
   });
   control.run();
   server.join();
+  // The keys used while connections drained, after the timer's last flush.
+  refresher.stop();
   // No worker publishes any more: nothing comes from or goes to the other nodes after this.
   if (backplane) backplane->stop();
   // Connections are closed and their sessions detached: the journal writes the last of it.

@@ -22,6 +22,8 @@ std::string_view label(AuthFailure reason) {
       return "revoked_key";
     case AuthFailure::wrong_kind:
       return "wrong_key_kind";
+    case AuthFailure::customer_disabled:
+      return "customer_disabled";
   }
   return "unknown";
 }
@@ -59,6 +61,9 @@ Problem to_problem(AuthFailure reason, std::string_view credential) {
                 "; triggers need an API key, subscribers a client token, and the admin API "
                 "an admin token or a console session";
       break;
+    case AuthFailure::customer_disabled:
+      return forbidden("customer_disabled",
+                       "this customer is disabled; its operator can enable it again");
   }
   return unauthorized(std::string(label(reason)), std::move(message));
 }

@@ -17,11 +17,13 @@ enum class AuthFailure {
   unknown_key,
   revoked,
   wrong_kind,
+  customer_disabled,  // by an operator: every credential of the customer, until enabled again
 };
-inline constexpr std::size_t kAuthFailureCount = 8;
+inline constexpr std::size_t kAuthFailureCount = 9;
 
 std::string_view label(AuthFailure reason);  // "bad_signature"
-// `credential` is "API key" or "client token", as the caller expected.
+// `credential` is "API key" or "client token", as the caller expected. A 401 but for
+// customer_disabled: a 403, since another credential of that customer would not help.
 Problem to_problem(AuthFailure reason, std::string_view credential);
 
 }  // namespace popflow::auth

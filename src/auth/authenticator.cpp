@@ -32,7 +32,7 @@ boost::system::result<ClaimsPtr, AuthFailure> Authenticator::authenticate(std::s
     }
   }
   // A key id the snapshot lacks may be a key created since the last poll: looked up now.
-  const auto state = registry_.find_or_load(claims->key_id);
+  const auto state = registry_.use(claims->key_id, now);
   if (auto problem = credential_problem(state ? &*state : nullptr, *claims, now)) return *problem;
   if (claims->kind != expected) return AuthFailure::wrong_kind;
   return claims;

@@ -1,6 +1,7 @@
 #include "auth/key_registry.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace popflow::auth {
 
@@ -15,13 +16,6 @@ TokenKind token_kind(store::KeyKind kind) {
   }
   return TokenKind::admin_token;
 }
-namespace {
-
-KeyState state_of(const store::KeyRecord& k) {
-  return {k.customer_id, token_kind(k.kind), k.expires_at, k.revoked_at};
-}
-
-}  // namespace
 
 void KeyRegistry::set_source(KeySource* source, double refreshes_per_second) {
   source_ = source;
@@ -29,10 +23,23 @@ void KeyRegistry::set_source(KeySource* source, double refreshes_per_second) {
   refilled_ = std::chrono::steady_clock::now();
 }
 
-void KeyRegistry::replace(const std::vector<store::KeyRecord>& keys) {
+void KeyRegistry::replace(const std::vector<store::KeyRecord>& keys,
+                          const std::vector<std::string>& disabled_customers) {
+  const std::unordered_set<std::string_view> disabled(disabled_customers.begin(),
+                                                      disabled_customers.end());
+  const auto old = snapshot();
   auto table = std::make_shared<Table>();
   table->reserve(keys.size());
-  for (const auto& k : keys) table->emplace(k.id, state_of(k));
+  for (const auto& k : keys) {
+    // The newer of the store's record and what this process saw and has not stored yet.
+    auto used = k.last_used_at.value_or(0);
+    if (auto it = old->find(k.id); it != old->end())
+      used = std::max(used, it->second.used_at.load(std::memory_order_relaxed));
+    table->try_emplace(k.id,
+                       KeyState{k.customer_id, token_kind(k.kind), k.expires_at, k.revoked_at,
+                                disabled.contains(k.customer_id)},
+                       used);
+  }
   std::lock_guard lock(mutex_);
   table_ = std::move(table);
   generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -47,21 +54,57 @@ std::optional<KeyState> KeyRegistry::find(const std::string& key_id) const {
   const auto table = snapshot();
   auto it = table->find(key_id);
   if (it == table->end()) return std::nullopt;
-  return it->second;
+  return it->second.state;
 }
 
-std::optional<KeyState> KeyRegistry::find_or_load(const std::string& key_id) {
-  if (auto state = find(key_id)) return state;
-  if (!source_) return std::nullopt;
+std::pair<std::shared_ptr<const KeyRegistry::Table>, const KeyRegistry::Entry*> KeyRegistry::lookup(
+    const std::string& key_id) {
+  const auto in = [&key_id](std::shared_ptr<const Table> table) {
+    auto it = table->find(key_id);
+    const Entry* entry = it == table->end() ? nullptr : &it->second;
+    return std::pair{std::move(table), entry};
+  };
+  if (auto found = in(snapshot()); found.second || !source_) return found;
   std::lock_guard load_lock(load_mutex_);
-  if (auto state = find(key_id)) return state;  // another thread refreshed meanwhile
-  if (!take_refresh()) return std::nullopt;
+  // Another thread may have refreshed meanwhile; and at most `rate_` refreshes a second.
+  if (auto found = in(snapshot()); found.second || !take_refresh()) return found;
   try {
     source_->refresh();
   } catch (const std::exception&) {
-    return std::nullopt;  // a busy or broken store: unknown for now, the poll tries again
+    return {snapshot(), nullptr};  // a busy or broken store: unknown for now, the poll tries again
   }
-  return find(key_id);
+  return in(snapshot());
+}
+
+std::optional<KeyState> KeyRegistry::find_or_load(const std::string& key_id) {
+  const auto [table, entry] = lookup(key_id);
+  if (!entry) return std::nullopt;
+  return entry->state;
+}
+
+std::optional<KeyState> KeyRegistry::use(const std::string& key_id, std::int64_t now) {
+  const auto [table, entry] = lookup(key_id);
+  if (!entry) return std::nullopt;
+  if (entry->used_at.load(std::memory_order_relaxed) < now)
+    entry->used_at.store(now, std::memory_order_relaxed);
+  return entry->state;
+}
+
+std::optional<std::int64_t> KeyRegistry::last_used(const std::string& key_id) const {
+  const auto table = snapshot();
+  auto it = table->find(key_id);
+  if (it == table->end()) return std::nullopt;
+  if (const auto at = it->second.used_at.load(std::memory_order_relaxed); at > 0) return at;
+  return std::nullopt;
+}
+
+std::vector<KeyUse> KeyRegistry::uses() const {
+  const auto table = snapshot();
+  std::vector<KeyUse> out;
+  for (const auto& [id, entry] : *table)
+    if (const auto at = entry.used_at.load(std::memory_order_relaxed); at > 0)
+      out.push_back({id, at});
+  return out;
 }
 
 bool KeyRegistry::take_refresh() {
@@ -88,6 +131,7 @@ std::optional<AuthFailure> credential_problem(const KeyState* state, const Claim
     return AuthFailure::unknown_key;
   if (state->expires_at && now >= *state->expires_at) return AuthFailure::expired;
   if (state->revoked_at && now >= *state->revoked_at) return AuthFailure::revoked;
+  if (state->customer_disabled) return AuthFailure::customer_disabled;
   return std::nullopt;
 }
 

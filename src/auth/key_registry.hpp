@@ -18,6 +18,11 @@
 // A refresh on demand runs on the caller's thread: one `PRAGMA data_version` when the store
 // has not changed, a read of the key table when it has (rare: once per change of the store).
 //
+// Each table entry also holds when its key was last presented (use()): a relaxed atomic
+// written at most once a second per key, so the trigger path pays a load and a compare. The
+// source carries it into the next table and writes it to the store now and then
+// (KeyRefresher); a use racing a replace() may be lost, which costs "last used" a second.
+//
 // Threads: replace() from the source (one at a time); set_source() at start-up, before any
 // reader; the rest from any thread.
 #include <atomic>
@@ -39,6 +44,12 @@ struct KeyState {
   TokenKind kind = TokenKind::api_key;
   std::optional<std::int64_t> expires_at;
   std::optional<std::int64_t> revoked_at;  // may lie in the future (rotation grace)
+  bool customer_disabled = false;
+};
+
+struct KeyUse {
+  std::string key_id;
+  std::int64_t at = 0;  // Unix seconds
 };
 
 // Brings the registry up to date with the store (calls KeyRegistry::replace when the store
@@ -57,17 +68,31 @@ class KeyRegistry {
   // Without a source only replace() fills the table (unit tests, admin commands).
   void set_source(KeySource* source, double refreshes_per_second);
 
-  void replace(const std::vector<store::KeyRecord>& keys);
+  // Keys of `disabled_customers` are refused with customer_disabled.
+  void replace(const std::vector<store::KeyRecord>& keys,
+               const std::vector<std::string>& disabled_customers = {});
   std::optional<KeyState> find(const std::string& key_id) const;
   std::optional<KeyState> find_or_load(const std::string& key_id);
+  // find_or_load() of a key being presented now (Unix seconds): remembered as its last use.
+  std::optional<KeyState> use(const std::string& key_id, std::int64_t now);
+  std::optional<std::int64_t> last_used(const std::string& key_id) const;
+  std::vector<KeyUse> uses() const;  // every key used since it was loaded or last stored
   std::size_t size() const;
   // Changes whenever the table does: a holder of claims checked at generation g need not
   // look again while it is still g (and its expiry has not come).
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
-  using Table = std::unordered_map<std::string, KeyState>;
+  struct Entry {
+    Entry(KeyState s, std::int64_t used) : state(std::move(s)), used_at(used) {}
+    KeyState state;
+    mutable std::atomic<std::int64_t> used_at;  // 0: never
+  };
+  using Table = std::unordered_map<std::string, Entry>;
   std::shared_ptr<const Table> snapshot() const;
+  // The entry of key_id, loading it from the source when missing; the table is returned too,
+  // since it owns the entry.
+  std::pair<std::shared_ptr<const Table>, const Entry*> lookup(const std::string& key_id);
   bool take_refresh();  // under load_mutex_
 
   mutable std::mutex mutex_;

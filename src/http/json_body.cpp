@@ -63,6 +63,15 @@ Checked<std::optional<std::int64_t>> optional_integer_member(const boost::json::
                      std::string(name));
 }
 
+Checked<std::optional<bool>> optional_bool_member(const boost::json::object& object,
+                                                  std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (!value || value->is_null()) return std::optional<bool>{};
+  if (value->is_bool()) return std::optional(value->get_bool());
+  return bad_request("invalid_field", "field '" + std::string(name) + "' must be true or false",
+                     std::string(name));
+}
+
 Checked<void> only_members(const boost::json::object& object,
                            std::initializer_list<std::string_view> known) {
   for (const auto& member : object) {

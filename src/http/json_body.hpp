@@ -25,6 +25,8 @@ Checked<std::optional<std::vector<std::string>>> optional_string_list(
     const boost::json::object& object, std::string_view name);
 Checked<std::optional<std::int64_t>> optional_integer_member(const boost::json::object& object,
                                                              std::string_view name);
+Checked<std::optional<bool>> optional_bool_member(const boost::json::object& object,
+                                                  std::string_view name);
 
 // Members not in `known` are refused by name: a typo ("crmtype") must not be ignored.
 Checked<void> only_members(const boost::json::object& object,

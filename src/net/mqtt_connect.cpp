@@ -20,6 +20,7 @@ ReasonCode connect_refusal(auth::AuthFailure failure) {
     case auth::AuthFailure::revoked:
     case auth::AuthFailure::expired:
     case auth::AuthFailure::not_yet_valid:
+    case auth::AuthFailure::customer_disabled:
       return ReasonCode::not_authorized;
     default:
       return ReasonCode::bad_user_name_or_password;

@@ -29,10 +29,46 @@ bool CustomerStore::exists(std::string_view id) {
   return stmt.step();
 }
 
+namespace {
+
+constexpr const char* kSelect = "SELECT id, name, created_at, disabled_at FROM customers";
+
+Customer read_row(const Statement& s) {
+  return {s.text(0), s.text(1), s.integer(2), s.optional_integer(3)};
+}
+
+}  // namespace
+
+std::optional<Customer> CustomerStore::find(std::string_view id) {
+  auto stmt = db_.prepare(std::string(kSelect) + " WHERE id = ?1");
+  stmt.bind(1, id);
+  if (!stmt.step()) return std::nullopt;
+  return read_row(stmt);
+}
+
 std::vector<Customer> CustomerStore::list() {
   std::vector<Customer> out;
-  auto stmt = db_.prepare("SELECT id, name, created_at FROM customers ORDER BY id");
-  while (stmt.step()) out.push_back({stmt.text(0), stmt.text(1), stmt.integer(2)});
+  auto stmt = db_.prepare(std::string(kSelect) + " ORDER BY id");
+  while (stmt.step()) out.push_back(read_row(stmt));
+  return out;
+}
+
+bool CustomerStore::rename(std::string_view id, std::string_view name) {
+  if (!exists(id)) return false;
+  db_.prepare("UPDATE customers SET name = ?2 WHERE id = ?1").bind(1, id).bind(2, name).run();
+  return true;
+}
+
+bool CustomerStore::set_disabled(std::string_view id, std::optional<std::int64_t> at) {
+  if (!exists(id)) return false;
+  db_.prepare("UPDATE customers SET disabled_at = ?2 WHERE id = ?1").bind(1, id).bind(2, at).run();
+  return true;
+}
+
+std::vector<std::string> CustomerStore::disabled_ids() {
+  std::vector<std::string> out;
+  auto stmt = db_.prepare("SELECT id FROM customers WHERE disabled_at IS NOT NULL");
+  while (stmt.step()) out.push_back(stmt.text(0));
   return out;
 }
 

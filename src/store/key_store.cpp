@@ -25,6 +25,10 @@ std::vector<std::string> split(const std::string& text) {
 
 constexpr const char* kColumns =
     "id, customer_id, kind, scope, crm_ids, agent_id, label, created_at, expires_at, revoked_at";
+// What is read back: the inserted columns and when the key was last used.
+constexpr const char* kSelect =
+    "SELECT id, customer_id, kind, scope, crm_ids, agent_id, label, created_at, expires_at, "
+    "revoked_at, last_used_at FROM keys";
 
 KeyRecord read_row(const Statement& s) {
   KeyRecord k;
@@ -41,6 +45,7 @@ KeyRecord read_row(const Statement& s) {
   k.created_at = s.integer(7);
   k.expires_at = s.optional_integer(8);
   k.revoked_at = s.optional_integer(9);
+  k.last_used_at = s.optional_integer(10);
   return k;
 }
 
@@ -75,14 +80,14 @@ void KeyStore::insert(const KeyRecord& k) {
 }
 
 std::optional<KeyRecord> KeyStore::find(const std::string& id) {
-  auto stmt = db_.prepare(std::string("SELECT ") + kColumns + " FROM keys WHERE id = ?1");
+  auto stmt = db_.prepare(std::string(kSelect) + " WHERE id = ?1");
   stmt.bind(1, id);
   if (!stmt.step()) return std::nullopt;
   return read_row(stmt);
 }
 
 std::vector<KeyRecord> KeyStore::list(const std::optional<std::string>& customer_id) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM keys";
+  std::string sql = kSelect;
   if (customer_id) sql += " WHERE customer_id = ?1";
   sql += " ORDER BY created_at, id";
   auto stmt = db_.prepare(sql);
@@ -101,6 +106,15 @@ bool KeyStore::revoke(const std::string& id, std::int64_t at) {
       .bind(2, at)
       .run();
   return true;
+}
+
+void KeyStore::note_use(const std::string& id, std::int64_t at) {
+  db_.prepare(
+         "UPDATE keys SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR "
+         "last_used_at < ?2)")
+      .bind(1, id)
+      .bind(2, at)
+      .run();
 }
 
 std::string random_id(std::string_view prefix) {

@@ -22,6 +22,7 @@ struct KeyRecord {
   std::int64_t created_at = 0;
   std::optional<std::int64_t> expires_at;  // Unix seconds
   std::optional<std::int64_t> revoked_at;  // Unix seconds; may lie in the future (rotation grace)
+  std::optional<std::int64_t> last_used_at{};  // Unix seconds, as last stored (KeyRefresher)
 };
 
 std::string_view to_string(KeyKind kind);
@@ -38,6 +39,8 @@ class KeyStore {
   std::vector<KeyRecord> list(const std::optional<std::string>& customer_id = std::nullopt);
   // Sets revoked_at unless the key is already revoked earlier. False if no such key.
   bool revoke(const std::string& id, std::int64_t at);
+  // Moves last_used_at forward to `at` (never back: another process may have stored a later use).
+  void note_use(const std::string& id, std::int64_t at);
 
   // A fresh random key id, "k_" followed by 20 hex digits.
   static std::string new_id();

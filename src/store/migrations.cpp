@@ -234,6 +234,12 @@ constexpr const char* kSteps[] = {
     UPDATE events SET stale_after = 30 WHERE built_in = 1 AND name IN ('On Ring', 'Chat Ring');
     ALTER TABLE instances ADD COLUMN supersede_by TEXT NOT NULL DEFAULT 'callId';
     )sql",
+    // 8: the operators' screen (issue 14): a customer can be disabled (its keys, tokens and
+    // console users refused until enabled again), and a key remembers when it was last used.
+    R"sql(
+    ALTER TABLE customers ADD COLUMN disabled_at INTEGER;
+    ALTER TABLE keys ADD COLUMN last_used_at INTEGER;
+    )sql",
 };
 
 constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];

@@ -42,7 +42,11 @@ ROUTES = [
     ("GET", "/api/admin/audit", None, {}, "read"),
     ("GET", "/api/admin/users", None, {}, "manage_users"),
     ("POST", "/api/admin/users", {"name": "user-{crmId}", "role": "viewer"}, {}, "manage_users"),
+    ("PATCH", "/api/admin/users/{name}", {"role": "designer"}, {"name": "user-{crmId}"}, "manage_users"),
     ("DELETE", "/api/admin/users/{name}", None, {"name": "user-{crmId}"}, "manage_users"),
+    ("GET", "/api/admin/customers", None, {}, "operate"),
+    ("POST", "/api/admin/customers", {"id": "c-{crmId}"}, {}, "operate"),
+    ("PATCH", "/api/admin/customers/{id}", {"name": "renamed"}, {"id": "c-{crmId}"}, "operate"),
     ("GET", "/api/admin/activity", None, {}, "read"),
     ("GET", "/api/admin/online", None, {}, "read"),
     ("GET", "/api/admin/triggers", None, {}, "read"),
@@ -133,7 +137,7 @@ class Roles(AdminTest):
         self.check_role("admin token", ALLOWED["admin"])
 
     def test_an_operator_acts_as_owner_of_the_customer_named(self):
-        self.check_role("operator", ALLOWED["owner"])
+        self.check_role("operator", ALLOWED["owner"] | {"operate"})
 
     def test_a_designer_may_not_see_keys(self):
         # Listing keys shows who may trigger for the customer: manage_keys, not read.

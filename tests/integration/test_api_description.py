@@ -158,7 +158,8 @@ def source_codes():
         # Auth failures: unauthorized(label(reason)) with the labels of auth_failure.cpp.
         if re.search(r"unauthorized\(std::string\(label\(", text):
             for m in re.finditer(r"case AuthFailure::\w+:\s*return \"(\w+)\";", text):
-                pairs.add((helpers["unauthorized"][0], m.group(1)))
+                if not re.search(r'forbidden\(\s*"%s"' % m.group(1), text):  # a 403, found above
+                    pairs.add((helpers["unauthorized"][0], m.group(1)))
     return pairs
 
 

@@ -11,6 +11,7 @@ import { loadInstanceList } from './instances.js';
 import { loadGlance } from './glance.js';
 import { loadUsers } from './users.js';
 import { loadKeys } from './keys.js';
+import { loadCustomers, setCustomerPicker } from './customers.js';
 
 const LIVE_ROWS = 200;
 
@@ -42,31 +43,35 @@ function signedIn(who) {
   $('key-form').hidden = !may.manageKeys();
   $('link-form').hidden = !may.manageKeys();
   $('users-link').hidden = !may.manageKeys();
+  $('customers-link').hidden = !who.operator;
   $('test-form').hidden = !may.design();
-  if (who.operator && !session.customer) {
-    $('desk').hidden = true;
-    $('customer-id').focus();
-    return;
-  }
   $('main').focus();
+  // An operator who has not picked a customer yet starts from the list of them.
+  if (who.operator && !session.customer) location.hash = '#customers';
   route();
 }
 
-$('customer-pick').addEventListener('submit', (event) => {
-  event.preventDefault();
-  session.customer = $('customer-id').value.trim();
+function pickCustomer(id) {
+  session.customer = id;
+  $('customer-id').value = id;
   sessionStorage.setItem('popflow.console.customer', session.customer);
   sessionStorage.removeItem('popflow.console.instance');
   unwatch();
-  $('desk').hidden = false;
   announce(`Acting on customer ${session.customer}`);
-  route();
+  if (location.hash === '#customers') location.hash = '#triggers';
+  else route();
+}
+setCustomerPicker(pickCustomer);
+
+$('customer-pick').addEventListener('submit', (event) => {
+  event.preventDefault();
+  pickCustomer($('customer-id').value.trim());
 });
 
 // Screens by the address's fragment: #triggers, #triggers/ID (one trigger's timeline), #live,
 // #instances, #instances/CRMID, #workflows, #workflows/ID (the designer), #publishing, #keys,
-// #users.
-const SCREENS = ['keys', 'live', 'publishing', 'instances', 'workflows', 'users'];
+// #users, #customers (operators).
+const SCREENS = ['keys', 'live', 'publishing', 'instances', 'workflows', 'users', 'customers'];
 let shownHash = '';
 
 function route() {
@@ -79,7 +84,10 @@ function route() {
   shownHash = location.hash;
   const [screen, id] = (location.hash.slice(1) || 'triggers').split('/');
   const nested = { triggers: 'timeline', workflows: 'designer' };
-  const shown = id && nested[screen] ? nested[screen] : SCREENS.includes(screen) ? screen : 'triggers';
+  let shown = id && nested[screen] ? nested[screen] : SCREENS.includes(screen) ? screen : 'triggers';
+  // Every other screen is of one customer: an operator picks it first.
+  if (session.caller.operator && (shown === 'customers' || !session.customer)) shown = 'customers';
+  else if (shown === 'customers') shown = 'triggers';
   if (shown === 'live') watch();
   else unwatch();
   for (const node of document.querySelectorAll('.screen')) node.hidden = node.id !== shown;
@@ -90,6 +98,7 @@ function route() {
   }
   if (shown === 'keys') loadKeys();
   else if (shown === 'users') loadUsers();
+  else if (shown === 'customers') loadCustomers();
   else if (shown === 'publishing') loadInstances();
   else if (shown === 'instances') loadInstanceList(id ? decodeURIComponent(id) : null);
   else if (shown === 'workflows') loadWorkflows();

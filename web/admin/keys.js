@@ -48,6 +48,7 @@ function keyRow(key) {
     element('td', { text: key.crmIds.join(', ') || 'any' }),
     element('td', { text: when(key.createdAt) }),
     element('td', { text: when(key.expiresAt) }),
+    element('td', { text: key.lastUsedAt ? when(key.lastUsedAt) : 'never' }),
     element('td', { text: keyState(key) }),
     keyActions(key));
 }
@@ -58,6 +59,7 @@ function linkRow(token) {
     element('td', { text: token.label || '—' }),
     element('td', { text: when(token.createdAt) }),
     element('td', { text: when(token.expiresAt) }),
+    element('td', { text: token.lastUsedAt ? when(token.lastUsedAt) : 'never' }),
     element('td', { text: keyState(token) }),
     keyActions(token));
 }

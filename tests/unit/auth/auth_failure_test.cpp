@@ -11,7 +11,7 @@ namespace {
 constexpr AuthFailure kAll[] = {
     AuthFailure::missing, AuthFailure::malformed,     AuthFailure::bad_signature,
     AuthFailure::expired, AuthFailure::not_yet_valid, AuthFailure::unknown_key,
-    AuthFailure::revoked, AuthFailure::wrong_kind,
+    AuthFailure::revoked, AuthFailure::wrong_kind,    AuthFailure::customer_disabled,
 };
 static_assert(std::size(kAll) == kAuthFailureCount);
 
@@ -26,10 +26,11 @@ TEST(AuthFailure, LabelsAreDistinctAndKnown) {
   EXPECT_EQ(label(AuthFailure::revoked), "revoked_key");
 }
 
-TEST(AuthFailure, ProblemIs401WithLabelAsCode) {
+TEST(AuthFailure, ProblemIs401WithLabelAsCodeBut403ForADisabledCustomer) {
   for (auto reason : kAll) {
     const auto p = to_problem(reason, "API key");
-    EXPECT_EQ(p.status, 401);
+    // Another key of the same customer would not help: not an authentication problem.
+    EXPECT_EQ(p.status, reason == AuthFailure::customer_disabled ? 403 : 401);
     EXPECT_EQ(p.code, label(reason));
     EXPECT_FALSE(p.message.empty());
     EXPECT_TRUE(p.field.empty());

@@ -124,6 +124,48 @@ TEST(KeyRegistry, RefreshesForUnknownIdsAreBounded) {
   EXPECT_EQ(other.refreshes, 0);
 }
 
+TEST(KeyRegistry, KeysOfADisabledCustomerAreRefusedAndComeBackWhenEnabled) {
+  KeyRegistry registry;
+  const std::vector<store::KeyRecord> keys = {record("k_1", "acme", store::KeyKind::api_key),
+                                              record("k_2", "globex", store::KeyKind::api_key)};
+  registry.replace(keys, {"acme"});
+  Claims acme;
+  acme.key_id = "k_1";
+  acme.customer = "acme";
+  acme.kind = TokenKind::api_key;
+  auto state = registry.find("k_1");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(credential_problem(&*state, acme, 100), AuthFailure::customer_disabled);
+  Claims globex = acme;
+  globex.key_id = "k_2";
+  globex.customer = "globex";
+  EXPECT_EQ(credential_problem(&*registry.find("k_2"), globex, 100), std::nullopt);
+  registry.replace(keys);
+  EXPECT_EQ(credential_problem(&*registry.find("k_1"), acme, 100), std::nullopt);
+}
+
+TEST(KeyRegistry, AUseIsRememberedAcrossReplacesUntilTheStoreHasALaterOne) {
+  KeyRegistry registry;
+  auto k1 = record("k_1", "acme", store::KeyKind::api_key);
+  auto k2 = record("k_2", "acme", store::KeyKind::api_key);
+  registry.replace({k1, k2});
+  EXPECT_EQ(registry.last_used("k_1"), std::nullopt);
+  EXPECT_TRUE(registry.uses().empty());
+  ASSERT_TRUE(registry.use("k_1", 1000));
+  registry.use("k_1", 990);  // another loop's older clock: never moves it back
+  EXPECT_EQ(registry.last_used("k_1"), 1000);
+  EXPECT_EQ(registry.use("k_ghost", 1000), std::nullopt);
+  // A refresh keeps what the store has not heard of yet, and takes the store's when later.
+  k2.last_used_at = 2000;
+  registry.replace({k1, k2});
+  EXPECT_EQ(registry.last_used("k_1"), 1000);
+  EXPECT_EQ(registry.last_used("k_2"), 2000);
+  const auto uses = registry.uses();
+  ASSERT_EQ(uses.size(), 2u);
+  registry.replace({k2});
+  EXPECT_EQ(registry.last_used("k_1"), std::nullopt);  // deleted: gone with it
+}
+
 TEST(CredentialProblem, TheStoresExpiryAndRevocationCount) {
   Claims claims;
   claims.key_id = "k_1";

@@ -62,6 +62,29 @@ TEST_F(CustomerStoreTest, SurvivesReopen) {
   EXPECT_TRUE(CustomerStore(again).exists("acme"));
 }
 
+TEST_F(CustomerStoreTest, RenameAndDisableThenEnableAgain) {
+  customers_.add({"acme", "Acme", 1});
+  customers_.add({"zeta", "Zeta", 1});
+  EXPECT_TRUE(customers_.rename("acme", "Acme Corp"));
+  EXPECT_TRUE(customers_.set_disabled("acme", 50));
+  auto acme = customers_.find("acme");
+  ASSERT_TRUE(acme);
+  EXPECT_EQ(acme->name, "Acme Corp");
+  EXPECT_EQ(acme->disabled_at, 50);
+  EXPECT_EQ(customers_.disabled_ids(), std::vector<std::string>{"acme"});
+  EXPECT_EQ(customers_.find("zeta")->disabled_at, std::nullopt);
+  EXPECT_TRUE(customers_.set_disabled("acme", std::nullopt));
+  EXPECT_EQ(customers_.find("acme")->disabled_at, std::nullopt);
+  EXPECT_TRUE(customers_.disabled_ids().empty());
+}
+
+TEST_F(CustomerStoreTest, ChangingAnUnknownCustomerSaysSo) {
+  EXPECT_FALSE(customers_.rename("ghost", "x"));
+  EXPECT_FALSE(customers_.set_disabled("ghost", 1));
+  EXPECT_EQ(customers_.find("ghost"), std::nullopt);
+  EXPECT_TRUE(customers_.list().empty());
+}
+
 TEST(CustomerId, ValidIdsMatchTheContractPattern) {
   for (const char* id : {"acme", "ACME", "a", "a.b_c-d", "0123456789", "..", "-"}) {
     EXPECT_TRUE(CustomerStore::is_valid_id(id)) << id;

@@ -23,7 +23,7 @@ std::set<std::string> tables(Database& db) {
 TEST(Migrations, OpeningANewStoreCreatesTheSchema) {
   TempDir dir;
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_EQ(schema_version(db), 8);
   const auto names = tables(db);
   EXPECT_TRUE(names.count("customers"));
   EXPECT_TRUE(names.count("keys"));
@@ -37,10 +37,10 @@ TEST(Migrations, ReopeningIsIdempotentAndKeepsData) {
     db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_EQ(schema_version(db), 8);
   migrate(db);  // running again is a no-op
   migrate(db);
-  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_EQ(schema_version(db), 8);
   auto stmt = db.prepare("SELECT count(*) FROM customers");
   ASSERT_TRUE(stmt.step());
   EXPECT_EQ(stmt.integer(0), 1);
@@ -58,10 +58,11 @@ TEST(Migrations, AVersion3StoreMovesToTheLatestVersionAndKeepsItsKeys) {
         "DROP TABLE publications; "
         "DROP TABLE workflow_versions; DROP TABLE workflows; DROP TABLE events; "
         "DROP TABLE agents; DROP TABLE profiles; DROP TABLE instances; "
+        "ALTER TABLE customers DROP COLUMN disabled_at; "
         "PRAGMA user_version = 3");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_EQ(schema_version(db), 8);
   const auto key = KeyStore(db).find("k_1");
   ASSERT_TRUE(key);
   EXPECT_EQ(key->customer_id, "acme");
@@ -81,6 +82,8 @@ TEST(Migrations, AVersion6StoreGetsThePopRulesNewInstancesStartWith) {
         "INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1);"
         "ALTER TABLE events DROP COLUMN stale_after;"
         "ALTER TABLE instances DROP COLUMN supersede_by;"
+        "ALTER TABLE customers DROP COLUMN disabled_at;"
+        "ALTER TABLE keys DROP COLUMN last_used_at;"
         "INSERT INTO instances VALUES ('acme', 'a.example.com', 'A', 'generic', '', '', '', 1, 1);"
         "INSERT INTO events VALUES ('acme', 'a.example.com', 'On Ring', '', 1),"
         "  ('acme', 'a.example.com', 'On Answer', '', 1),"
@@ -89,7 +92,7 @@ TEST(Migrations, AVersion6StoreGetsThePopRulesNewInstancesStartWith) {
         "PRAGMA user_version = 6");
   }
   Database db(dir.file("store.db"));
-  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_EQ(schema_version(db), 8);
   auto events = db.prepare("SELECT name, stale_after FROM events ORDER BY name");
   std::vector<std::pair<std::string, std::optional<std::int64_t>>> got;
   while (events.step()) got.emplace_back(events.text(0), events.optional_integer(1));
@@ -99,6 +102,30 @@ TEST(Migrations, AVersion6StoreGetsThePopRulesNewInstancesStartWith) {
   auto instance = db.prepare("SELECT supersede_by FROM instances");
   ASSERT_TRUE(instance.step());
   EXPECT_EQ(instance.text(0), "callId");
+}
+
+TEST(Migrations, AVersion7StoreGetsEnabledCustomersAndKeysNeverUsed) {
+  TempDir dir;
+  {
+    Database db(dir.file("store.db"));
+    db.exec("INSERT INTO customers (id, name, created_at) VALUES ('acme', 'Acme', 1)");
+    KeyStore(db).insert({"k_1", "acme", KeyKind::api_key, {"cti"}, {}, {}, "label", 5, {}, {}});
+    db.exec(
+        "ALTER TABLE customers DROP COLUMN disabled_at;"
+        "ALTER TABLE keys DROP COLUMN last_used_at;"
+        "PRAGMA user_version = 7");
+  }
+  Database db(dir.file("store.db"));
+  EXPECT_EQ(schema_version(db), 8);
+  auto customer = db.prepare("SELECT disabled_at FROM customers WHERE id = 'acme'");
+  ASSERT_TRUE(customer.step());
+  EXPECT_EQ(customer.optional_integer(0), std::nullopt);
+  const auto key = KeyStore(db).find("k_1");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->last_used_at, std::nullopt);
+  KeyStore(db).note_use("k_1", 100);
+  KeyStore(db).note_use("k_1", 90);  // another process's older use never moves it back
+  EXPECT_EQ(KeyStore(db).find("k_1")->last_used_at, 100);
 }
 
 TEST(Migrations, TwoConnectionsOpeningTogetherAgree) {

@@ -108,7 +108,8 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   assert.ok(curl.includes(key) && curl.startsWith(`curl -s ${server.url}/api/sendmessage/CTI`), curl);
   const row = page.locator('tr', { hasText: 'Genesys production' });
   assert.equal(await row.locator('td').first().textContent(), 'CTI');
-  assert.equal(await row.locator('td').nth(4).textContent(), 'Active');
+  assert.equal(await row.locator('td').nth(4).textContent(), 'never', 'not used yet');
+  assert.equal(await row.locator('td').nth(5).textContent(), 'Active');
   await screenshot(page, 'console-keys');
   // The curl line, run as printed, sends a trigger.
   const sent = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' }));
@@ -116,6 +117,7 @@ test('an owner generates a key, shown once with a curl line that works, and revo
   page.once('dialog', (dialog) => dialog.accept());
   await row.getByRole('button', { name: 'Revoke Genesys production' }).click();
   await row.locator('td', { hasText: /^Revoked/ }).waitFor();
+  assert.notEqual(await row.locator('td').nth(4).textContent(), 'never', 'the curl line used it');
   assert.equal(await row.getByRole('button', { name: /^(Revoke|Rotate)/ }).count(), 0, 'a revoked key offers no revoke or rotation');
   const refused = JSON.parse(execFileSync('sh', ['-c', curl], { encoding: 'utf8' }));
   assert.equal(refused.code, 'revoked_key', JSON.stringify(refused));
@@ -376,23 +378,63 @@ test("an instance's settings, an event's age limit and the agent directory are c
   await context.close();
 });
 
-test('an operator names the customer it acts on, and every screen then reads that customer', async () => {
-  const { context, page, problems } = await signedIn('opal');
-  await page.getByLabel('Customer', { exact: true }).waitFor();
+test('an operator starts from the customers, adds one with its owner, acts on it by name, and disables it', async () => {
+  const { context, page, problems } = await signedIn('opal', { viewport: { width: 1280, height: 1000 } });
+  await page.getByRole('heading', { name: 'Customers' }).waitFor();
   assert.match(await page.locator('#who').textContent(), /opal · .*\(operator\)/);
-  assert.equal(await page.locator('#desk').isVisible(), false, 'nothing to show before a customer is named');
+  await page.locator('#customers-body tr[data-customer="acme"]').waitFor();
+  const form = page.locator('#customer-form');
+  // The likely mistake first: an id that is taken, refused in the server's words.
+  await form.getByLabel('ID').fill('acme');
+  await form.getByRole('button', { name: 'Add customer' }).click();
+  await page.locator('#customers-error').filter({ hasText: "a customer 'acme' already exists" }).waitFor();
+  await form.getByLabel('ID').fill('initech');
+  await form.getByLabel('Name').fill('Initech');
+  await form.getByRole('button', { name: 'Add customer' }).click();
+  const row = page.locator('#customers-body tr[data-customer="initech"]');
+  await row.waitFor();
+  await page.getByRole('button', { name: 'Rename Initech' }).click();
+  await page.getByLabel('New name of initech').fill('Initech Ltd');
+  await page.getByLabel('New name of initech').press('Enter');
+  await row.locator('td', { hasText: 'Initech Ltd' }).waitFor();
+  await screenshot(page, 'console-customers');
+
+  // Acting on it: every screen reads that customer; its first user is an owner made here.
+  await page.getByRole('button', { name: 'Act on Initech Ltd' }).click();
+  await page.getByRole('heading', { name: 'Triggers' }).waitFor();
+  assert.equal(await page.getByLabel('Customer', { exact: true }).inputValue(), 'initech');
+  await page.getByRole('link', { name: 'Users' }).click();
+  const users = page.locator('#user-form');
+  await users.getByLabel('Name').fill('ian');
+  await users.getByLabel('Role').selectOption('owner');
+  await users.getByRole('button', { name: 'Add user' }).click();
+  await page.getByRole('heading', { name: "ian's password" }).waitFor();
+  const secret = await page.locator('#new-user-password').inputValue();
+  // The bar's field names a customer as well, and a reload keeps it for this tab.
   await page.getByLabel('Customer', { exact: true }).fill('acme');
   await page.getByRole('button', { name: 'Act on it' }).click();
-  await page.getByRole('heading', { name: 'Triggers' }).waitFor();
   await openKeys(page);
   await page.locator('#keys-body tr').first().waitFor();
-  await page.getByRole('link', { name: 'Live' }).click();
-  await page.locator('#live-state').filter({ hasText: 'Watching' }).waitFor();
-  // A reload keeps the customer for this tab.
   await page.reload();
-  await page.getByRole('heading', { name: 'Live' }).waitFor();
+  await page.getByRole('heading', { name: 'API keys' }).waitFor();
   assert.equal(await page.getByLabel('Customer', { exact: true }).inputValue(), 'acme');
-  assert.deepEqual(unexpected(problems), []);
+
+  // Disabled: ian can no longer sign in, and is told why; enabled again, he can.
+  await page.getByRole('link', { name: 'Customers' }).click();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Disable Initech Ltd' }).click();
+  await row.locator('td', { hasText: 'Disabled' }).waitFor();
+  const ian = await browser.newContext();
+  const ianPage = await agentPage(ian, `${server.url}/admin/`, []);
+  await signIn(ianPage, 'ian', secret);
+  await ianPage.locator('#signin-error').filter({ hasText: 'this customer is disabled' }).waitFor();
+  await page.getByRole('button', { name: 'Enable Initech Ltd' }).click();
+  await row.locator('td', { hasText: 'Active' }).waitFor();
+  await signIn(ianPage, 'ian', secret);
+  await ianPage.getByRole('heading', { name: 'Triggers' }).waitFor();
+  assert.equal(await ianPage.getByRole('link', { name: 'Customers' }).isVisible(), false, 'an owner is no operator');
+  await ian.close();
+  assert.deepEqual(unexpected(problems).filter((p) => !/status of 409/.test(p)), []);
   await context.close();
 });
 
@@ -416,10 +458,20 @@ test('an owner adds a console user, whose generated password signs in once shown
   await other.page.getByRole('button', { name: 'Sign in' }).click();
   await other.page.getByRole('heading', { name: 'Triggers' }).waitFor();
   assert.equal(await other.page.getByRole('link', { name: 'Users' }).isVisible(), false, 'a designer manages no users');
+  // Another role holds at dmitri's next request; a new password signs him out.
+  assert.equal(await page.getByLabel('Role of olga').count(), 0, 'no changing one\'s own role');
+  await page.getByLabel('Role of dmitri').selectOption('viewer');
+  await page.locator('#announcer').filter({ hasText: 'dmitri is now viewer' }).waitFor();
+  const role = await other.page.evaluate(() => fetch('/api/admin/session').then((r) => r.json()).then((me) => me.role));
+  assert.equal(role, 'viewer', 'a viewer now, in the session he has');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Reset the password of dmitri' }).click();
+  await page.getByRole('heading', { name: "dmitri's password" }).waitFor();
+  await page.waitForFunction((old) => document.getElementById('new-user-password').value !== old, secret);
+  assert.equal(await other.page.evaluate(() => fetch('/api/admin/instances').then((r) => r.status)), 401, 'signed out by the reset');
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Remove dmitri' }).click();
   await page.locator('#users-body tr[data-user="dmitri"]').waitFor({ state: 'detached' });
-  assert.equal(await other.page.evaluate(() => fetch('/api/admin/instances').then((r) => r.status)), 401, 'signed out at once');
   assert.deepEqual(unexpected(problems), []);
   await other.context.close();
   await context.close();

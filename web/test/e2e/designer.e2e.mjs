@@ -258,6 +258,7 @@ test('a new administrator, in the browser only: key, instance, an "On Ring" work
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.locator('#link-form').getByLabel('Agent id').fill('2001');
   await page.getByRole('button', { name: 'Make agent link' }).click();
+  await page.locator('#new-link').waitFor();  // shown once the server has made the token
   const link = await page.getByLabel('Link', { exact: true }).inputValue();
   assert.ok(link.startsWith(`${server.url}/agent/#token=`), link);
   await page.locator('#links-body tr', { hasText: '2001' }).waitFor();
