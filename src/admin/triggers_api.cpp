@@ -43,6 +43,9 @@ Checked<Reply> list_triggers(AdminCall& call) {
   const auto before = call.query_integer("before");
   if (!before) return before.error();
   query.before_ms = *before;
+  const auto since = call.query_integer("since");
+  if (!since) return since.error();
+  query.since_ms = *since;
   const auto records = call.worker.state().history.recent(query);
   json::array list;
   for (const auto& record : records) list.push_back(http::summary_json(record));

@@ -287,6 +287,8 @@ std::vector<TriggerRecord> TriggerHistory::recent(const HistoryQuery& query) con
   for (std::size_t n = count_; n > 0 && out.size() < query.limit; --n) {
     const auto& slot = slots_[(oldest_ + n - 1) % limits_.max_entries];
     if (query.before_ms && slot.received_at_ms >= *query.before_ms) continue;
+    // Not a break: two loops record in nearly, not exactly, the order they received.
+    if (query.since_ms && slot.received_at_ms < *query.since_ms) continue;
     PackedReader reader(slot.text);
     const auto f = fields_of(reader);
     if (f[field::customer] != query.customer) continue;

@@ -112,7 +112,8 @@ struct HistoryQuery {
   std::string customer;
   std::optional<std::string> agent;
   std::optional<std::string> event;
-  std::optional<std::int64_t> before_ms;  // received strictly before (paging)
+  std::optional<std::int64_t> before_ms;  // received strictly before (paging, "until")
+  std::optional<std::int64_t> since_ms;   // received at or after ("from")
   std::size_t limit = 50;
 };
 

@@ -122,6 +122,17 @@ TEST(TriggerHistory, RecentPagesWithBeforeAndLimit) {
   EXPECT_EQ(ids(last), std::vector<std::string>{"t1"});
 }
 
+TEST(TriggerHistory, RecentWithinATimeRange) {
+  TriggerHistory history;
+  for (int i = 1; i <= 5; ++i)
+    history.record(trigger("t" + std::to_string(i), kStart + i * 1000), kStart + i * 1000);
+  auto range = query("acme", std::nullopt, std::nullopt, kStart + 4000);
+  range.since_ms = kStart + 2000;
+  EXPECT_EQ(ids(history.recent(range)), (std::vector<std::string>{"t3", "t2"}));
+  range.since_ms = kStart + 4000;
+  EXPECT_TRUE(history.recent(range).empty());
+}
+
 TEST(TriggerHistory, AddRunKeepsRunsInOrderUpToMaxRuns) {
   TriggerHistory history(limits(100, 24h, 2));
   history.record(trigger("t1", kStart), kStart);

@@ -56,6 +56,14 @@ async function signedIn(user, options = {}) {
   return { context, page, problems };
 }
 
+// A datetime-local field's value for a time: the browser and this process share the machine's
+// time zone.
+function localTime(ms) {
+  const d = new Date(ms);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 async function openKeys(page) {
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('heading', { name: 'API keys' }).waitFor();
@@ -178,6 +186,15 @@ test("a support engineer finds why a pop didn't happen: the trigger's story, wit
   await row.waitFor();
   assert.equal(await row.locator('td').nth(3).textContent(), 'nothing published to this event (did you mean "On Ring"?)');
   assert.equal(await row.locator('td').nth(4).textContent(), '0');
+  // By time: received until an hour ago finds nothing of it; from an hour ago, it again.
+  const anHourAgo = localTime(Date.now() - 3600e3);
+  await page.locator('#triggers').getByLabel('until').fill(anHourAgo);
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.locator('#triggers-empty').waitFor();
+  await page.locator('#triggers').getByLabel('until').fill('');
+  await page.locator('#triggers').getByLabel('Received from').fill(anHourAgo);
+  await page.getByRole('button', { name: 'Find' }).click();
+  await row.waitFor();
   await row.getByRole('link').click();
   await page.getByRole('heading', { name: `Trigger ${missed.body.id}` }).waitFor();
   const story = await page.locator('#timeline-story li').allTextContents();
