@@ -87,6 +87,9 @@ int run_connections(const Options& o) {
       .add("connect_s", seconds)
       .print();
   std::this_thread::sleep_for(std::chrono::duration<double>(o.real("hold", 600)));
+  // Joined before `running` goes out of scope: a joinable std::thread's destructor terminates.
+  for (auto& loop : loops) loop->stop();
+  for (auto& thread : running) thread.join();
   return totals.failed == 0 ? 0 : 1;
 }
 

@@ -113,7 +113,6 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
   window_ = std::min<std::size_t>(connect.properties.receive_maximum.value_or(65535),
                                   config.mqtt_max_inflight);
   peer_max_packet_ = connect.properties.maximum_packet_size;
-  topic_aliases_.assign(config.mqtt_topic_alias_maximum + 1, std::string());
 
   auto attached = state.broker.attach(client_id_, identity_, connect.clean_start, expiry, this);
   // Over a cap on persistent sessions (issue 11): 0x97 Quota exceeded; 3.1.1 has no such

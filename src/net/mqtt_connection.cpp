@@ -20,7 +20,7 @@ void accept_mqtt(asio::ip::tcp::socket socket, Worker& worker) {
 }
 
 MqttConnection::MqttConnection(std::unique_ptr<Transport> transport, Worker& worker)
-    : transport_(std::move(transport)), worker_(worker), timer_(worker.io()) {
+    : transport_(std::move(transport)), worker_(worker) {
   worker_.state().metrics.connection_opened(ConnectionKind::mqtt);
 }
 
@@ -40,7 +40,6 @@ void MqttConnection::start() {
   opened_at_ = last_packet_at_ = std::chrono::steady_clock::now();
   limits_.max_packet_size = worker_.state().config.mqtt_max_packet_bytes;
   read();
-  tick();
 }
 
 void MqttConnection::read() {
@@ -238,26 +237,20 @@ void MqttConnection::drain() {
   disconnect(mqtt::ReasonCode::server_shutting_down, "server shutting down");
 }
 
-void MqttConnection::tick() {
-  timer_.expires_after(1s);
-  timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec || self->state_ == State::closed) return;
-    const auto now = std::chrono::steady_clock::now();
-    const auto& config = self->worker_.state().config;
-    if (self->state_ == State::awaiting_connect && now - self->opened_at_ > config.read_timeout)
-      return self->close("no CONNECT within read_timeout");
-    // One and a half keep-alive periods without a packet [MQTT-3.1.2-24].
-    if (self->keep_alive_ > 0 &&
-        now - self->last_packet_at_ > std::chrono::milliseconds(self->keep_alive_ * 1500))
-      return self->disconnect(mqtt::ReasonCode::keep_alive_timeout, "keep-alive timeout");
-    if (self->identity_.claims) {
-      auto valid = self->worker_.authenticator().still_valid(*self->identity_.claims, unix_now());
-      if (!valid)
-        return self->disconnect(mqtt::ReasonCode::not_authorized,
-                                "client token " + std::string(auth::label(valid.error())));
-    }
-    self->tick();
-  });
+void MqttConnection::tick(std::chrono::steady_clock::time_point now) {
+  if (state_ == State::closed) return;
+  const auto& config = worker_.state().config;
+  if (state_ == State::awaiting_connect && now - opened_at_ > config.read_timeout)
+    return close("no CONNECT within read_timeout");
+  // One and a half keep-alive periods without a packet [MQTT-3.1.2-24].
+  if (keep_alive_ > 0 && now - last_packet_at_ > std::chrono::milliseconds(keep_alive_ * 1500))
+    return disconnect(mqtt::ReasonCode::keep_alive_timeout, "keep-alive timeout");
+  if (identity_.claims) {
+    auto valid = worker_.authenticator().still_valid(*identity_.claims, unix_now());
+    if (!valid)
+      return disconnect(mqtt::ReasonCode::not_authorized,
+                        "client token " + std::string(auth::label(valid.error())));
+  }
 }
 
 void MqttConnection::disconnect(mqtt::ReasonCode reason, std::string_view why) {
@@ -284,7 +277,6 @@ void MqttConnection::close(std::string_view why) {
   if (state_ == State::closed) return;
   const bool was_connected = state_ == State::connected;
   state_ = State::closed;
-  timer_.cancel();
   transport_->close();
   if (session_) {
     worker_.state().broker.detach(session_, this, std::move(will_));

@@ -13,7 +13,6 @@
 // only post to it.
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <span>
@@ -41,6 +40,8 @@ class MqttConnection : public broker::SessionLink,
   void kick(std::uint8_t reason_code) override;
   std::string_view transport() const override { return transport_->name(); }
   void drain() override;  // server shutting down (5.0: DISCONNECT 0x8B)
+  // Once a second: CONNECT within read_timeout, keep-alive, the client token still valid.
+  void tick(std::chrono::steady_clock::time_point now) override;
   void flush_now() override;
 
  private:
@@ -55,7 +56,6 @@ class MqttConnection : public broker::SessionLink,
   void handle_frame(const mqtt::Frame& frame);
   void send(const mqtt::Packet& packet);
   void start_write();
-  void tick();
   void disconnect(mqtt::ReasonCode reason, std::string_view why);  // 5.0 DISCONNECT, close
   void close_after_write();
   void close(std::string_view why);
@@ -77,7 +77,6 @@ class MqttConnection : public broker::SessionLink,
   Worker& worker_;
   State state_ = State::awaiting_connect;
   std::uint64_t registration_ = 0;
-  boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point opened_at_;
   std::chrono::steady_clock::time_point last_packet_at_;
 
@@ -100,7 +99,7 @@ class MqttConnection : public broker::SessionLink,
   std::uint16_t keep_alive_ = 0;                  // seconds; 0 = none
   std::size_t window_ = 0;                        // QoS 1/2 in flight to the client
   std::optional<std::uint32_t> peer_max_packet_;  // the client's Maximum Packet Size
-  std::vector<std::string> topic_aliases_;        // client -> server, index = alias
+  std::vector<std::string> topic_aliases_;        // client -> server, index = alias; made on first use
   mqtt::OutgoingTopicAliases out_aliases_;        // server -> client
   // Acknowledgements held until the journal has written what their PUBLISH appended; the
   // ones after wait behind them, so acknowledgements keep the order of the PUBLISHes.

@@ -108,7 +108,7 @@ std::string Server::in_use_reason(const boost::asio::ip::tcp::endpoint& endpoint
 
 void Server::run() {
   for (auto& [index, listener] : listeners_) listener->start();
-  for (auto& worker : workers_) worker->start_lag_probe();
+  for (auto& worker : workers_) worker->start_timers();
   running_ = static_cast<unsigned>(workers_.size());
   for (auto& worker : workers_) {
     threads_.emplace_back([this, &worker = *worker] {
@@ -142,7 +142,7 @@ void Server::begin_shutdown() {
     boost::asio::post(workers_[i]->io(), [this, i] {
       for (auto& [index, listener] : listeners_)
         if (index == i) listener->stop();
-      workers_[i]->stop_lag_probe();
+      workers_[i]->stop_timers();
       workers_[i]->drain_all();
     });
   }

@@ -12,8 +12,9 @@ Worker::Worker(unsigned index, ServerState& state)
       authenticator_(state.secret, state.keys, state.config.token_cache_entries),
       shedder_(state.config.overload_lag) {}
 
-void Worker::start_lag_probe() {
+void Worker::start_timers() {
   if (state_.config.overload_lag.count() > 0) probe_lag();
+  tick_slice();
 }
 
 // Every 50 ms: how late did the timer fire? That is how long a new event waits here.
@@ -22,7 +23,7 @@ void Worker::probe_lag() {
   lag_due_ = std::chrono::steady_clock::now() + kInterval;
   lag_timer_.expires_at(lag_due_);
   lag_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec || lag_probe_stopped_) return;
+    if (ec || timers_stopped_) return;
     shedder_.observe(std::chrono::steady_clock::now() - lag_due_);
     probe_lag();
   });
@@ -34,8 +35,24 @@ std::string Worker::next_request_id() {
 
 std::uint64_t Worker::add(std::weak_ptr<Drainable> connection) {
   const auto id = ++next_id_;
-  connections_.emplace(id, std::move(connection));
+  slices_[id % kTickSlices].emplace(id, std::move(connection));
   return id;
+}
+
+void Worker::tick_slice() {
+  tick_timer_.expires_after(kTickInterval);
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || timers_stopped_) return;
+    // A tick may close its connection, whose destructor erases it from the slice: the slice
+    // is copied out (as strong references, reused storage) before any tick runs.
+    for (auto& [id, weak] : slices_[next_slice_])
+      if (auto connection = weak.lock()) ticking_.push_back(std::move(connection));
+    next_slice_ = (next_slice_ + 1) % kTickSlices;
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& connection : ticking_) connection->tick(now);
+    ticking_.clear();
+    tick_slice();
+  });
 }
 
 void Worker::schedule_flush(std::weak_ptr<Flushable> target) {
@@ -59,9 +76,9 @@ void Worker::run_flushes() {
 
 void Worker::drain_all() {
   // drain() may close a connection, whose destructor calls remove(): iterate a copy.
-  auto snapshot = connections_;
-  for (auto& [id, weak] : snapshot)
-    if (auto connection = weak.lock()) connection->drain();
+  for (auto slice : slices_)
+    for (auto& [id, weak] : slice)
+      if (auto connection = weak.lock()) connection->drain();
 }
 
 }  // namespace popflow::net

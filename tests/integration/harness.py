@@ -97,6 +97,7 @@ class Server:
                     "--overload-lag": "0"}
         own = [part for flag, value in defaults.items() if flag not in self.args for part in (flag, value)]
         cmd = [BIN, "serve", "--data-dir", self.data_dir, *own, *self.args]
+        self._listening.clear()  # a restart: wait for this process's "listening", not the last one's
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=self.env, text=True)
         self._reader = threading.Thread(target=self._read_logs, daemon=True)
         self._reader.start()

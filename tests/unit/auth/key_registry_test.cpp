@@ -139,9 +139,11 @@ TEST(KeyRegistry, KeysOfADisabledCustomerAreRefusedAndComeBackWhenEnabled) {
   Claims globex = acme;
   globex.key_id = "k_2";
   globex.customer = "globex";
-  EXPECT_EQ(credential_problem(&*registry.find("k_2"), globex, 100), std::nullopt);
+  const auto other = registry.find("k_2");
+  EXPECT_EQ(credential_problem(&*other, globex, 100), std::nullopt);
   registry.replace(keys);
-  EXPECT_EQ(credential_problem(&*registry.find("k_1"), acme, 100), std::nullopt);
+  const auto enabled = registry.find("k_1");
+  EXPECT_EQ(credential_problem(&*enabled, acme, 100), std::nullopt);
 }
 
 TEST(KeyRegistry, AUseIsRememberedAcrossReplacesUntilTheStoreHasALaterOne) {
