@@ -44,8 +44,19 @@ RedisBackplane::~RedisBackplane() {
   stop();
 }
 
+void RedisBackplane::LinkState::changed(bool now_up) {
+  if (now_up && was_up) reconnects.fetch_add(1, std::memory_order_relaxed);
+  was_up = was_up || now_up;
+  up.store(now_up, std::memory_order_relaxed);
+}
+
 void RedisBackplane::start() {
   work_.emplace(io_.get_executor());
+  publisher_.on_state([this](bool up) {
+    publisher_state_.changed(up);
+    set_accepting(up);
+  });
+  subscriber_.on_state([this](bool up) { subscriber_state_.changed(up); });
   asio::post(io_, [this] {
     publisher_.start();
     subscriber_.start();
@@ -59,6 +70,9 @@ void RedisBackplane::stop() {
   asio::post(io_, [this] {
     subscriber_.close();
     publisher_.close();
+    set_accepting(false);
+    publisher_state_.up = false;
+    subscriber_state_.up = false;
   });
   work_.reset();
   thread_.join();
@@ -105,6 +119,49 @@ void RedisBackplane::unsubscribed(std::string_view filter) {
   asio::post(io_, [this, channel = std::move(*channel)] { subscriber_.unsubscribe(channel); });
 }
 
+bool RedisBackplane::reachable() const {
+  return publisher_state_.up.load(std::memory_order_relaxed) &&
+         subscriber_state_.up.load(std::memory_order_relaxed);
+}
+
+std::string RedisBackplane::render_metrics() const {
+  const auto line = [](std::string& out, std::string_view name, std::string_view type,
+                       std::string_view help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  };
+  const auto value = [](std::string& out, std::string_view series, std::uint64_t n) {
+    out.append(series).append(" ").append(std::to_string(n)).append("\n");
+  };
+  const auto load = [](const std::atomic<std::uint64_t>& n) {
+    return n.load(std::memory_order_relaxed);
+  };
+  std::string out;
+  line(out, "popflow_backplane_connected", "gauge",
+       "1 while the connection to Redis is up: publish (this node's triggers out), subscribe "
+       "(other nodes' in).");
+  value(out, R"(popflow_backplane_connected{link="publish"})", publisher_state_.up ? 1 : 0);
+  value(out, R"(popflow_backplane_connected{link="subscribe"})", subscriber_state_.up ? 1 : 0);
+  line(out, "popflow_backplane_reconnects_total", "counter",
+       "Times a connection to Redis came up again after it was lost.");
+  value(out, R"(popflow_backplane_reconnects_total{link="publish"})",
+        load(publisher_state_.reconnects));
+  value(out, R"(popflow_backplane_reconnects_total{link="subscribe"})",
+        load(subscriber_state_.reconnects));
+  line(out, "popflow_backplane_triggers_refused_total", "counter",
+       "Triggers answered 503 backplane_unavailable: the publishing connection was down.");
+  value(out, "popflow_backplane_triggers_refused_total", refused());
+  line(out, "popflow_backplane_triggers_unsent_total", "counter",
+       "Triggers answered 200 but not handed to Redis (the connection dropped just then, or "
+       "Redis was too far behind).");
+  value(out, "popflow_backplane_triggers_unsent_total", unsent());
+  line(out, "popflow_backplane_messages_received_total", "counter",
+       "Other nodes' triggers delivered here (once each: this node's own and repeats are not "
+       "counted).");
+  value(out, "popflow_backplane_messages_received_total", load(received_));
+  return out;
+}
+
 void RedisBackplane::on_message(std::string_view payload) {
   auto envelope = decode_envelope(payload);
   if (!envelope) {
@@ -121,6 +178,7 @@ void RedisBackplane::on_message(std::string_view payload) {
   message->qos = 1;  // only triggers travel, and every trigger is QoS 1
   message->expires_at =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(envelope->ttl_ms);
+  received_.fetch_add(1, std::memory_order_relaxed);
   try {
     deliver_(message);
   } catch (const std::exception& e) {  // one message lost, not the cluster loop

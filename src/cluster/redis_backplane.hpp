@@ -2,8 +2,9 @@
 // The cluster backplane over Redis pub/sub (docs/cluster.md): this node's triggers go out on
 // their routing channels, and what other nodes published on the channels this node's
 // subscribers need comes in and is delivered here as if it had been published locally.
-// This slice: live subscribers only (plain PUBLISH, no stream, no repair), a trigger lost while
-// Redis is away; the trigger's answer does not wait for Redis.
+// This slice: live subscribers only (plain PUBLISH, no stream, no repair); the trigger's answer
+// does not wait for Redis. While the publishing connection is down accepting() is false, and
+// the trigger service refuses triggers (503) rather than publish them here alone.
 //
 // Threads: the backplane runs its own io_context on its own thread (the cluster loop), which
 // owns both Redis connections and the recent ids. publish(), subscribed() and unsubscribed()
@@ -16,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "cluster/recent_ids.hpp"
@@ -43,11 +45,22 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   void publish(const MessagePtr& message) override;
   void subscribed(std::string_view filter) override;
   void unsubscribed(std::string_view filter) override;
+  bool reachable() const override;
+  std::string render_metrics() const override;
 
-  // Triggers not handed to Redis: the publishing connection was down, or too far behind.
+  // Triggers accepted but not handed to Redis: the publishing connection dropped between the
+  // trigger's check and its turn on the cluster loop, or Redis was too far behind.
   std::uint64_t unsent() const { return unsent_.load(std::memory_order_relaxed); }
 
  private:
+  // One connection's state, written on the cluster loop, read by /readyz and /metrics.
+  struct LinkState {
+    void changed(bool up);  // the cluster loop
+    std::atomic<bool> up{false};
+    std::atomic<std::uint64_t> reconnects{0};  // up again after it was lost
+    bool was_up = false;                       // the cluster loop's only
+  };
+
   void on_message(std::string_view payload);
 
   boost::asio::io_context io_;
@@ -58,7 +71,10 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   RedisConnection publisher_;
   RedisSubscriber subscriber_;
   RecentIds recent_;
+  LinkState publisher_state_;
+  LinkState subscriber_state_;
   std::atomic<std::uint64_t> unsent_{0};
+  std::atomic<std::uint64_t> received_{0};  // other nodes' triggers handed to deliver
   std::thread thread_;
 };
 

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "redis_server.hpp"
@@ -109,6 +111,39 @@ TEST(RedisBackplane, UnsubscribesWhenTheLastLocalSubscriptionGoes) {
   b.backplane.unsubscribed("CTI/acme/1001");
   b.backplane.unsubscribed("CTI/acme/+/1001");
   ASSERT_TRUE(run_until(io, [&] { return numsub(io, redis, "popflow:{c:acme}:a:1001") == 0; }));
+}
+
+TEST(RedisBackplane, AcceptsTriggersOnlyWhileItsPublishingConnectionIsUp) {
+  RedisServer server;
+  Node a(server.url());
+  // The backplane runs its own loop: this thread only looks, every few milliseconds.
+  const auto until = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done();
+  };
+  ASSERT_TRUE(until([&] { return a.backplane.accepting() && a.backplane.reachable(); }));
+  EXPECT_NE(
+      a.backplane.render_metrics().find("popflow_backplane_connected{link=\"publish\"} 1\n"
+                                        "popflow_backplane_connected{link=\"subscribe\"} 1\n"),
+      std::string::npos);
+
+  server.kill();
+  ASSERT_TRUE(until([&] { return !a.backplane.accepting() && !a.backplane.reachable(); }));
+  a.backplane.count_refused();  // what the trigger service does with a trigger meanwhile
+  const auto down = a.backplane.render_metrics();
+  EXPECT_NE(down.find("popflow_backplane_connected{link=\"publish\"} 0\n"), std::string::npos);
+  EXPECT_NE(down.find("popflow_backplane_triggers_refused_total 1\n"), std::string::npos);
+
+  server.restart();  // the backplane reconnects by itself
+  ASSERT_TRUE(until([&] { return a.backplane.accepting() && a.backplane.reachable(); }));
+  const auto up = a.backplane.render_metrics();
+  EXPECT_NE(up.find("popflow_backplane_reconnects_total{link=\"publish\"} 1\n"), std::string::npos)
+      << up;
+  EXPECT_NE(up.find("popflow_backplane_reconnects_total{link=\"subscribe\"} 1\n"),
+            std::string::npos)
+      << up;
 }
 
 }  // namespace
