@@ -224,9 +224,9 @@ class RedisDown(unittest.TestCase):
     def ready(self, node):
         return node.request("GET", "/readyz").status == 200
 
-    def send(self, case):
+    def send(self, case, headers=None):
         return self.a.post_json("/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key, "event": "On Ring",
-                                                         "case": case})
+                                                         "case": case}, headers=headers)
 
     def received_on_both(self, mqtt, stream, answer):
         self.assertEqual(answer.status, 200, answer)
@@ -252,6 +252,9 @@ class RedisDown(unittest.TestCase):
             self.assertTrue(refused, self.a.log_text())
             self.assertEqual(refused.json()["code"], "backplane_unavailable")
             self.assertGreaterEqual(int(refused.headers["retry-after"]), 1)
+            # Nothing was published or remembered: the sender's retry with its key is safe.
+            retry = {"Idempotency-Key": "ring-42"}
+            self.assertEqual(self.send("retried", retry).status, 503)
             for node in (self.a, self.b):
                 self.assertTrue(wait_until(lambda: not self.ready(node), timeout=30))
                 readyz = node.request("GET", "/readyz")
@@ -269,13 +272,16 @@ class RedisDown(unittest.TestCase):
                                        and self.redis.numsub(channel) == 1, timeout=60),
                             self.a.log_text() + self.b.log_text())
             self.received_on_both(mqtt, stream, self.send("after"))
+            retried = self.send("retried", retry)
+            self.assertNotIn("idempotent-replayed", retried.headers)  # handled afresh, not a replay
+            self.received_on_both(mqtt, stream, retried)
             # The same connections got it: the MQTT client never disconnected or connected again.
             self.assertTrue(mqtt.disconnects.empty())
             self.assertTrue(mqtt.connacks.empty())
             self.assertEqual(metric(self.a, 'popflow_backplane_connected{link="publish"}'), 1)
             self.assertGreaterEqual(metric(self.a, 'popflow_backplane_reconnects_total{link="publish"}'), 1)
             self.assertGreaterEqual(metric(self.b, 'popflow_backplane_reconnects_total{link="subscribe"}'), 1)
-            self.assertEqual(metric(self.b, "popflow_backplane_messages_received_total"), 2)
+            self.assertEqual(metric(self.b, "popflow_backplane_messages_received_total"), 3)
         finally:
             stream.close()
             mqtt.disconnect()
