@@ -47,6 +47,7 @@ class RedisSubscriber final : private Link::Handler {
   void subscribe(std::string_view channel);
   void unsubscribe(std::string_view channel);
   std::size_t channel_count() const { return refs_.size(); }
+  bool wanted(const std::string& channel) const { return refs_.contains(channel); }
 
   void close();
 
