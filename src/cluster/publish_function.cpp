@@ -45,24 +45,27 @@ std::string sequence_key(std::string_view channel) {
   return std::string(channel) + ":seq";
 }
 
-std::vector<std::string> publish_call(std::string_view agent_channel,
-                                      std::string_view customer_channel, std::string_view origin,
-                                      long long ttl_ms, std::string_view id, std::string_view topic,
-                                      std::string_view payload) {
-  return {"FCALL",
-          std::string(kPublishFunction),
-          "4",
-          sequence_key(agent_channel),
-          stream_key(agent_channel),
-          sequence_key(customer_channel),
-          stream_key(customer_channel),
-          std::string(agent_channel),
-          std::string(customer_channel),
-          std::string(origin),
-          std::to_string(ttl_ms),
-          std::string(id),
-          std::string(topic),
-          std::string(payload)};
-}
+PublishCall::PublishCall(std::string_view agent_channel, std::string_view customer_channel,
+                         std::string_view origin, long long ttl_ms, std::string_view id,
+                         std::string_view topic, std::string_view payload)
+    : agent_seq_(sequence_key(agent_channel)),
+      agent_stream_(stream_key(agent_channel)),
+      customer_seq_(sequence_key(customer_channel)),
+      customer_stream_(stream_key(customer_channel)),
+      ttl_(std::to_string(ttl_ms)),
+      args_{"FCALL",
+            kPublishFunction,
+            "4",
+            agent_seq_,
+            agent_stream_,
+            customer_seq_,
+            customer_stream_,
+            agent_channel,
+            customer_channel,
+            origin,
+            ttl_,
+            id,
+            topic,
+            payload} {}
 
 }  // namespace popflow::cluster

@@ -9,9 +9,10 @@
 // Why a Function and not EVALSHA: a library is part of the data set (replicated, persisted),
 // a script cache is not, so a failed-over replica would answer NOSCRIPT. Each node loads its
 // own version (FUNCTION LOAD REPLACE) every time its publishing connection comes up.
+#include <array>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace popflow::cluster {
 
@@ -25,10 +26,23 @@ std::string_view publish_library();
 std::string stream_key(std::string_view channel);
 std::string sequence_key(std::string_view channel);
 
-// The FCALL's arguments for one trigger (every string owned: encoded on the cluster loop).
-std::vector<std::string> publish_call(std::string_view agent_channel,
-                                      std::string_view customer_channel, std::string_view origin,
-                                      long long ttl_ms, std::string_view id, std::string_view topic,
-                                      std::string_view payload);
+// The FCALL of one trigger: its four keys and its expiry built here, every other argument a
+// view (of the channels, the node id, the message), which must outlive the command() call that
+// encodes them. Views, not copies: a trigger's payload is copied once, into the encoded
+// command. Neither copied nor moved (args() points into its own strings).
+class PublishCall {
+ public:
+  PublishCall(std::string_view agent_channel, std::string_view customer_channel,
+              std::string_view origin, long long ttl_ms, std::string_view id,
+              std::string_view topic, std::string_view payload);
+  PublishCall(const PublishCall&) = delete;
+  PublishCall& operator=(const PublishCall&) = delete;
+
+  std::span<const std::string_view> args() const { return args_; }
+
+ private:
+  std::string agent_seq_, agent_stream_, customer_seq_, customer_stream_, ttl_;
+  std::array<std::string_view, 14> args_{};
+};
 
 }  // namespace popflow::cluster

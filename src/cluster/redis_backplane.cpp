@@ -94,11 +94,10 @@ void RedisBackplane::publish(const MessagePtr& message) {
       unsent_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    const auto args = publish_call(channels.agent, channels.customer, node_id_, ttl_ms, message->id,
-                                   message->topic, message->payload);
-    const std::vector<std::string_view> views(args.begin(), args.end());
+    const PublishCall call(channels.agent, channels.customer, node_id_, ttl_ms, message->id,
+                           message->topic, message->payload);
     // One command, one round trip; nobody waits for the reply.
-    publisher_.command(views, [](Result<Reply> reply) {
+    publisher_.command(call.args(), [](Result<Reply> reply) {
       if (reply && reply->is_error())
         log::warn("redis refused a publish", {{"error", std::string(reply->text())}});
     });
