@@ -74,6 +74,20 @@ long long metric(const RedisBackplane& backplane, std::string_view series) {
   return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
 }
 
+// Kills the connection Redis knows by `name` (CLIENT SETNAME); how many it killed.
+long long kill_by_name(boost::asio::io_context& io, RedisConnection& redis,
+                       const std::string& name) {
+  std::optional<std::string> list;
+  redis.command({"CLIENT", "LIST"},
+                [&](Result<Reply> r) { list = r ? std::string(r->text()) : std::string(); });
+  if (!run_until(io, [&] { return list.has_value(); })) return -1;
+  const auto at = list->find(" name=" + name + " ");
+  if (at == std::string::npos) return 0;
+  const auto line = list->rfind('\n', at) + 1;  // npos + 1 == 0: the first line
+  const auto id = list->substr(line + 3, list->find(' ', line) - line - 3);  // "id=N …"
+  return integer(io, redis, {"CLIENT", "KILL", "ID", id});
+}
+
 // Publishes warm-up triggers from `a` until `b` has one: b's subscription is confirmed and its
 // channel's stream position read, so what follows is what the test is about.
 void warm_up(Node& a, Node& b, boost::asio::io_context& io) {
@@ -205,6 +219,11 @@ TEST(RedisBackplane, ASubscriberConnectedDuringAPubsubKillMissesNothing) {
     a.backplane.publish(trigger(sent.back(), "CTI/acme/1001"));
     if (i % 100 == 50) {
       ASSERT_TRUE(run_until(io, b_subscribed));  // back from the last kill
+      // The last time, b's publishing connection too, over which b reads the streams: the
+      // reads wait for it to be back (and the Function loaded again).
+      if (i == 350) {
+        ASSERT_EQ(kill_by_name(io, redis, "popflow-pub-" + b.backplane.node_id()), 1);
+      }
       ASSERT_EQ(integer(io, redis, {"CLIENT", "KILL", "TYPE", "pubsub"}), 1);  // b's alone
     }
     io.run_for(std::chrono::milliseconds(2));
@@ -216,6 +235,7 @@ TEST(RedisBackplane, ASubscriberConnectedDuringAPubsubKillMissesNothing) {
   EXPECT_GT(metric(b.backplane, "popflow_backplane_messages_repaired_total"), 0);
   EXPECT_EQ(metric(b.backplane, "popflow_backplane_messages_lost_total"), 0);
   EXPECT_EQ(metric(b.backplane, "popflow_backplane_reconnects_total{link=\"subscribe\"}"), 4);
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_reconnects_total{link=\"publish\"}"), 1);
 }
 
 TEST(RedisBackplane, AGapInAChannelsSequenceIsFilledFromItsStreamInOrder) {
