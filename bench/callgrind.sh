@@ -6,6 +6,7 @@
 # dump for callgrind_annotate (e.g. --inclusive=yes). Run-to-run spread: about 3%.
 # usage: bench/callgrind.sh SERVER LOADGEN ingest|mqtt|mqtt-ws|sse [out-dir]
 # knobs: SECONDS_MEASURED=6 WARMUP=4 SUBSCRIBERS=200 THREADS=2 PORT=18580
+#        SERVE_ARGS="--redis redis://127.0.0.1:6390" (more flags for serve, e.g. a backplane)
 set -euo pipefail
 bin=$(realpath "$1") loadgen=$(realpath "$2") mode=$3 out=${4:-/tmp/callgrind-$3}
 SECONDS_MEASURED=${SECONDS_MEASURED:-6} WARMUP=${WARMUP:-4} SUBSCRIBERS=${SUBSCRIBERS:-200}
@@ -20,7 +21,8 @@ make_credentials
 p_http=$PORT p_mqtt=$((PORT + 1))
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" \
   "$bin" serve --data-dir "$work/data" --http "127.0.0.1:$p_http" --mqtt "127.0.0.1:$p_mqtt" \
-  --threads "$THREADS" --rate-limit 0 --access-log=false --log-level warn 2>"$out/valgrind.log" &
+  --threads "$THREADS" --rate-limit 0 --access-log=false --log-level warn ${SERVE_ARGS:-} \
+  2>"$out/valgrind.log" &
 vg_pid=$!
 started_pids+=("$vg_pid")
 wait_port "$p_http"

@@ -137,7 +137,10 @@ int serve(const Config& config) {
   triggers::IdempotencyStore idempotency(config.idempotency_window, config.idempotency_max_entries);
   net::ServerState state{config,      router, registry, metrics,   rate_limiter,
                          idempotency, broker, tls,      dir.secret};
-  if (backplane) state.triggers.set_backplane(backplane.get());
+  if (backplane) {
+    state.triggers.set_backplane(backplane.get());
+    state.backplane = backplane.get();
+  }
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what
   // triggers resolve against, in step with the store.
   admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);

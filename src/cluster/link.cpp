@@ -43,8 +43,11 @@ void Link::connect() {
   const auto generation = ++generation_;
   timer_.expires_after(options_.connect_timeout);
   timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
-    // The deadline: closing the socket aborts the resolve or connect still under way.
-    if (ec || generation != self->generation_ || self->phase_ != Phase::connecting) return;
+    // The deadline: closing the socket aborts the resolve, connect or handshake read still
+    // under way, whose completion then fails the attempt.
+    if (ec || generation != self->generation_ ||
+        (self->phase_ != Phase::connecting && self->phase_ != Phase::handshaking))
+      return;
     self->resolver_.cancel();
     error_code ignored;
     self->socket_.close(ignored);
@@ -65,7 +68,8 @@ void Link::connect() {
 }
 
 void Link::on_connected(std::uint64_t generation) {
-  timer_.cancel();
+  // The deadline goes on: a Redis that accepted but does not answer the handshake (stopped,
+  // or a half-open path) is given up on like one that did not accept.
   error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   // Notices a Redis host that vanished without a FIN (a dead VM), in the kernel's time.
@@ -154,6 +158,7 @@ void Link::handshake_reply(const Reply& reply) {
 }
 
 void Link::became_up() {
+  timer_.cancel();
   phase_ = Phase::up;
   attempt_ = 0;
   log::info("redis connected", {{"redis", url_.redacted()}, {"name", options_.name}});

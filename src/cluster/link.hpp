@@ -29,12 +29,20 @@ namespace popflow::cluster {
 
 struct LinkOptions {
   std::string name{};  // CLIENT SETNAME: how CLIENT LIST and CLIENT KILL see this connection
+  // Resolve, connect and the handshake's replies, together: a Redis that accepts (the kernel
+  // does, even for a stopped process) but never answers is given up on and retried.
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
   // RedisConnection: a command unanswered this long means Redis (or the path to it) is stuck;
   // the connection is dropped and remade rather than waiting on the kernel's keep-alive.
   std::chrono::milliseconds reply_timeout{5000};
+  // Both connections: after this long without a byte from Redis a PING is sent, and a PING
+  // unanswered for reply_timeout drops the connection. Without it a subscribed connection
+  // (which sends nothing of its own) or an idle publishing one stays up, silently deaf, on a
+  // half-open path until the kernel's keep-alive (hours by default). Cost: one PING and its
+  // reply per idle second per connection; none while traffic flows. 0 turns it off.
+  std::chrono::milliseconds ping_interval{1000};
 };
 
 class Link : public std::enable_shared_from_this<Link> {
@@ -77,7 +85,7 @@ class Link : public std::enable_shared_from_this<Link> {
   Handler* handler_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;  // the connect deadline, then the backoff
+  boost::asio::steady_timer timer_;  // the connect and handshake deadline, then the backoff
   Phase phase_ = Phase::idle;
   std::uint64_t generation_ = 0;  // one per connection attempt: stale completions are ignored
   int handshake_pending_ = 0;

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "cluster/envelope.hpp"
+#include "cluster/publish_function.hpp"
 #include "cluster/routing.hpp"
 #include "core/log.hpp"
 
@@ -36,16 +37,28 @@ RedisBackplane::RedisBackplane(const RedisUrl& url, Deliver deliver)
       redacted_url_(url.redacted()),
       deliver_(std::move(deliver)),
       publisher_(io_.get_executor(), url, LinkOptions{.name = "popflow-pub-" + node_id_}),
-      subscriber_(io_.get_executor(), url, LinkOptions{.name = "popflow-sub-" + node_id_},
-                  [this](std::string_view, std::string_view payload) { on_message(payload); }),
+      subscriber_(
+          io_.get_executor(), url, LinkOptions{.name = "popflow-sub-" + node_id_},
+          [this](std::string_view channel, std::string_view payload) {
+            on_message(channel, payload);
+          },
+          [this](std::string_view channel) { on_confirmed(channel); }),
       recent_(kRecentIds) {}
 
 RedisBackplane::~RedisBackplane() {
   stop();
 }
 
+void RedisBackplane::LinkState::changed(bool now_up) {
+  if (now_up && was_up) reconnects.fetch_add(1, std::memory_order_relaxed);
+  was_up = was_up || now_up;
+  up.store(now_up, std::memory_order_relaxed);
+}
+
 void RedisBackplane::start() {
   work_.emplace(io_.get_executor());
+  publisher_.on_state([this](bool up) { on_publisher(up); });
+  subscriber_.on_state([this](bool up) { subscriber_state_.changed(up); });
   asio::post(io_, [this] {
     publisher_.start();
     subscriber_.start();
@@ -59,6 +72,9 @@ void RedisBackplane::stop() {
   asio::post(io_, [this] {
     subscriber_.close();
     publisher_.close();
+    set_accepting(false);
+    publisher_state_.up = false;
+    subscriber_state_.up = false;
   });
   work_.reset();
   thread_.join();
@@ -72,24 +88,39 @@ void RedisBackplane::publish(const MessagePtr& message) {
     ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*message->expires_at -
                                                                    std::chrono::steady_clock::now())
                  .count();
-  // Encoded here, on the worker: the cluster loop only writes.
-  auto body = encode_envelope({.origin = node_id_,
-                               .ttl_ms = ttl_ms,
-                               .id = message->id,
-                               .topic = message->topic,
-                               .payload = message->payload});
-  asio::post(io_, [this, channels = std::move(*channels), body = std::move(body)] {
-    if (!publisher_.connected() || publisher_.in_flight() >= kMaxInFlight) {
+  // The worker only posts the message (a reference count); the cluster loop encodes it.
+  asio::post(io_, [this, channels = std::move(*channels), message, ttl_ms] {
+    if (!accepting() || publisher_.in_flight() >= kMaxInFlight) {
       unsent_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    // Two commands, one write and one round trip; nobody waits for the replies.
-    const auto check = [](Result<Reply> reply) {
+    const PublishCall call(channels.agent, channels.customer, node_id_, ttl_ms, message->id,
+                           message->topic, message->payload);
+    // One command, one round trip; nobody waits for the reply.
+    publisher_.command(call.args(), [](Result<Reply> reply) {
       if (reply && reply->is_error())
         log::warn("redis refused a publish", {{"error", std::string(reply->text())}});
-    };
-    publisher_.command({"PUBLISH", channels.agent, body}, check);
-    publisher_.command({"PUBLISH", channels.customer, body}, check);
+    });
+  });
+}
+
+void RedisBackplane::on_publisher(bool up) {
+  publisher_state_.changed(up);
+  if (!up) return set_accepting(false);
+  // Before any FCALL, on every connect: a Redis restarted without persistence has lost the
+  // library, and a rolling deploy may have replaced it with another release's version.
+  publisher_.command({"FUNCTION", "LOAD", "REPLACE", publish_library()}, [this](Result<Reply> r) {
+    if (!r) return;  // dropped again: the next connect loads it
+    if (r->is_error()) {
+      log::error("redis refused the publish function (Redis 7.0 or later is needed)",
+                 {{"error", std::string(r->text())}});
+      return;  // triggers stay refused (503): a node publishing nothing would be worse
+    }
+    set_accepting(true);
+    auto waiting = std::move(awaiting_publisher_);
+    awaiting_publisher_.clear();
+    for (const auto& channel : waiting)
+      if (cursors_.contains(channel)) fetch(channel);
   });
 }
 
@@ -102,30 +133,78 @@ void RedisBackplane::subscribed(std::string_view filter) {
 void RedisBackplane::unsubscribed(std::string_view filter) {
   auto channel = channel_of_filter(filter);
   if (!channel) return;
-  asio::post(io_, [this, channel = std::move(*channel)] { subscriber_.unsubscribe(channel); });
+  asio::post(io_, [this, channel = std::move(*channel)] {
+    subscriber_.unsubscribe(channel);
+    if (!subscriber_.wanted(channel)) cursors_.erase(channel);
+  });
 }
 
-void RedisBackplane::on_message(std::string_view payload) {
-  auto envelope = decode_envelope(payload);
-  if (!envelope) {
-    log::warn("cluster message dropped: not a popflow envelope", {{"bytes", payload.size()}});
-    return;
-  }
+bool RedisBackplane::reachable() const {
+  return accepting() && subscriber_state_.up.load(std::memory_order_relaxed);
+}
+
+std::string RedisBackplane::render_metrics() const {
+  const auto line = [](std::string& out, std::string_view name, std::string_view type,
+                       std::string_view help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  };
+  const auto value = [](std::string& out, std::string_view series, std::uint64_t n) {
+    out.append(series).append(" ").append(std::to_string(n)).append("\n");
+  };
+  const auto load = [](const std::atomic<std::uint64_t>& n) {
+    return n.load(std::memory_order_relaxed);
+  };
+  std::string out;
+  line(out, "popflow_backplane_connected", "gauge",
+       "1 while the connection to Redis is up: publish (this node's triggers out), subscribe "
+       "(other nodes' in).");
+  value(out, R"(popflow_backplane_connected{link="publish"})", publisher_state_.up ? 1 : 0);
+  value(out, R"(popflow_backplane_connected{link="subscribe"})", subscriber_state_.up ? 1 : 0);
+  line(out, "popflow_backplane_reconnects_total", "counter",
+       "Times a connection to Redis came up again after it was lost.");
+  value(out, R"(popflow_backplane_reconnects_total{link="publish"})",
+        load(publisher_state_.reconnects));
+  value(out, R"(popflow_backplane_reconnects_total{link="subscribe"})",
+        load(subscriber_state_.reconnects));
+  line(out, "popflow_backplane_triggers_refused_total", "counter",
+       "Triggers answered 503 backplane_unavailable: the publishing connection was down.");
+  value(out, "popflow_backplane_triggers_refused_total", refused());
+  line(out, "popflow_backplane_triggers_unsent_total", "counter",
+       "Triggers answered 200 but not handed to Redis (the connection dropped just then, or "
+       "Redis was too far behind).");
+  value(out, "popflow_backplane_triggers_unsent_total", unsent());
+  line(out, "popflow_backplane_messages_received_total", "counter",
+       "Other nodes' triggers delivered here (once each: this node's own and repeats are not "
+       "counted).");
+  value(out, "popflow_backplane_messages_received_total", load(received_));
+  line(out, "popflow_backplane_messages_repaired_total", "counter",
+       "Of those, the ones read back from a stream after a gap or a reconnect.");
+  value(out, "popflow_backplane_messages_repaired_total", load(repaired_));
+  line(out, "popflow_backplane_messages_lost_total", "counter",
+       "Messages a gap or a reconnect missed that the stream no longer held (over its 1000 "
+       "entries).");
+  value(out, "popflow_backplane_messages_lost_total", load(lost_));
+  return out;
+}
+
+bool RedisBackplane::deliver_envelope(const Envelope& envelope, std::int64_t ttl_ms) {
   // Our own subscribers had it from the router already; a second channel's copy is a repeat.
-  if (envelope->origin == node_id_ || !recent_.first_time(envelope->id)) return;
-  if (envelope->ttl_ms <= 0) return;  // expired on its way: never a stale pop
+  if (envelope.origin == node_id_ || !recent_.first_time(envelope.id)) return false;
+  if (ttl_ms <= 0) return false;  // expired on its way: never a stale pop
   auto message = std::make_shared<Message>();
-  message->topic = envelope->topic;
-  message->payload = envelope->payload;
-  message->id = envelope->id;
+  message->topic = envelope.topic;
+  message->payload = envelope.payload;
+  message->id = envelope.id;
   message->qos = 1;  // only triggers travel, and every trigger is QoS 1
-  message->expires_at =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(envelope->ttl_ms);
+  message->expires_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(ttl_ms);
+  received_.fetch_add(1, std::memory_order_relaxed);
   try {
     deliver_(message);
   } catch (const std::exception& e) {  // one message lost, not the cluster loop
     log::error("cluster delivery failed", {{"error", e.what()}, {"topic", message->topic}});
   }
+  return true;
 }
 
 }  // namespace popflow::cluster

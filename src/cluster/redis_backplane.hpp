@@ -2,8 +2,14 @@
 // The cluster backplane over Redis pub/sub (docs/cluster.md): this node's triggers go out on
 // their routing channels, and what other nodes published on the channels this node's
 // subscribers need comes in and is delivered here as if it had been published locally.
-// This slice: live subscribers only (plain PUBLISH, no stream, no repair), a trigger lost while
-// Redis is away; the trigger's answer does not wait for Redis.
+// Each trigger is one FCALL of the publish Function (publish_function.hpp): appended to its
+// agent's and its customer's streams with a sequence each, and published on both channels. A
+// receiving node follows each subscribed channel's sequence; a jump, or a reconnect of its
+// subscribed connection, is filled from the stream before what follows is delivered, so a
+// subscriber connected meanwhile misses nothing still in the stream and per-channel order
+// holds (redis_backplane_repair.cpp). The trigger's answer does not wait for Redis. While the
+// publishing connection is down (or the Function not loaded yet) accepting() is false, and the
+// trigger service refuses triggers (503) rather than publish them here alone.
 //
 // Threads: the backplane runs its own io_context on its own thread (the cluster loop), which
 // owns both Redis connections and the recent ids. publish(), subscribed() and unsubscribed()
@@ -16,8 +22,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
+#include "cluster/envelope.hpp"
 #include "cluster/recent_ids.hpp"
 #include "cluster/redis_connection.hpp"
 #include "cluster/redis_subscriber.hpp"
@@ -43,12 +53,41 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   void publish(const MessagePtr& message) override;
   void subscribed(std::string_view filter) override;
   void unsubscribed(std::string_view filter) override;
+  bool reachable() const override;
+  std::string render_metrics() const override;
 
-  // Triggers not handed to Redis: the publishing connection was down, or too far behind.
+  // Triggers accepted but not handed to Redis: the publishing connection dropped between the
+  // trigger's check and its turn on the cluster loop, or Redis was too far behind.
   std::uint64_t unsent() const { return unsent_.load(std::memory_order_relaxed); }
 
  private:
-  void on_message(std::string_view payload);
+  // One connection's state, written on the cluster loop, read by /readyz and /metrics.
+  struct LinkState {
+    void changed(bool up);  // the cluster loop
+    std::atomic<bool> up{false};
+    std::atomic<std::uint64_t> reconnects{0};  // up again after it was lost
+    bool was_up = false;                       // the cluster loop's only
+  };
+
+  // Per subscribed channel: where its stream was last seen (redis_backplane_repair.cpp).
+  struct Cursor {
+    std::uint64_t seq = 0;
+    std::string stream_id{};          // empty: not known yet
+    std::uint64_t fetch = 0;          // the stream read under way (0: none)
+    std::vector<std::string> held{};  // what arrived meanwhile, delivered after it, in order
+  };
+
+  void on_publisher(bool up);
+  void on_message(std::string_view channel, std::string_view payload);
+  void on_confirmed(std::string_view channel);
+  // Reads the channel's stream: its last entry when the cursor is not known yet (where to
+  // start from), else every entry after the cursor (what was missed).
+  void fetch(const std::string& channel);
+  void on_range(const std::string& channel, std::uint64_t fetch, bool baseline, std::int64_t now_ms,
+                Result<Reply> reply);
+  void release(const std::string& channel);  // the read is over: what was held, in order
+  // Hands one trigger to the broker unless it is this node's own, a repeat or expired.
+  bool deliver_envelope(const Envelope& envelope, std::int64_t ttl_ms);
 
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -58,7 +97,15 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   RedisConnection publisher_;
   RedisSubscriber subscriber_;
   RecentIds recent_;
+  std::unordered_map<std::string, Cursor> cursors_;  // the cluster loop's
+  std::vector<std::string> awaiting_publisher_;      // reads to start once it is up again
+  std::uint64_t fetches_ = 0;
+  LinkState publisher_state_;
+  LinkState subscriber_state_;
   std::atomic<std::uint64_t> unsent_{0};
+  std::atomic<std::uint64_t> received_{0};  // other nodes' triggers handed to deliver
+  std::atomic<std::uint64_t> repaired_{0};  // … of which read back from a stream
+  std::atomic<std::uint64_t> lost_{0};      // sequence numbers the stream no longer had
   std::thread thread_;
 };
 

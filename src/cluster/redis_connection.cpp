@@ -1,5 +1,7 @@
 #include "cluster/redis_connection.hpp"
 
+#include <algorithm>
+
 #include "cluster/command.hpp"
 #include "core/log.hpp"
 
@@ -8,6 +10,7 @@ namespace popflow::cluster {
 RedisConnection::RedisConnection(boost::asio::any_io_executor executor, RedisUrl url,
                                  LinkOptions options)
     : reply_timeout_(options.reply_timeout),
+      ping_interval_(options.ping_interval),
       watchdog_(executor),
       link_(std::make_shared<Link>(executor, std::move(url), std::move(options),
                                    static_cast<Link::Handler&>(*this))) {}
@@ -37,26 +40,33 @@ void RedisConnection::command(std::initializer_list<std::string_view> args, Call
 }
 
 void RedisConnection::on_up() {
+  last_reply_ = std::chrono::steady_clock::now();
   watch();
   if (state_handler_) state_handler_(true);
 }
 
 void RedisConnection::watch() {
   if (reply_timeout_.count() <= 0) return;
-  // Cost: one timer event every half timeout per connection, busy or idle.
-  watchdog_.expires_after(reply_timeout_ / 2);
+  // Cost: one timer event every half period per connection, busy or idle.
+  auto period = reply_timeout_;
+  if (ping_interval_.count() > 0) period = std::min(period, ping_interval_);
+  watchdog_.expires_after(period / 2);
   watchdog_.async_wait([this](boost::system::error_code ec) {
     if (ec || !link_->up()) return;  // cancelled (closed, or destroyed: `this` not touched)
-    if (!pending_.empty() &&
-        std::chrono::steady_clock::now() - pending_.front().sent > reply_timeout_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!pending_.empty() && now - pending_.front().sent > reply_timeout_) {
       log::warn("redis did not answer in time", {{"waiting", pending_.size()}});
       return link_->drop(Error::timeout);
     }
+    // Idle: a PING of our own puts the deadline above on a connection nobody uses.
+    if (ping_interval_.count() > 0 && pending_.empty() && now - last_reply_ >= ping_interval_)
+      command({"PING"}, [](Result<Reply>) {});
     watch();
   });
 }
 
 void RedisConnection::on_reply(Reply reply) {
+  last_reply_ = std::chrono::steady_clock::now();
   if (pending_.empty()) {
     // Redis answers each command once; a reply nobody waits for means we lost count.
     log::error("redis reply without a command", {{"reply", std::string(reply.text())}});

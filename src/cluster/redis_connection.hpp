@@ -10,6 +10,9 @@
 // - Error::timeout when the oldest command waited more than reply_timeout: the connection is
 //   dropped (every command in flight fails so) and remade. So no blocking commands (BLPOP …)
 //   with a longer wait on this connection.
+// An idle connection sends itself a PING every ping_interval (LinkOptions), so a Redis that
+// stopped answering is noticed by the same deadline even when nobody sends a command; that
+// PING's reply goes nowhere, and it counts in in_flight() while it waits.
 // Threads: one executor; construct, call and destroy on its loop, never from inside one of its
 // own callbacks (destroy it from a posted handler instead).
 #include <boost/asio/any_io_executor.hpp>
@@ -58,7 +61,9 @@ class RedisConnection final : private Link::Handler {
     std::chrono::steady_clock::time_point sent;
   };
   std::chrono::milliseconds reply_timeout_;
-  boost::asio::steady_timer watchdog_;  // while up: checks the oldest command's age
+  std::chrono::milliseconds ping_interval_;
+  boost::asio::steady_timer watchdog_;                  // while up: checks the oldest command's age
+  std::chrono::steady_clock::time_point last_reply_{};  // or when the connection came up
   std::shared_ptr<Link> link_;
   std::deque<Pending> pending_;
   std::function<void(bool)> state_handler_;

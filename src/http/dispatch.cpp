@@ -18,14 +18,17 @@ Outcome operations(RouteContext& context) {
   auto& state = context.worker.state();
   if (path == "/healthz") return make_json(request, 200, R"({"status":"ok"})");
   if (path == "/readyz") {
-    return state.ready.load() ? make_json(request, 200, R"({"status":"ready"})")
-                              : make_json(request, 503, R"({"status":"shutting_down"})");
+    if (!state.ready.load()) return make_json(request, 503, R"({"status":"shutting_down"})");
+    // CONTRACT "Several nodes": ready only while the node reaches Redis, both connections.
+    if (state.backplane && !state.backplane->reachable())
+      return make_json(request, 503, R"({"status":"backplane_unavailable"})");
+    return make_json(request, 200, R"({"status":"ready"})");
   }
-  return make_text(
-      request, 200,
+  auto text =
       state.metrics.render() +
-          state.broker.render_metrics(state.metrics.open_connections(net::ConnectionKind::mqtt)),
-      "text/plain; version=0.0.4");
+      state.broker.render_metrics(state.metrics.open_connections(net::ConnectionKind::mqtt));
+  if (state.backplane) text += state.backplane->render_metrics();
+  return make_text(request, 200, std::move(text), "text/plain; version=0.0.4");
 }
 
 Outcome subscribe(RouteContext& context) {

@@ -41,6 +41,9 @@ struct ServerState {
   // Each trigger's timeline, bounded by the configuration.
   history::TriggerHistory history{history::HistoryLimits{
       config.trigger_history_max, config.trigger_history, 20, config.trigger_history_max_bytes}};
+  // The other nodes (--redis; docs/cluster.md), for /readyz and /metrics; null on one node.
+  // The trigger service holds it too. Set before the server starts; thread-safe itself.
+  Backplane* backplane = nullptr;
   // A trigger's rules, from its sender's claims to its answer; every loop calls it.
   triggers::TriggerService triggers{config, broker, rate_limiter, catalog, history};
 

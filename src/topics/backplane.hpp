@@ -8,6 +8,9 @@
 // filter arrive in the order they happened; it must only record or post, never block or call
 // back into the router. Backplane: the trigger service hands it every trigger it published
 // locally, from the publishing worker; it must only enqueue.
+#include <atomic>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "topics/message.hpp"
@@ -26,6 +29,28 @@ class Backplane {
   virtual ~Backplane() = default;
   // The message as this node's subscribers got it, to be delivered on the other nodes.
   virtual void publish(const MessagePtr& message) = 0;
+
+  // Whether a trigger published now would be handed to the other nodes (the publishing
+  // connection is up). Every trigger reads it before it is published, so it lives here, one
+  // relaxed atomic load, rather than behind a virtual call; the implementation sets it from
+  // its own thread as its connection comes and goes. Any thread.
+  bool accepting() const { return accepting_.load(std::memory_order_relaxed); }
+  // The trigger service refused a trigger because accepting() was false (for /metrics).
+  void count_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
+
+  // Every connection to the other nodes is up: /readyz is 200 only then (CONTRACT "Several
+  // nodes"). Any thread; not on a hot path.
+  virtual bool reachable() const = 0;
+  // The backplane's lines for /metrics, in the Prometheus text format. Any thread.
+  virtual std::string render_metrics() const = 0;
+
+ protected:
+  void set_accepting(bool up) { accepting_.store(up, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> accepting_{false};
+  std::atomic<std::uint64_t> refused_{0};
 };
 
 }  // namespace popflow

@@ -13,6 +13,10 @@ std::uint8_t scope_bit(Channel channel) {
   return channel == Channel::cti ? auth::kScopeCti : auth::kScopeCrm;
 }
 
+// A node that cannot reach Redis reconnects with a backoff capped at 2 s (cluster::LinkOptions):
+// by then a Redis that came back is reached again.
+constexpr std::chrono::seconds kBackplaneRetryAfter{2};
+
 workflows::Channel catalog_channel(Channel channel) {
   return channel == Channel::cti ? workflows::Channel::cti : workflows::Channel::crm;
 }
@@ -76,6 +80,17 @@ std::optional<Refusal> TriggerService::admit(const auth::Claims& claims, Channel
         .problem = {503, "overloaded",
                     "the server is overloaded; retry in a second or on another node", ""},
         .retry_after = std::chrono::seconds(1)};
+  // With --redis, a 200 says the trigger went to every node: while this node cannot hand it
+  // to Redis it is refused, not published to this node's subscribers alone, and its sender
+  // retries (the same Idempotency-Key is safe: nothing was published or remembered).
+  if (backplane_ && !backplane_->accepting()) {
+    backplane_->count_refused();
+    return Refusal{.problem = {503, "backplane_unavailable",
+                               "this node cannot reach the other nodes (Redis is unreachable); "
+                               "retry in a few seconds or on another node",
+                               ""},
+                   .retry_after = kBackplaneRetryAfter};
+  }
   if (auto wait = rate_limiter_.acquire(claims.key_id)) {
     const std::chrono::seconds seconds(std::max<long>(1, (wait->count() + 999) / 1000));
     return Refusal{.problem = {429, "rate_limited",

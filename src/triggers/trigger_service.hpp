@@ -4,8 +4,9 @@
 // API's test trigger call it with the fields they read, so its rules are tested without
 // sockets and a cluster backplane can sit behind it later.
 //
-// Order of checks, each with its own status: the journal keeping up (503), the key's rate
-// limit (429), its scope (403), the fields (400), the CRM ID against the key (403). Then its
+// Order of checks, each with its own status: the journal keeping up (503), the other nodes
+// reachable (503, with --redis only), the key's rate limit (429), its scope (403), the fields
+// (400), the CRM ID against the key (403). Then its
 // event is resolved against the catalog snapshot, its timeline recorded (before the publish,
 // so an agent's client that reports its run at once finds it), and it is published. Reading
 // the request, authentication, idempotency, Popflow-Wait and metrics stay with the caller.
@@ -76,8 +77,9 @@ class TriggerService {
   Outcome publish(const auth::Claims& claims, Channel channel, FieldSet fields,
                   std::chrono::system_clock::time_point now, bool test = false);
 
-  // The other nodes (--redis): each published trigger is handed to it too. Set at start-up,
-  // before any event loop runs; null (one node) costs a pointer check per trigger.
+  // The other nodes (--redis): each published trigger is handed to it too, and while it is not
+  // accepting() triggers are refused 503 backplane_unavailable. Set at start-up, before any
+  // event loop runs. Cost per trigger: null (one node), a pointer check; set, one atomic load.
   void set_backplane(Backplane* backplane) { backplane_ = backplane; }
 
  private:

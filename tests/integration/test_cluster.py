@@ -1,7 +1,7 @@
-"""Two nodes on one real redis-server (issue 15, first slice; docs/cluster.md): a trigger sent
-to node A reaches node B's subscribers over MQTT and SSE, once each, and never another
-customer's. Redis requires a password here, so the nodes authenticate, and neither node's log
-may show it. Labelled `cluster` (ctest -L cluster)."""
+"""Two nodes on one real redis-server (issue 15; docs/cluster.md): a trigger sent to node A
+reaches node B's subscribers over MQTT and SSE, once each, and never another customer's; nothing
+is lost when Redis kills B's subscribed connection; triggers are refused while Redis is down.
+Redis requires a password here, so the nodes authenticate, and neither node's log may show it. Labelled `cluster` (ctest -L cluster)."""
 import json
 import os
 import shutil
@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 from harness import Server, Sse, wait_until
-from mqtt_clients import Mqtt, mosquitto_sub
+from mqtt_clients import Mqtt, metric, mosquitto_sub
 
 PASSWORD = "redis-pw-5up3r"
 
@@ -144,7 +144,7 @@ def connections_up(node, prefix):
 class RedisGoesAway(unittest.TestCase):
     """Redis restarted, or the subscribed connection killed by Redis (what a slow pub/sub consumer
     gets): the nodes reconnect and subscribe again by themselves, and triggers flow again without
-    restarting either node. (Triggers sent while Redis is away are not handed on: repair is later.)"""
+    restarting either node. (Triggers sent while Redis is away are refused: RedisDown.)"""
 
     @classmethod
     def setUpClass(cls):
@@ -196,6 +196,126 @@ class RedisGoesAway(unittest.TestCase):
             self.delivered_across(client, "after kill")
         finally:
             client.disconnect()
+
+
+    def test_a_subscriber_connected_while_its_nodes_pubsub_connection_is_killed_misses_nothing(self):
+        """Triggers sent to A one after another while Redis kills B's subscribed connection twice
+        (what a slow pub/sub consumer gets): every trigger answered 200 reaches B's MQTT
+        subscriber once and in order, those published while B was resubscribing read back from
+        the agent's stream (docs/cluster.md "Receiving")."""
+        client = Mqtt(self.b, self.token, version=5)
+        try:
+            self.assertEqual(client.subscribe("CTI/acme/1001"), [1])
+            channel = "popflow:{c:acme}:a:1001"
+            self.assertTrue(wait_until(lambda: self.redis.numsub(channel) == 1 and self.a.request("GET", "/readyz").status == 200
+                                       and self.b.request("GET", "/readyz").status == 200, timeout=30))
+            self.delivered_across(client, "warm-up")  # B's position in the stream is known
+            repaired_before = metric(self.b, "popflow_backplane_messages_repaired_total")
+            sent = []
+            for i in range(150):
+                answer = self.a.post_json("/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key,
+                                                                   "event": "On Ring", "n": i})
+                self.assertEqual(answer.status, 200, answer)
+                sent.append(answer.json()["id"])
+                if i in (40, 100):
+                    self.assertTrue(wait_until(lambda: self.redis.numsub(channel) == 1, timeout=30))
+                    self.assertEqual(self.redis.cli("CLIENT", "KILL", "TYPE", "pubsub"), "1")  # B's
+            got = [json.loads(client.next_message(timeout=60).payload)["id"] for _ in sent]
+            self.assertEqual(got, sent)
+            self.assertTrue(client.no_message(wait=0.5))  # and nothing twice
+            self.assertGreater(metric(self.b, "popflow_backplane_messages_repaired_total"), repaired_before)
+            self.assertEqual(metric(self.b, "popflow_backplane_messages_lost_total"), 0)
+        finally:
+            client.disconnect()
+
+
+class RedisDown(unittest.TestCase):
+    """Redis stopped (docs/cluster.md "Failure behaviour"): a trigger gets 503 backplane_unavailable
+    with Retry-After instead of a 200 no other node would see, /readyz is 503 on both nodes, and
+    MQTT and SSE connections stay up. Redis started again on the same port: both nodes are ready
+    within seconds, and triggers are answered 200 and delivered across nodes again on the very
+    same connections, without restarting either node."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = Redis()
+        cls.addClassCleanup(cls.redis.stop)
+        url = f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}"
+        cls.a = Server("--redis", url, "--threads", "1")
+        cls.b = Server("--redis", url, "--threads", "1")
+        for node in (cls.a, cls.b):
+            cls.addClassCleanup(node.__exit__, None, None, None)
+            node.customer("acme")
+        cls.key = cls.a.api_key("acme")
+        cls.mqtt_token = cls.b.client_token("acme", "--agent", "1001")
+        cls.sse_token = cls.b.client_token("acme", "--agent", "1001")
+        cls.a.start()
+        cls.b.start()
+
+    def ready(self, node):
+        return node.request("GET", "/readyz").status == 200
+
+    def send(self, case, headers=None):
+        return self.a.post_json("/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key, "event": "On Ring",
+                                                         "case": case}, headers=headers)
+
+    def received_on_both(self, mqtt, stream, answer):
+        self.assertEqual(answer.status, 200, answer)
+        msg = mqtt.next_message(timeout=60)
+        self.assertEqual(json.loads(msg.payload)["id"], answer.json()["id"])
+        self.assertEqual(json.loads(stream.next_message()["data"])["id"], answer.json()["id"])
+
+    def test_triggers_are_refused_while_redis_is_down_and_flow_again_once_it_is_back(self):
+        channel = "popflow:{c:acme}:a:1001"
+        mqtt = Mqtt(self.b, self.mqtt_token, version=5)
+        stream = Sse(self.b, ["CTI/acme/1001"], token=self.sse_token, timeout=60)
+        try:
+            self.assertEqual(mqtt.subscribe("CTI/acme/1001"), [1])
+            self.assertTrue(wait_until(lambda: self.ready(self.a) and self.ready(self.b)
+                                       and self.redis.numsub(channel) == 1, timeout=30),
+                            self.a.log_text() + self.b.log_text())
+            self.received_on_both(mqtt, stream, self.send("before"))
+
+            self.redis.kill()
+            # A notices its publishing connection closed and refuses rather than answer 200 for
+            # a trigger no other node would see.
+            refused = wait_until(lambda: (r := self.send("down")).status == 503 and r, timeout=30, interval=0.1)
+            self.assertTrue(refused, self.a.log_text())
+            self.assertEqual(refused.json()["code"], "backplane_unavailable")
+            self.assertGreaterEqual(int(refused.headers["retry-after"]), 1)
+            # Nothing was published or remembered: the sender's retry with its key is safe.
+            retry = {"Idempotency-Key": "ring-42"}
+            self.assertEqual(self.send("retried", retry).status, 503)
+            for node in (self.a, self.b):
+                self.assertTrue(wait_until(lambda: not self.ready(node), timeout=30))
+                readyz = node.request("GET", "/readyz")
+                self.assertEqual((readyz.status, readyz.json()["status"]), (503, "backplane_unavailable"))
+            self.assertEqual(metric(self.a, 'popflow_backplane_connected{link="publish"}'), 0)
+            self.assertEqual(metric(self.b, 'popflow_backplane_connected{link="subscribe"}'), 0)
+            self.assertGreaterEqual(metric(self.a, "popflow_backplane_triggers_refused_total"), 1)
+            # The clients' connections stay up: B still holds both, and nobody was told to leave.
+            self.assertEqual(metric(self.b, 'popflow_open_connections{kind="mqtt"}'), 1)
+            self.assertEqual(metric(self.b, 'popflow_open_connections{kind="sse"}'), 1)
+            self.assertTrue(mqtt.disconnects.empty())
+
+            self.redis.start()  # the same port, nothing restarted on the nodes' side
+            self.assertTrue(wait_until(lambda: self.ready(self.a) and self.ready(self.b)
+                                       and self.redis.numsub(channel) == 1, timeout=60),
+                            self.a.log_text() + self.b.log_text())
+            self.received_on_both(mqtt, stream, self.send("after"))
+            retried = self.send("retried", retry)
+            self.assertNotIn("idempotent-replayed", retried.headers)  # handled afresh, not a replay
+            self.received_on_both(mqtt, stream, retried)
+            # The same connections got it: the MQTT client never disconnected or connected again.
+            self.assertTrue(mqtt.disconnects.empty())
+            self.assertTrue(mqtt.connacks.empty())
+            self.assertEqual(metric(self.a, 'popflow_backplane_connected{link="publish"}'), 1)
+            self.assertGreaterEqual(metric(self.a, 'popflow_backplane_reconnects_total{link="publish"}'), 1)
+            self.assertGreaterEqual(metric(self.b, 'popflow_backplane_reconnects_total{link="subscribe"}'), 1)
+            self.assertEqual(metric(self.b, "popflow_backplane_messages_received_total"), 3)
+        finally:
+            stream.close()
+            mqtt.disconnect()
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "cluster/publish_function.hpp"
 #include "redis_server.hpp"
 
 namespace popflow::cluster {
@@ -52,6 +55,49 @@ long long numsub(boost::asio::io_context& io, RedisConnection& redis, std::strin
   redis.command({"PUBSUB", "NUMSUB", channel},
                 [&](Result<Reply> r) { out = r && r->size() == 2 ? (*r)[1].integer() : -1; });
   return run_until(io, [&] { return out.has_value(); }) ? *out : -1;
+}
+
+// A command's integer reply, run to completion; -1 when it failed.
+long long integer(boost::asio::io_context& io, RedisConnection& redis,
+                  std::initializer_list<std::string_view> args) {
+  std::optional<long long> out;
+  redis.command(args, [&](Result<Reply> r) {
+    out = r && r->type() == ReplyView::Type::integer ? r->integer() : -1;
+  });
+  return run_until(io, [&] { return out.has_value(); }) ? *out : -1;
+}
+
+// The value of one series in the backplane's metrics; -1 when absent.
+long long metric(const RedisBackplane& backplane, std::string_view series) {
+  const auto text = backplane.render_metrics();
+  const auto at = text.find("\n" + std::string(series) + " ");
+  return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+}
+
+// Kills the connection Redis knows by `name` (CLIENT SETNAME); how many it killed.
+long long kill_by_name(boost::asio::io_context& io, RedisConnection& redis,
+                       const std::string& name) {
+  std::optional<std::string> list;
+  redis.command({"CLIENT", "LIST"},
+                [&](Result<Reply> r) { list = r ? std::string(r->text()) : std::string(); });
+  if (!run_until(io, [&] { return list.has_value(); })) return -1;
+  const auto at = list->find(" name=" + name + " ");
+  if (at == std::string::npos) return 0;
+  const auto line = list->rfind('\n', at) + 1;  // npos + 1 == 0: the first line
+  const auto id = list->substr(line + 3, list->find(' ', line) - line - 3);  // "id=N …"
+  return integer(io, redis, {"CLIENT", "KILL", "ID", id});
+}
+
+// Publishes warm-up triggers from `a` until `b` has one: b's subscription is confirmed and its
+// channel's stream position read, so what follows is what the test is about.
+void warm_up(Node& a, Node& b, boost::asio::io_context& io) {
+  int n = 0;
+  ASSERT_TRUE(run_until(io, [&] {
+    a.backplane.publish(trigger("warm-" + std::to_string(n++), "CTI/acme/1001"));
+    io.run_for(std::chrono::milliseconds(50));
+    return !b.ids().empty();
+  }));
+  ASSERT_TRUE(run_until(io, [&] { return b.ids().back() == "warm-" + std::to_string(n - 1); }));
 }
 
 TEST(RedisBackplane, DeliversOtherNodesTriggersOnceAndNeverItsOwn) {
@@ -109,6 +155,124 @@ TEST(RedisBackplane, UnsubscribesWhenTheLastLocalSubscriptionGoes) {
   b.backplane.unsubscribed("CTI/acme/1001");
   b.backplane.unsubscribed("CTI/acme/+/1001");
   ASSERT_TRUE(run_until(io, [&] { return numsub(io, redis, "popflow:{c:acme}:a:1001") == 0; }));
+}
+
+TEST(RedisBackplane, AcceptsTriggersOnlyWhileItsPublishingConnectionIsUp) {
+  RedisServer server;
+  Node a(server.url());
+  // The backplane runs its own loop: this thread only looks, every few milliseconds.
+  const auto until = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done();
+  };
+  ASSERT_TRUE(until([&] { return a.backplane.accepting() && a.backplane.reachable(); }));
+  EXPECT_NE(
+      a.backplane.render_metrics().find("popflow_backplane_connected{link=\"publish\"} 1\n"
+                                        "popflow_backplane_connected{link=\"subscribe\"} 1\n"),
+      std::string::npos);
+
+  server.kill();
+  ASSERT_TRUE(until([&] { return !a.backplane.accepting() && !a.backplane.reachable(); }));
+  a.backplane.count_refused();  // what the trigger service does with a trigger meanwhile
+  const auto down = a.backplane.render_metrics();
+  EXPECT_NE(down.find("popflow_backplane_connected{link=\"publish\"} 0\n"), std::string::npos);
+  EXPECT_NE(down.find("popflow_backplane_triggers_refused_total 1\n"), std::string::npos);
+
+  server.restart();  // the backplane reconnects by itself
+  ASSERT_TRUE(until([&] { return a.backplane.accepting() && a.backplane.reachable(); }));
+  const auto up = a.backplane.render_metrics();
+  EXPECT_NE(up.find("popflow_backplane_reconnects_total{link=\"publish\"} 1\n"), std::string::npos)
+      << up;
+  EXPECT_NE(up.find("popflow_backplane_reconnects_total{link=\"subscribe\"} 1\n"),
+            std::string::npos)
+      << up;
+}
+
+TEST(RedisBackplane, ASubscriberConnectedDuringAPubsubKillMissesNothing) {
+  RedisServer server;
+  Node a(server.url()), b(server.url());
+  // The agent's channel and the customer's: each repaired from its own stream, each trigger
+  // delivered once and in order all the same.
+  b.backplane.subscribed("CTI/acme/1001");
+  b.backplane.subscribed("CTI/acme/#");
+  boost::asio::io_context io;
+  RedisConnection redis(io.get_executor(), server.url());
+  redis.start();
+  ASSERT_TRUE(run_until(io, [&] { return redis.connected(); }));
+  const auto b_subscribed = [&] {
+    return numsub(io, redis, "popflow:{c:acme}:a:1001") == 1 &&
+           numsub(io, redis, "popflow:{c:acme}:all") == 1;
+  };
+  ASSERT_TRUE(run_until(io, [&] { return b_subscribed() && a.backplane.accepting(); }));
+  warm_up(a, b, io);
+  const auto warm = b.ids().size();
+
+  // A steady stream of triggers from a; four times, Redis kills b's subscribed connection
+  // (what a slow pub/sub consumer gets): whatever a publishes until b has resubscribed never
+  // reaches b live, and must come from the stream, in order.
+  constexpr int kTriggers = 400;
+  std::vector<std::string> sent;
+  for (int i = 0; i < kTriggers; ++i) {
+    sent.push_back("m" + std::to_string(i));
+    a.backplane.publish(trigger(sent.back(), "CTI/acme/1001"));
+    if (i % 100 == 50) {
+      ASSERT_TRUE(run_until(io, b_subscribed));  // back from the last kill
+      // The last time, b's publishing connection too, over which b reads the streams: the
+      // reads wait for it to be back (and the Function loaded again).
+      if (i == 350) {
+        ASSERT_EQ(kill_by_name(io, redis, "popflow-pub-" + b.backplane.node_id()), 1);
+      }
+      ASSERT_EQ(integer(io, redis, {"CLIENT", "KILL", "TYPE", "pubsub"}), 1);  // b's alone
+    }
+    io.run_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(run_until(io, [&] { return b.ids().size() >= warm + kTriggers; }));
+  auto ids = b.ids();
+  EXPECT_EQ(std::vector<std::string>(ids.begin() + static_cast<long>(warm), ids.end()), sent);
+  // The kills did cost live messages (else this test shows nothing), and none was lost.
+  EXPECT_GT(metric(b.backplane, "popflow_backplane_messages_repaired_total"), 0);
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_messages_lost_total"), 0);
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_reconnects_total{link=\"subscribe\"}"), 4);
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_reconnects_total{link=\"publish\"}"), 1);
+}
+
+TEST(RedisBackplane, AGapInAChannelsSequenceIsFilledFromItsStreamInOrder) {
+  RedisServer server;
+  Node a(server.url()), b(server.url());
+  b.backplane.subscribed("CTI/acme/1001");
+  boost::asio::io_context io;
+  RedisConnection redis(io.get_executor(), server.url());
+  redis.start();
+  ASSERT_TRUE(run_until(io, [&] {
+    return redis.connected() && numsub(io, redis, "popflow:{c:acme}:a:1001") == 1 &&
+           a.backplane.accepting();
+  }));
+  warm_up(a, b, io);
+
+  // A trigger b never got live: in both streams with its sequence numbers, but published on a
+  // channel nobody listens to (what a lost pub/sub message looks like to b).
+  const std::string agent = "popflow:{c:acme}:a:1001", customer = "popflow:{c:acme}:all";
+  EXPECT_EQ(integer(io, redis,
+                    {"FCALL", "popflow_publish_v1", "4", sequence_key(agent), stream_key(agent),
+                     sequence_key(customer), stream_key(customer), "nobody", "nobody",
+                     "another-node", "60000", "missed", "CTI/acme/1001", "{\"id\":\"missed\"}"}),
+            0);
+  a.backplane.publish(trigger("next", "CTI/acme/1001"));  // one past the gap
+  ASSERT_TRUE(run_until(io, [&] { return b.ids().back() == "next"; }));
+  auto ids = b.ids();
+  EXPECT_EQ(std::vector<std::string>(ids.end() - 2, ids.end()),
+            (std::vector<std::string>{"missed", "next"}));
+  // Both came from the read: the one past the gap waits for it, then is read back with it.
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_messages_repaired_total"), 2);
+
+  // A sequence number the stream never held (trimmed, or expired): counted lost, and the
+  // trigger after it is delivered all the same.
+  EXPECT_GT(integer(io, redis, {"INCR", sequence_key(agent)}), 0);
+  a.backplane.publish(trigger("after-lost", "CTI/acme/1001"));
+  ASSERT_TRUE(run_until(io, [&] { return b.ids().back() == "after-lost"; }));
+  EXPECT_EQ(metric(b.backplane, "popflow_backplane_messages_lost_total"), 1);
 }
 
 }  // namespace

@@ -169,6 +169,22 @@ TEST(RedisConnection, DropsAConnectionRedisStopsAnswering) {
   }));
 }
 
+TEST(RedisConnection, PingsWhileIdleSoAStoppedRedisIsNoticedWithoutACommand) {
+  RedisServer server;
+  Connected c(server.url(), LinkOptions{.backoff_max = std::chrono::milliseconds(200),
+                                        .reply_timeout = std::chrono::milliseconds(500),
+                                        .ping_interval = std::chrono::milliseconds(100)});
+  ASSERT_TRUE(c.up);
+  std::vector<bool> states;
+  c.redis.on_state([&](bool up) { states.push_back(up); });
+  server.pause();
+  ASSERT_TRUE(run_until(c.io, [&] { return !states.empty(); }));  // nobody sent anything
+  EXPECT_FALSE(states.front());
+  server.resume();
+  ASSERT_TRUE(run_until(c.io, [&] { return c.redis.connected(); }));
+  EXPECT_EQ(call(c.io, c.redis, {"PING"}).value(), "PONG");
+}
+
 TEST(RedisConnection, ClosingFailsWhatIsInFlight) {
   RedisServer server;
   Connected c(server.url());

@@ -1,6 +1,8 @@
 // Against a real redis-server on a free port: messages reach the handler, channels are
 // refcounted, and the subscriber subscribes again after the server restarts and after Redis
-// kills its connection (CLIENT KILL TYPE pubsub, what a slow pub/sub consumer gets).
+// kills its connection (CLIENT KILL TYPE pubsub, what a slow pub/sub consumer gets), and that
+// its PING deadline drops and remakes a link Redis stopped answering (SIGSTOP: the socket
+// stays open, so only the deadline can notice).
 #include "cluster/redis_subscriber.hpp"
 
 #include <gtest/gtest.h>
@@ -20,14 +22,17 @@ using testing::RedisServer;
 using testing::run_until;
 
 struct Fixture {
-  explicit Fixture(const RedisUrl& url)
-      : redis(io.get_executor(), url),
+  explicit Fixture(const RedisUrl& url,
+                   LinkOptions options = {.backoff_max = std::chrono::milliseconds(200)})
+      // The command connection pings nothing of its own: the PING tests count the subscriber's.
+      : redis(io.get_executor(), url, LinkOptions{.ping_interval = std::chrono::milliseconds(0)}),
         subscriber(
-            io.get_executor(), url, LinkOptions{.backoff_max = std::chrono::milliseconds(200)},
+            io.get_executor(), url, std::move(options),
             [this](std::string_view channel, std::string_view payload) {
               messages.emplace_back(std::string(channel), std::string(payload));
             },
             [this](std::string_view channel) { ++confirmed[std::string(channel)]; }) {
+    subscriber.on_state([this](bool up) { states.push_back(up); });
     redis.start();
     subscriber.start();
   }
@@ -56,7 +61,19 @@ struct Fixture {
   RedisSubscriber subscriber;
   std::vector<std::pair<std::string, std::string>> messages;
   std::map<std::string, int> confirmed;
+  std::vector<bool> states;  // the subscriber's on_state calls
 };
+
+// How many PINGs Redis has run (INFO commandstats: "cmdstat_ping:calls=N,…").
+long long pings(Fixture& f) {
+  std::optional<std::string> info;
+  f.redis.command({"INFO", "commandstats"}, [&](Result<Reply> r) {
+    info = r && !r->is_error() ? std::string(r->text()) : std::string();
+  });
+  if (!run_until(f.io, [&] { return info.has_value(); })) return -1;
+  const auto at = info->find("cmdstat_ping:calls=");
+  return at == std::string::npos ? 0 : std::stoll(info->substr(at + 19));
+}
 
 TEST(RedisSubscriber, DeliversWhatIsPublishedOnItsChannels) {
   RedisServer server;
@@ -134,6 +151,50 @@ TEST(RedisSubscriber, SubscribesAgainAfterRedisKillsItsConnection) {
   ASSERT_TRUE(f.wait_for([&] { return f.messages.size() == 1; }));
   EXPECT_EQ(f.messages[0].second, "after kill");
   EXPECT_TRUE(f.redis.connected());
+}
+
+TEST(RedisSubscriber, PingsAnIdleLinkAndKeepsItWhileRedisAnswers) {
+  RedisServer server;
+  Fixture f(server.url(), LinkOptions{.backoff_max = std::chrono::milliseconds(200),
+                                      .reply_timeout = std::chrono::milliseconds(1000),
+                                      .ping_interval = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(f.wait_for([&] { return f.subscriber.connected() && f.redis.connected(); }));
+  // Before any channel (+PONG) and while subscribed (["pong", ""]): a PING is sent only once
+  // the previous one was answered, so many PINGs on one link mean its pongs were understood.
+  ASSERT_TRUE(f.wait_for([&] { return pings(f) >= 5; }));
+  f.subscriber.subscribe("chan");
+  ASSERT_TRUE(f.wait_for([&] { return f.confirmed["chan"] == 1; }));
+  const auto before = pings(f);
+  ASSERT_TRUE(f.wait_for([&] { return pings(f) >= before + 10; }));
+  EXPECT_EQ(f.states, std::vector<bool>{true});  // never dropped
+  EXPECT_EQ(f.integer({"PUBLISH", "chan", "still listening"}), 1);
+  ASSERT_TRUE(f.wait_for([&] { return f.messages.size() == 1; }));
+}
+
+TEST(RedisSubscriber, DropsAndRemakesALinkWhosePingGoesUnanswered) {
+  RedisServer server;
+  // Named, so a reconnect to the stopped server waits on a handshake reply too (the kernel
+  // still accepts connections for a stopped process): the connect deadline ends that wait.
+  Fixture f(server.url(), LinkOptions{.name = "popflow-sub-test",
+                                      .connect_timeout = std::chrono::milliseconds(300),
+                                      .backoff_max = std::chrono::milliseconds(200),
+                                      .reply_timeout = std::chrono::milliseconds(500),
+                                      .ping_interval = std::chrono::milliseconds(100)});
+  f.subscriber.subscribe("chan");
+  ASSERT_TRUE(f.wait_for([&] { return f.confirmed["chan"] == 1; }));
+
+  server.pause();  // a half-open link as far as the subscriber can tell
+  ASSERT_TRUE(f.wait_for([&] { return f.states.size() >= 2; }));
+  EXPECT_EQ(f.states, (std::vector<bool>{true, false}));
+  EXPECT_FALSE(f.subscriber.connected());
+
+  server.resume();
+  ASSERT_TRUE(f.wait_for([&] { return f.confirmed["chan"] == 2; }));  // resubscribed
+  EXPECT_EQ(f.states.back(), true);
+  ASSERT_TRUE(f.wait_for([&] { return f.redis.connected(); }));
+  EXPECT_EQ(f.integer({"PUBLISH", "chan", "heard again"}), 1);
+  ASSERT_TRUE(f.wait_for([&] { return f.messages.size() == 1; }));
+  EXPECT_EQ(f.messages[0].second, "heard again");
 }
 
 }  // namespace
