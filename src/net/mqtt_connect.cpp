@@ -108,8 +108,9 @@ void MqttConnection::handle_connect(mqtt::Connect& connect) {
                               std::to_string(max_keep_alive) + " s");
   if (keep_alive_capped) keep_alive_ = max_keep_alive;
   if (version_ == mqtt::ProtocolVersion::v5)
-    out_aliases_.reset(std::min(connect.properties.topic_alias_maximum.value_or(0),
-                                config.mqtt_server_topic_aliases));
+    if (const auto capacity = std::min(connect.properties.topic_alias_maximum.value_or(0),
+                                       config.mqtt_server_topic_aliases))
+      aliases().outgoing.reset(capacity);
   window_ = std::min<std::size_t>(connect.properties.receive_maximum.value_or(65535),
                                   config.mqtt_max_inflight);
   peer_max_packet_ = connect.properties.maximum_packet_size;

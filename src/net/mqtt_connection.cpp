@@ -267,6 +267,11 @@ void MqttConnection::disconnect(mqtt::ReasonCode reason, std::string_view why) {
   close(why);
 }
 
+MqttConnection::TopicAliases& MqttConnection::aliases() {
+  if (!aliases_) aliases_ = std::make_unique<TopicAliases>();
+  return *aliases_;
+}
+
 void MqttConnection::close_after_write() {
   close_when_written_ = true;
   // Stop reading: nothing the client sends now changes anything.

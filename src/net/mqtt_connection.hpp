@@ -99,8 +99,15 @@ class MqttConnection : public broker::SessionLink,
   std::uint16_t keep_alive_ = 0;                  // seconds; 0 = none
   std::size_t window_ = 0;                        // QoS 1/2 in flight to the client
   std::optional<std::uint32_t> peer_max_packet_;  // the client's Maximum Packet Size
-  std::vector<std::string> topic_aliases_;        // client -> server, index = alias; made on first use
-  mqtt::OutgoingTopicAliases out_aliases_;        // server -> client
+  // MQTT 5.0 topic aliases, both ways: ~120 bytes that most connections never use, so made
+  // for a client that announces a Topic Alias Maximum or sends an alias (idle connections
+  // are the memory budget).
+  struct TopicAliases {
+    std::vector<std::string> incoming;    // client -> server, index = alias
+    mqtt::OutgoingTopicAliases outgoing;  // server -> client
+  };
+  std::unique_ptr<TopicAliases> aliases_;
+  TopicAliases& aliases();
   // Acknowledgements held until the journal has written what their PUBLISH appended; the
   // ones after wait behind them, so acknowledgements keep the order of the PUBLISHes.
   std::size_t acks_waiting_ = 0;

@@ -27,15 +27,14 @@ void MqttConnection::handle_publish(mqtt::Publish& packet) {
     const auto maximum = worker_.state().config.mqtt_topic_alias_maximum;
     if (*alias == 0 || *alias > maximum)
       return disconnect(ReasonCode::topic_alias_invalid, "topic alias out of range");
-    // Made on the first alias: a string per alias is 32 bytes, so 11 of them were a third of
-    // an idle connection's memory, for the few publishers that use aliases.
-    if (topic_aliases_.empty()) topic_aliases_.resize(maximum + 1);
+    auto& known = aliases().incoming;
+    if (known.empty()) known.resize(maximum + 1);
     if (packet.topic.empty()) {
-      if (topic_aliases_[*alias].empty())
+      if (known[*alias].empty())
         return disconnect(ReasonCode::protocol_error, "unknown topic alias");
-      packet.topic = topic_aliases_[*alias];
+      packet.topic = known[*alias];
     } else {
-      topic_aliases_[*alias] = packet.topic;
+      known[*alias] = packet.topic;
     }
     packet.properties.topic_alias.reset();
   }
@@ -167,7 +166,7 @@ void MqttConnection::flush() {
       properties = outgoing_properties(delivery, now);
       // The alias costs one hash lookup per message (none with aliases off); a topic sent
       // before travels as its alias alone.
-      alias = out_aliases_.choose(topic);
+      if (aliases_) alias = aliases_->outgoing.choose(topic);
       if (alias.alias) properties.topic_alias = alias.alias;
     }
     // Topic and payload are encoded straight from the shared message, never copied.
@@ -188,7 +187,7 @@ void MqttConnection::flush() {
       stats.dropped_too_large.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    out_aliases_.commit(topic, alias);  // the client learns a new alias from this PUBLISH
+    if (alias.alias) aliases_->outgoing.commit(topic, alias);  // the client learns a new alias
     stats.messages_out.fetch_add(1, std::memory_order_relaxed);
   }
   start_write();
