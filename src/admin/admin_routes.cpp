@@ -50,7 +50,12 @@ http::Request stub_of(const AdminRequest& request) {
 
 http::Response answer(const AdminRequest& request, const Checked<Reply>& reply) {
   const auto stub = stub_of(request);
-  if (!reply) return http::make_problem(stub, reply.error());
+  if (!reply) {
+    auto response = http::make_problem(stub, reply.error());
+    // 503: the store is unreachable now (below); the same request may succeed soon.
+    if (reply.error().status == 503) response.set(bhttp::field::retry_after, "2");
+    return response;
+  }
   auto response = http::make_json(stub, reply->status, reply->body);
   if (!reply->etag.empty()) response.set(bhttp::field::etag, "\"" + reply->etag + "\"");
   for (const auto& [name, value] : reply->headers) response.set(name, value);
@@ -203,6 +208,14 @@ http::Handler guarded(AdminService& service, Permission permission, AdminHandler
         Checked<Reply> reply = Problem{500, "internal_error", "", ""};
         try {
           reply = run(service, *job, permission, *handler);
+        } catch (const store::StoreUnavailable& error) {
+          // PostgreSQL down or unreachable: nothing was written (the transaction is gone).
+          // Triggers with keys already known keep working; this request can be retried.
+          log::error("admin request failed: the store is unreachable", {{"error", error.what()}});
+          reply = Problem{503, "store_unavailable",
+                          "the store cannot be reached now, so nothing was changed; retry in a "
+                          "few seconds",
+                          ""};
         } catch (const std::exception& error) {
           log::error("admin request failed", {{"error", error.what()}});
           reply = Problem{500, "store_error",

@@ -8,12 +8,12 @@
 
 namespace popflow::admin {
 
-AdminService::AdminService(const Config& config, std::string secret, const std::string& db_path,
-                           net::Metrics& metrics)
+AdminService::AdminService(const Config& config, std::string secret,
+                           const store::StoreLocation& location, net::Metrics& metrics)
     : config_(config),
       secret_(std::move(secret)),
-      db_(db_path),
-      store_(db_),
+      db_(location.open()),
+      store_(db_, store::node_name(location.data_dir)),
       sessions_(
           {.idle = std::chrono::ceil<std::chrono::seconds>(config.console_session_idle),
            .absolute = std::chrono::ceil<std::chrono::seconds>(config.console_session_lifetime)}),

@@ -23,14 +23,15 @@
 #include "core/config.hpp"
 #include "net/metrics.hpp"
 #include "store/database.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/location.hpp"
+#include "store/sql_store.hpp"
 
 namespace popflow::admin {
 
 class AdminService {
  public:
-  // Opens its own connection to the store at db_path.
-  AdminService(const Config& config, std::string secret, const std::string& db_path,
+  // Opens its own connection to the store.
+  AdminService(const Config& config, std::string secret, const store::StoreLocation& location,
                net::Metrics& metrics);
   ~AdminService();
 
@@ -67,7 +68,7 @@ class AdminService {
   const Config& config_;
   std::string secret_;
   store::Database db_;
-  store::SqliteStore store_;
+  store::SqlStore store_;
   ConsoleSessions sessions_;
   LoginThrottle throttle_;
   net::Metrics& metrics_;

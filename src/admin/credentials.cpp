@@ -91,7 +91,7 @@ IssuedKey rotate_key(store::Database& db, const std::string& secret, const std::
 
 std::string rotate(store::Database& db, const std::string& secret, const std::string& key_id,
                    std::chrono::seconds grace) {
-  db.exec("BEGIN IMMEDIATE");
+  db.begin(store::Transaction::write);
   try {
     auto fresh = rotate_key(db, secret, key_id, grace);
     db.exec("COMMIT");

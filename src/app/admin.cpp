@@ -7,7 +7,6 @@
 #include "core/duration.hpp"
 #include "core/time.hpp"
 #include "store/customer_store.hpp"
-#include "store/secret.hpp"
 
 namespace popflow::app {
 namespace {
@@ -33,8 +32,16 @@ std::string join(const std::vector<std::string>& items, std::string_view empty) 
 
 }  // namespace
 
-DataDir::DataDir(const std::string& path)
-    : db(prepare_dir(path) + "/popflow.db"), secret(store::load_or_create_secret(path)) {}
+DataDir::DataDir(const std::string& path, const std::string& store_setting)
+    : location(store::StoreLocation::parse(store_setting, prepare_dir(path))),
+      db(location.open()),
+      secret(store::signing_secret(location, db)) {}
+
+store::Database& DataDir::local() {
+  if (location.engine == store::Engine::sqlite) return db;
+  if (!local_) local_.emplace(location.sqlite_path());
+  return *local_;
+}
 
 void customer_add(DataDir& dir, const std::string& id, const std::string& name, std::ostream& out) {
   if (!store::CustomerStore::is_valid_id(id))

@@ -7,14 +7,23 @@
 #include <vector>
 
 #include "admin/credentials.hpp"
+#include "store/location.hpp"
 
 namespace popflow::app {
 
-// The store and secret of one data directory, created on first use.
+// The store (the data dir's SQLite file, or PostgreSQL with --store) and the signing secret,
+// created on first use.
 struct DataDir {
-  explicit DataDir(const std::string& path);
+  DataDir(const std::string& path, const std::string& store_setting = {});
+  store::StoreLocation location;
   store::Database db;
   std::string secret;
+  // The data dir's own SQLite file, for what stays on each node (the session journal): the
+  // store itself with SQLite.
+  store::Database& local();
+
+ private:
+  std::optional<store::Database> local_;
 };
 
 void customer_add(DataDir& dir, const std::string& id, const std::string& name, std::ostream& out);

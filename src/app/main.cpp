@@ -20,9 +20,9 @@ namespace {
 
 using namespace popflow;
 
-std::string default_data_dir() {
-  const char* env = std::getenv("POPFLOW_DATA_DIR");
-  return env && *env ? env : "./data";
+std::string from_env(const char* name, const char* fallback) {
+  const char* env = std::getenv(name);
+  return env && *env ? env : fallback;
 }
 
 // CLI11 reports `popflow-connect bogus` and `key bogus` only as "A subcommand is required":
@@ -32,7 +32,7 @@ std::optional<std::string> unknown_command(CLI::App& cli, int argc, char** argv)
   std::string path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir") {
+    if (arg == "--data-dir" || arg == "--store") {
       ++i;  // its value
       continue;
     }
@@ -57,9 +57,15 @@ int main(int argc, char** argv) {
   CLI::App cli{"popflow-connect: real-time trigger hub for contact centers", "popflow-connect"};
   cli.require_subcommand(1);
   cli.fallthrough();
-  std::string data_dir = default_data_dir();
-  auto* data_dir_flag =
-      cli.add_option("--data-dir", data_dir, "store and signing secret (env POPFLOW_DATA_DIR)");
+  std::string data_dir = from_env("POPFLOW_DATA_DIR", "./data");
+  auto* data_dir_flag = cli.add_option("--data-dir", data_dir,
+                                       "SQLite store, session journal and signing secret (env "
+                                       "POPFLOW_DATA_DIR)");
+  std::string store = from_env("POPFLOW_STORE", "sqlite");
+  auto* store_flag = cli.add_option(
+      "--store", store,
+      "sqlite, or a PostgreSQL URL several nodes share: postgresql://user@host:port/db (env "
+      "POPFLOW_STORE)");
 
   // serve: every setting is also a flag (--max-body-bytes ...); only those given override.
   auto* serve_cmd = cli.add_subcommand("serve", "run the server");
@@ -70,7 +76,7 @@ int main(int argc, char** argv) {
   std::map<std::string, CLI::Option*> flag_options;
   const Config defaults;
   for (const auto& setting : settings()) {
-    if (setting.key == "data_dir") continue;  // the global --data-dir
+    if (setting.key == "data_dir" || setting.key == "store") continue;  // global flags
     const std::string key(setting.key);
     const auto help = std::string(setting.help) + " [" + setting.show(defaults) + "; env " +
                       env_name(setting.key) + "]";
@@ -214,11 +220,12 @@ int main(int argc, char** argv) {
           sources.flags[key] = switch_values.contains(key) ? (switch_values[key] ? "true" : "false")
                                                            : flag_values[key];
       if (data_dir_flag->count() > 0) sources.flags["data_dir"] = data_dir;
+      if (store_flag->count() > 0) sources.flags["store"] = store;
       const auto config = load_config(sources);
       log::init(config.log_level);
       return app::serve(config);
     }
-    app::DataDir dir(data_dir);
+    app::DataDir dir(data_dir, store);
     if (customer_add->parsed()) app::customer_add(dir, customer_id, customer_name, std::cout);
     if (customer_list->parsed()) app::customer_list(dir, std::cout);
     if (key_create->parsed()) {

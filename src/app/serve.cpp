@@ -96,7 +96,7 @@ struct ObserverReset {
 int serve(const Config& config) {
   // Before anything reads the store: a second server on it would lose the first's sessions.
   const DataDirLock lock(config.data_dir);
-  DataDir dir(config.data_dir);
+  DataDir dir(config.data_dir, config.store);
   auth::KeyRegistry registry;
   Router router;
   net::Metrics metrics;
@@ -143,7 +143,7 @@ int serve(const Config& config) {
   }
   // The admin API's work runs on its own store thread; it also keeps state.catalog, what
   // triggers resolve against, in step with the store.
-  admin::AdminService admin_service(config, dir.secret, config.data_dir + "/popflow.db", metrics);
+  admin::AdminService admin_service(config, dir.secret, dir.location, metrics);
   // Agents' clients watching /api/client/workflows/changes refetch what they run: told only
   // when their customer's part changed (a customer never hears of another's edits).
   std::unordered_map<std::string, std::size_t> digests;  // the store thread's only
@@ -176,19 +176,19 @@ int serve(const Config& config) {
   admin::add_admin_routes(routes, admin_service);
   state.routes = &routes;
 
-  // The control loop, on this thread: signals, key refresh, shutdown. It owns the store.
+  // The control loop, on this thread: signals, sweeping, shutdown.
   asio::io_context control;
   // Caught from here on: a SIGTERM right after "listening" (a fast test, an orchestrator)
   // is a clean shutdown, not the default kill. Asio keeps one that comes before the wait.
   asio::signal_set signals(control, SIGINT, SIGTERM);
-  KeyRefresher refresher(control, dir.db, registry, config.revocation_poll);
-  refresher.refresh();
+  KeyRefresher refresher(dir.location, registry, config.revocation_poll);
+  refresher.reload();
   registry.set_source(&refresher, static_cast<double>(config.key_refresh_rate));
   // A key revoked or rotated with the admin API holds from its answer on. A store that fails
   // here leaves it to the next poll.
   admin_service.set_keys_listener([&refresher] {
     try {
-      refresher.refresh();
+      refresher.reload();
     } catch (const std::exception& e) {
       log::warn("key registry refresh failed; the next poll retries", {{"error", e.what()}});
     }
@@ -216,7 +216,8 @@ int serve(const Config& config) {
                                 {"mqtt", to_text(mqtt_endpoint)},
                                 {"threads", threads},
                                 {"keys", registry.size()},
-                                {"data_dir", config.data_dir}};
+                                {"data_dir", config.data_dir},
+                                {"store", dir.location.redacted}};
   if (tls) {
     // The same services over TLS: HTTPS (with wss://.../mqtt) and mqtts.
     const auto https_endpoint =

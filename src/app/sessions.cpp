@@ -27,7 +27,7 @@ void session_list(DataDir& dir, std::ostream& out) {
   constexpr auto kRow = "{:<32} {:<16} {:<12} {:<24} {:<10} {:<20} {}\n";
   out << fmt::format(kRow, "CLIENT_ID", "CUSTOMER", "AGENT", "TOKEN", "EXPIRY", "DETACHED_SINCE",
                      "QUEUED");
-  for (const auto& row : broker::list_sessions(dir.db)) {
+  for (const auto& row : broker::list_sessions(dir.local())) {
     out << fmt::format(kRow, row.client_id, row.customer.value_or("-"), row.agent.value_or("-"),
                        row.token_id.value_or("-"), expiry_text(row.expiry),
                        detached_text(row.detached_at), row.queued);
@@ -41,7 +41,7 @@ void session_purge(DataDir& dir, const broker::SessionFilter& filter, bool all, 
         all ? "--all purges every session: give it alone, without --customer, --agent, "
               "--client-id or --token"
             : "say which sessions: --customer, --agent, --client-id or --token (or --all)");
-  const auto purged = broker::purge_sessions(dir.db, filter);
+  const auto purged = broker::purge_sessions(dir.local(), filter);
   for (const auto& row : purged)
     out << fmt::format("purged {} (customer {}, agent {}, {} queued)\n", row.client_id,
                        row.customer.value_or("-"), row.agent.value_or("-"), row.queued);

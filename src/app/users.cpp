@@ -9,7 +9,7 @@
 #include "admin/password.hpp"
 #include "core/time.hpp"
 #include "store/customer_store.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace popflow::app {
 namespace {
@@ -58,7 +58,7 @@ void user_add(DataDir& dir, const UserRequest& request, std::istream& in, std::o
   }
   user.password_hash = admin::hash_password(password);
   user.created_at = unix_now();
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   store.write([&](store::Repositories& repos) {
     if (repos.users.user(user.name))
       throw std::runtime_error("user '" + user.name + "' already exists");
@@ -69,7 +69,7 @@ void user_add(DataDir& dir, const UserRequest& request, std::istream& in, std::o
 }
 
 void user_list(DataDir& dir, const std::optional<std::string>& customer, std::ostream& out) {
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   std::vector<store::User> users;
   store.read([&](store::Repositories& repos) { users = repos.users.users(customer); });
   out << std::left << std::setw(24) << "USER" << std::setw(20) << "CUSTOMER" << std::setw(10)
@@ -85,7 +85,7 @@ void user_list(DataDir& dir, const std::optional<std::string>& customer, std::os
 }
 
 void user_remove(DataDir& dir, const std::string& name, std::ostream&) {
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   store.write([&](store::Repositories& repos) {
     const auto user = repos.users.user(name);
     if (!user) throw std::runtime_error("no user '" + name + "': see 'user list'");

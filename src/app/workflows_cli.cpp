@@ -9,7 +9,7 @@
 #include "admin/workflow_files.hpp"
 #include "core/time.hpp"
 #include "store/customer_store.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace popflow::app {
 namespace {
@@ -57,7 +57,7 @@ std::vector<admin::PublishTarget> targets_of(const std::vector<std::string>& pro
 void workflow_export(DataDir& dir, const WorkflowScope& scope, const std::string& path,
                      std::ostream& out, std::ostream& err) {
   check_customer(dir, scope.customer);
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   std::optional<admin::Exported> exported;
   store.read([&](store::Repositories& repos) {
     exported = admin::export_workflows(repos, scope.customer, scope.crm_id);
@@ -86,7 +86,7 @@ void workflow_import(DataDir& dir, const WorkflowScope& scope, const std::string
     throw std::runtime_error(path + " holds instance '" + file->instance.crm_id + "', not '" +
                              scope.crm_id + "': pass --instance " + file->instance.crm_id +
                              ", or change instance.crmId in the file");
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   admin::ImportReport report;
   try {
     store.write([&](store::Repositories& repos) {
@@ -111,7 +111,7 @@ void workflow_import(DataDir& dir, const WorkflowScope& scope, const std::string
 void workflow_publish(DataDir& dir, const WorkflowScope& scope, const PublishRequest& request,
                       std::ostream& out) {
   check_customer(dir, scope.customer);
-  store::SqliteStore store(dir.db);
+  store::SqlStore store(dir.db);
   std::vector<std::string> lines;
   store.write([&](store::Repositories& repos) {
     const auto targets = targets_of(request.profiles);

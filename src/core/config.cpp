@@ -118,6 +118,10 @@ const std::vector<Setting>& settings() {
       string_setting("http", "HTTP listen address (Connect API, SSE, MQTT over WebSocket)",
                      &Config::http),
       string_setting("mqtt", "MQTT listen address", &Config::mqtt),
+      string_setting("store",
+                     "sqlite (the file in data_dir) or a PostgreSQL URL "
+                     "postgresql://user@host:port/db shared by several nodes",
+                     &Config::store),
       string_setting("redis",
                      "several nodes: redis://[user:password@]host:port[/db], the backplane "
                      "carrying triggers to every node's subscribers (empty: this node alone)",

@@ -24,6 +24,7 @@ struct Config {
   std::string mqtt = "0.0.0.0:1883";
   // Several nodes (docs/cluster.md): redis://[user:password@]host:port[/db], the backplane
   // that carries triggers to the other nodes' subscribers; empty = one node alone.
+  std::string store = "sqlite";  // or a PostgreSQL URL (CONTRACT "Several nodes")
   std::string redis;
   unsigned threads = 0;  // event loops; 0 = one per core
   std::string log_level = "info";

@@ -247,12 +247,14 @@ constexpr int kLatest = sizeof kSteps / sizeof kSteps[0];
 }  // namespace
 
 int schema_version(Database& db) {
+  if (db.engine() == Engine::postgresql) return postgresql_schema_version(db);
   auto stmt = db.prepare("PRAGMA user_version");
   stmt.step();
   return static_cast<int>(stmt.integer(0));
 }
 
 void migrate(Database& db) {
+  if (db.engine() == Engine::postgresql) return migrate_postgresql(db);
   // Each step re-reads the version inside its write transaction, so a CLI command and a
   // server starting at the same moment never apply a step twice.
   for (;;) {

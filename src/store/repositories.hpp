@@ -1,8 +1,8 @@
 #pragma once
 // The repositories of the workflow model, console users and the audit log: the seam between
 // the callers (admin service, CLI, the resolution snapshot's loader) and a storage engine.
-// SQLite implements them today (sqlite_store.hpp); PostgreSQL will take the same interfaces
-// for several nodes, so no caller sees SQL.
+// sql_store.hpp implements them once, in SQL that SQLite (one node) and PostgreSQL (several)
+// both run, so no caller sees SQL or knows the engine.
 //
 // Repositories are dumb on purpose: they read and write records and report "no such row"
 // as nullopt/false. Rules (names, revisions for 409s, who may do what) live in the callers,

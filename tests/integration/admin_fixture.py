@@ -7,10 +7,9 @@ the rest with HTTP requests (http.client via harness.Server.request).
 import json
 import os
 import re
-import subprocess
 import unittest
 
-from harness import BIN, Server, wait_until
+from harness import Server, wait_until
 
 PASSWORD = "Tulip-Harbor-Quartz-71"
 JSON = {"Content-Type": "application/json"}
@@ -33,9 +32,8 @@ def add_user(server, name, customer=None, role="admin", password=PASSWORD):
     """A console user via `user add`; returns the password (generated for operators)."""
     if customer is None:
         return server.cli("user", "add", name, "--operator")
-    out = subprocess.run([BIN, "--data-dir", server.data_dir, "user", "add", name, "--customer", customer,
-                          "--role", role, "--password-stdin"], input=password + "\n",
-                         capture_output=True, text=True, timeout=30)
+    out = server.cli_result("user", "add", name, "--customer", customer, "--role", role, "--password-stdin",
+                            input=password + "\n")
     if out.returncode != 0:
         raise AssertionError(f"user add {name} failed: {out.stderr}")
     return password

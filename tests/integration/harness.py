@@ -67,15 +67,16 @@ class Server:
         self._listening = threading.Event()
         self._reported = False
 
-    # --- admin commands (the same binary, same data dir) ---
+    # --- admin commands (the same binary, same data dir and environment: POPFLOW_STORE) ---
     def cli(self, *args):
-        out = subprocess.run([BIN, "--data-dir", self.data_dir, *args], capture_output=True, text=True, timeout=30)
+        out = self.cli_result(*args)
         if out.returncode != 0:
             raise AssertionError(f"cli {args} failed ({out.returncode}): {out.stderr}")
         return out.stdout.strip()
 
-    def cli_result(self, *args):
-        return subprocess.run([BIN, "--data-dir", self.data_dir, *args], capture_output=True, text=True, timeout=30)
+    def cli_result(self, *args, **kw):
+        return subprocess.run([BIN, "--data-dir", self.data_dir, *args], capture_output=True, text=True, timeout=30,
+                              env=self.env, **kw)
 
     def customer(self, customer_id):
         self.cli("customer", "add", customer_id)

@@ -2,17 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace popflow::store {
 namespace {
 
-using testing_support::TempDir;
+using testing_support::TestStore;
 
 class CustomerStoreTest : public testing::Test {
  protected:
-  TempDir dir_;
-  Database db_{dir_.file("store.db")};
+  TestStore place_;
+  Database db_ = place_.open();
   CustomerStore customers_{db_};
 };
 
@@ -58,7 +58,7 @@ TEST_F(CustomerStoreTest, InvalidIdIsRefused) {
 
 TEST_F(CustomerStoreTest, SurvivesReopen) {
   customers_.add({"acme", "Acme", 1});
-  Database again(dir_.file("store.db"));
+  auto again = place_.open();
   EXPECT_TRUE(CustomerStore(again).exists("acme"));
 }
 

@@ -6,12 +6,12 @@
 #include <set>
 
 #include "store/customer_store.hpp"
-#include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace popflow::store {
 namespace {
 
-using testing_support::TempDir;
+using testing_support::TestStore;
 
 class KeyStoreTest : public testing::Test {
  protected:
@@ -31,8 +31,8 @@ class KeyStoreTest : public testing::Test {
     return k;
   }
 
-  TempDir dir_;
-  Database db_{dir_.file("store.db")};
+  TestStore place_;
+  Database db_ = place_.open();
   KeyStore keys_{db_};
 };
 
@@ -126,7 +126,7 @@ TEST_F(KeyStoreTest, RevokeNeverPostponesAnEarlierRevocation) {
 
 TEST_F(KeyStoreTest, RevocationIsVisibleToAnotherConnection) {
   keys_.insert(api_key("k_1", "acme", 1));
-  Database cli(dir_.file("store.db"));
+  auto cli = place_.open();
   KeyStore(cli).revoke("k_1", 42);
   EXPECT_EQ(keys_.find("k_1")->revoked_at, 42);
 }

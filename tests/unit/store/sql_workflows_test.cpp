@@ -1,19 +1,19 @@
-#include "store/sqlite_workflows.hpp"
+#include "store/sql_workflows.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sqlite_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace popflow::store {
 namespace {
 
-using namespace sqlite_testing;
+using namespace store_testing;
 
 constexpr const char* kCrm = "a.example.com";
 
-class SqliteWorkflowsTest : public SqliteStoreTest {
+class SqlWorkflowsTest : public StoreTest {
  protected:
-  SqliteWorkflowsTest() {
+  SqlWorkflowsTest() {
     catalog_.insert_instance(make_instance("acme", kCrm));
     catalog_.insert_instance(make_instance("acme", "b.example.com"));
   }
@@ -25,7 +25,7 @@ class SqliteWorkflowsTest : public SqliteStoreTest {
   }
 };
 
-TEST_F(SqliteWorkflowsTest, WorkflowKeepsEveryField) {
+TEST_F(SqlWorkflowsTest, WorkflowKeepsEveryField) {
   auto in = make_workflow("wf_1", "acme", kCrm, "On Answer");
   in.revision = 3;
   workflows_.insert_workflow(in);
@@ -42,7 +42,7 @@ TEST_F(SqliteWorkflowsTest, WorkflowKeepsEveryField) {
   EXPECT_FALSE(workflows_.workflow("zeta", "wf_1"));  // another customer's id
 }
 
-TEST_F(SqliteWorkflowsTest, WorkflowsAreListedPerInstanceByName) {
+TEST_F(SqlWorkflowsTest, WorkflowsAreListedPerInstanceByName) {
   auto b = make_workflow("wf_1", "acme", kCrm, "On Ring");
   b.name = "B";
   auto a = make_workflow("wf_2", "acme", kCrm, "On Ring");
@@ -56,7 +56,7 @@ TEST_F(SqliteWorkflowsTest, WorkflowsAreListedPerInstanceByName) {
   EXPECT_EQ(list[1].id, "wf_1");
 }
 
-TEST_F(SqliteWorkflowsTest, ATakenIdOrAMissingInstanceIsAConstraintError) {
+TEST_F(SqlWorkflowsTest, ATakenIdOrAMissingInstanceIsAConstraintError) {
   add("wf_1", 0);
   for (const auto& w : {make_workflow("wf_1", "acme", kCrm, "On Ring"),
                         make_workflow("wf_2", "acme", "none.example.com", "On Ring")}) {
@@ -69,7 +69,7 @@ TEST_F(SqliteWorkflowsTest, ATakenIdOrAMissingInstanceIsAConstraintError) {
   }
 }
 
-TEST_F(SqliteWorkflowsTest, UpdateChangesTheWorkflowByKey) {
+TEST_F(SqlWorkflowsTest, UpdateChangesTheWorkflowByKey) {
   add("wf_1", 0);
   auto w = make_workflow("wf_1", "acme", kCrm, "On End");
   w.name = "Renamed";
@@ -88,7 +88,7 @@ TEST_F(SqliteWorkflowsTest, UpdateChangesTheWorkflowByKey) {
                StoreError);
 }
 
-TEST_F(SqliteWorkflowsTest, VersionsAreKeptInNumberOrderAndNeverTwice) {
+TEST_F(SqlWorkflowsTest, VersionsAreKeptInNumberOrderAndNeverTwice) {
   workflows_.insert_workflow(make_workflow("wf_1", "acme", kCrm, "On Ring"));
   workflows_.insert_version(make_version("wf_1", 2));
   workflows_.insert_version(make_version("wf_1", 1));
@@ -106,7 +106,7 @@ TEST_F(SqliteWorkflowsTest, VersionsAreKeptInNumberOrderAndNeverTwice) {
   EXPECT_FALSE(workflows_.version("wf_1", 3));
 }
 
-TEST_F(SqliteWorkflowsTest, PublishingAgainToTheSameEventAndProfileReplaces) {
+TEST_F(SqlWorkflowsTest, PublishingAgainToTheSameEventAndProfileReplaces) {
   add("wf_1", 2);
   add("wf_2", 1);
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", "Tier 1", "wf_1", 1));
@@ -123,7 +123,7 @@ TEST_F(SqliteWorkflowsTest, PublishingAgainToTheSameEventAndProfileReplaces) {
   EXPECT_EQ(all[0].published_by, "cli");
 }
 
-TEST_F(SqliteWorkflowsTest, AllProfilesAndANamedProfileAreTwoPublications) {
+TEST_F(SqlWorkflowsTest, AllProfilesAndANamedProfileAreTwoPublications) {
   add("wf_1", 2);
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", std::nullopt, "wf_1", 1));
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", "Tier 1", "wf_1", 2));
@@ -141,7 +141,7 @@ TEST_F(SqliteWorkflowsTest, AllProfilesAndANamedProfileAreTwoPublications) {
   EXPECT_EQ(all[0].profile, "Tier 1");
 }
 
-TEST_F(SqliteWorkflowsTest, PublicationsOfOneInstanceOrOfAll) {
+TEST_F(SqlWorkflowsTest, PublicationsOfOneInstanceOrOfAll) {
   add("wf_1", 1);
   add("wf_2", 1, "b.example.com");
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", std::nullopt, "wf_1", 1));
@@ -154,7 +154,7 @@ TEST_F(SqliteWorkflowsTest, PublicationsOfOneInstanceOrOfAll) {
   EXPECT_TRUE(workflows_.publications("zeta", std::nullopt).empty());
 }
 
-TEST_F(SqliteWorkflowsTest, PublishingAVersionThatDoesNotExistIsRefused) {
+TEST_F(SqlWorkflowsTest, PublishingAVersionThatDoesNotExistIsRefused) {
   add("wf_1", 1);
   try {
     workflows_.put_publication(make_publication("acme", kCrm, "On Ring", std::nullopt, "wf_1", 2));
@@ -164,7 +164,7 @@ TEST_F(SqliteWorkflowsTest, PublishingAVersionThatDoesNotExistIsRefused) {
   }
 }
 
-TEST_F(SqliteWorkflowsTest, RemovingAWorkflowTakesItsVersionsAndPublications) {
+TEST_F(SqlWorkflowsTest, RemovingAWorkflowTakesItsVersionsAndPublications) {
   add("wf_1", 2);
   add("wf_2", 1);
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", std::nullopt, "wf_1", 2));
@@ -180,7 +180,7 @@ TEST_F(SqliteWorkflowsTest, RemovingAWorkflowTakesItsVersionsAndPublications) {
   EXPECT_EQ(workflows_.versions("wf_2").size(), 1u);
 }
 
-TEST_F(SqliteWorkflowsTest, AllPublishedCarriesTheNameAndThePublishedDefinition) {
+TEST_F(SqlWorkflowsTest, AllPublishedCarriesTheNameAndThePublishedDefinition) {
   add("wf_1", 2);
   workflows_.put_publication(make_publication("acme", kCrm, "On Ring", "Tier 1", "wf_1", 1));
   const auto all = store_.all_published();

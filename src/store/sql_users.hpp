@@ -1,13 +1,13 @@
 #pragma once
-// UserRepository and AuditRepository over SQLite (migration step 4).
+// UserRepository and AuditRepository in SQL (SQLite or PostgreSQL; migration step 4).
 #include "store/database.hpp"
 #include "store/repositories.hpp"
 
 namespace popflow::store {
 
-class SqliteUsers final : public UserRepository {
+class SqlUsers final : public UserRepository {
  public:
-  explicit SqliteUsers(Database& db) : db_(db) {}
+  explicit SqlUsers(Database& db) : db_(db) {}
 
   std::optional<User> user(const std::string& name) override;
   std::vector<User> users(const std::optional<std::string>& customer) override;
@@ -22,9 +22,9 @@ class SqliteUsers final : public UserRepository {
 };
 
 // Append-only: nothing here changes or removes an entry.
-class SqliteAudit final : public AuditRepository {
+class SqlAudit final : public AuditRepository {
  public:
-  explicit SqliteAudit(Database& db) : db_(db) {}
+  explicit SqlAudit(Database& db) : db_(db) {}
 
   std::int64_t append(const AuditEntry& entry) override;
   std::vector<AuditEntry> entries(const AuditQuery& query) override;

@@ -1,4 +1,4 @@
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace popflow::store {
 namespace {
@@ -14,17 +14,17 @@ void undo(Database& db, const char* sql) noexcept {
 
 }  // namespace
 
-SqliteStore::SqliteStore(Database& db)
+SqlStore::SqlStore(Database& db, std::string node)
     : db_(db),
       catalog_(db),
       workflows_(db),
       users_(db),
       audit_(db),
-      timelines_(db),
+      timelines_(db, std::move(node)),
       repositories_{catalog_, workflows_, users_, audit_, timelines_},
       seen_version_(db.data_version()) {}
 
-void SqliteStore::write(const std::function<void(Repositories&)>& work) {
+void SqlStore::write(const std::function<void(Repositories&)>& work) {
   if (open_ == Open::read) throw StoreError("write() inside read(): use write() for both");
   if (open_ == Open::write) {
     // A savepoint rather than nothing, so "all of its writes or none" holds for an inner
@@ -42,13 +42,13 @@ void SqliteStore::write(const std::function<void(Repositories&)>& work) {
     --savepoints_;
     return;
   }
-  transaction("BEGIN IMMEDIATE", Open::write, work);
+  transaction(Transaction::write, Open::write, work);
   committed_ = true;
 }
 
-void SqliteStore::transaction(const char* begin, Open mode,
-                              const std::function<void(Repositories&)>& work) {
-  db_.exec(begin);
+void SqlStore::transaction(Transaction kind, Open mode,
+                           const std::function<void(Repositories&)>& work) {
+  db_.begin(kind);
   open_ = mode;
   try {
     work(repositories_);
@@ -61,31 +61,31 @@ void SqliteStore::transaction(const char* begin, Open mode,
   open_ = Open::none;
 }
 
-void SqliteStore::read(const std::function<void(Repositories&)>& work) {
+void SqlStore::read(const std::function<void(Repositories&)>& work) {
   if (open_ != Open::none) {
     work(repositories_);
     return;
   }
-  transaction("BEGIN", Open::read, work);
+  transaction(Transaction::read, Open::read, work);
 }
 
-std::vector<workflows::Instance> SqliteStore::all_instances() {
+std::vector<workflows::Instance> SqlStore::all_instances() {
   return catalog_.all_instances();
 }
 
-std::vector<workflows::AgentEntry> SqliteStore::all_agents() {
+std::vector<workflows::AgentEntry> SqlStore::all_agents() {
   return catalog_.all_agents();
 }
 
-std::vector<workflows::Event> SqliteStore::all_events() {
+std::vector<workflows::Event> SqlStore::all_events() {
   return catalog_.all_events();
 }
 
-std::vector<PublishedWorkflow> SqliteStore::all_published() {
+std::vector<PublishedWorkflow> SqlStore::all_published() {
   return workflows_.all_published();
 }
 
-std::int64_t SqliteStore::data_version() {
+std::int64_t SqlStore::data_version() {
   // A counter of our own: PRAGMA data_version's value means nothing beyond "differs".
   const auto seen = db_.data_version();
   if (seen != seen_version_ || committed_) {

@@ -1,14 +1,14 @@
 #pragma once
-// CatalogRepository over SQLite: instances and what hangs off them (migration step 4).
-// Lists are ordered by their key (crm_id, name, agent_id).
+// CatalogRepository in SQL (SQLite or PostgreSQL): instances and what hangs off them
+// (migration step 4). Lists are ordered by their key (crm_id, name, agent_id).
 #include "store/database.hpp"
 #include "store/repositories.hpp"
 
 namespace popflow::store {
 
-class SqliteCatalog final : public CatalogRepository {
+class SqlCatalog final : public CatalogRepository {
  public:
-  explicit SqliteCatalog(Database& db) : db_(db) {}
+  explicit SqlCatalog(Database& db) : db_(db) {}
 
   std::vector<workflows::Instance> instances(const std::string& customer) override;
   std::optional<workflows::Instance> instance(const std::string& customer,
@@ -39,7 +39,7 @@ class SqliteCatalog final : public CatalogRepository {
   bool remove_event(const std::string& customer, const std::string& crm_id,
                     const std::string& name) override;
 
-  // Across customers, for the resolution snapshot (SqliteStore::all_*).
+  // Across customers, for the resolution snapshot (SqlStore::all_*).
   std::vector<workflows::Instance> all_instances();
   std::vector<workflows::AgentEntry> all_agents();
   std::vector<workflows::Event> all_events();

@@ -1,4 +1,4 @@
-#include "store/sqlite_users.hpp"
+#include "store/sql_users.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -25,14 +25,14 @@ User read_user(const Statement& s) {
 
 }  // namespace
 
-std::optional<User> SqliteUsers::user(const std::string& name) {
+std::optional<User> SqlUsers::user(const std::string& name) {
   auto stmt = db_.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE name = ?1");
   stmt.bind(1, name);
   if (!stmt.step()) return std::nullopt;
   return read_user(stmt);
 }
 
-std::vector<User> SqliteUsers::users(const std::optional<std::string>& customer) {
+std::vector<User> SqlUsers::users(const std::optional<std::string>& customer) {
   auto stmt = db_.prepare(std::string("SELECT ") + kUserColumns +
                           " FROM users WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY name");
   stmt.bind(1, customer);
@@ -41,7 +41,7 @@ std::vector<User> SqliteUsers::users(const std::optional<std::string>& customer)
   return out;
 }
 
-void SqliteUsers::insert_user(const User& u) {
+void SqlUsers::insert_user(const User& u) {
   db_.prepare(std::string("INSERT INTO users (") + kUserColumns +
               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, u.name)
@@ -53,7 +53,7 @@ void SqliteUsers::insert_user(const User& u) {
       .run();
 }
 
-void SqliteUsers::update_user(const User& u) {
+void SqlUsers::update_user(const User& u) {
   db_.prepare(
          "UPDATE users SET customer_id = ?2, role = ?3, password_hash = ?4, created_at = ?5, "
          "last_login_at = ?6 WHERE name = ?1")
@@ -67,12 +67,12 @@ void SqliteUsers::update_user(const User& u) {
   if (db_.changes() == 0) throw StoreError("no user " + u.name);
 }
 
-bool SqliteUsers::remove_user(const std::string& name) {
+bool SqlUsers::remove_user(const std::string& name) {
   db_.prepare("DELETE FROM users WHERE name = ?1").bind(1, name).run();
   return db_.changes() > 0;
 }
 
-std::int64_t SqliteAudit::append(const AuditEntry& e) {
+std::int64_t SqlAudit::append(const AuditEntry& e) {
   // AUTOINCREMENT: ids only grow, even if the newest entries were ever pruned, so a
   // reader's before_id cursor stays meaningful.
   auto stmt = db_.prepare(
@@ -91,7 +91,7 @@ std::int64_t SqliteAudit::append(const AuditEntry& e) {
   return id;
 }
 
-std::vector<AuditEntry> SqliteAudit::entries(const AuditQuery& q) {
+std::vector<AuditEntry> SqlAudit::entries(const AuditQuery& q) {
   // NULL parameters switch their filter off; audit_by_customer and audit_by_target serve
   // the common ones, newest first by walking the id backwards.
   auto stmt = db_.prepare(

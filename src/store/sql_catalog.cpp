@@ -1,4 +1,4 @@
-#include "store/sqlite_catalog.hpp"
+#include "store/sql_catalog.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -51,7 +51,7 @@ std::optional<std::int64_t> seconds_of(const std::optional<int>& stale_after) {
 
 }  // namespace
 
-std::vector<Instance> SqliteCatalog::instances(const std::string& customer) {
+std::vector<Instance> SqlCatalog::instances(const std::string& customer) {
   auto stmt = db_.prepare(std::string("SELECT ") + kInstanceColumns +
                           " FROM instances WHERE customer_id = ?1 ORDER BY crm_id");
   stmt.bind(1, customer);
@@ -60,8 +60,8 @@ std::vector<Instance> SqliteCatalog::instances(const std::string& customer) {
   return out;
 }
 
-std::optional<Instance> SqliteCatalog::instance(const std::string& customer,
-                                                const std::string& crm_id) {
+std::optional<Instance> SqlCatalog::instance(const std::string& customer,
+                                             const std::string& crm_id) {
   auto stmt = db_.prepare(std::string("SELECT ") + kInstanceColumns +
                           " FROM instances WHERE customer_id = ?1 AND crm_id = ?2");
   stmt.bind(1, customer).bind(2, crm_id);
@@ -69,7 +69,7 @@ std::optional<Instance> SqliteCatalog::instance(const std::string& customer,
   return read_instance(stmt);
 }
 
-void SqliteCatalog::insert_instance(const Instance& i) {
+void SqlCatalog::insert_instance(const Instance& i) {
   db_.prepare(std::string("INSERT INTO instances (") + kInstanceColumns +
               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, i.customer_id)
@@ -85,7 +85,7 @@ void SqliteCatalog::insert_instance(const Instance& i) {
       .run();
 }
 
-void SqliteCatalog::update_instance(const Instance& i) {
+void SqlCatalog::update_instance(const Instance& i) {
   db_.prepare(
          "UPDATE instances SET name = ?3, crm_type = ?4, url_record = ?5, url_new_record = ?6, "
          "url_search = ?7, created_at = ?8, revision = ?9, supersede_by = ?10 "
@@ -105,7 +105,7 @@ void SqliteCatalog::update_instance(const Instance& i) {
     throw StoreError("no instance " + i.crm_id + " of customer " + i.customer_id);
 }
 
-bool SqliteCatalog::remove_instance(const std::string& customer, const std::string& crm_id) {
+bool SqlCatalog::remove_instance(const std::string& customer, const std::string& crm_id) {
   // Profiles, agents, events, workflows (and so their versions) and publications follow
   // through ON DELETE CASCADE (migration step 4).
   db_.prepare("DELETE FROM instances WHERE customer_id = ?1 AND crm_id = ?2")
@@ -115,8 +115,7 @@ bool SqliteCatalog::remove_instance(const std::string& customer, const std::stri
   return db_.changes() > 0;
 }
 
-std::vector<Profile> SqliteCatalog::profiles(const std::string& customer,
-                                             const std::string& crm_id) {
+std::vector<Profile> SqlCatalog::profiles(const std::string& customer, const std::string& crm_id) {
   auto stmt = db_.prepare(
       "SELECT customer_id, crm_id, name FROM profiles WHERE customer_id = ?1 AND crm_id = ?2 "
       "ORDER BY name");
@@ -126,7 +125,7 @@ std::vector<Profile> SqliteCatalog::profiles(const std::string& customer,
   return out;
 }
 
-void SqliteCatalog::insert_profile(const Profile& p) {
+void SqlCatalog::insert_profile(const Profile& p) {
   db_.prepare("INSERT INTO profiles (customer_id, crm_id, name) VALUES (?1, ?2, ?3)")
       .bind(1, p.customer_id)
       .bind(2, p.crm_id)
@@ -134,8 +133,8 @@ void SqliteCatalog::insert_profile(const Profile& p) {
       .run();
 }
 
-bool SqliteCatalog::remove_profile(const std::string& customer, const std::string& crm_id,
-                                   const std::string& name) {
+bool SqlCatalog::remove_profile(const std::string& customer, const std::string& crm_id,
+                                const std::string& name) {
   db_.prepare("DELETE FROM profiles WHERE customer_id = ?1 AND crm_id = ?2 AND name = ?3")
       .bind(1, customer)
       .bind(2, crm_id)
@@ -144,10 +143,9 @@ bool SqliteCatalog::remove_profile(const std::string& customer, const std::strin
   return db_.changes() > 0;
 }
 
-std::vector<AgentEntry> SqliteCatalog::agents(const std::string& customer,
-                                              const std::string& crm_id,
-                                              const std::optional<std::string>& after,
-                                              std::size_t limit) {
+std::vector<AgentEntry> SqlCatalog::agents(const std::string& customer, const std::string& crm_id,
+                                           const std::optional<std::string>& after,
+                                           std::size_t limit) {
   // ?3 NULL reads the first page; the primary key serves both the filter and the order.
   auto stmt = db_.prepare(
       "SELECT customer_id, crm_id, agent_id, profile FROM agents "
@@ -163,7 +161,7 @@ std::vector<AgentEntry> SqliteCatalog::agents(const std::string& customer,
   return out;
 }
 
-void SqliteCatalog::put_agent(const AgentEntry& a) {
+void SqlCatalog::put_agent(const AgentEntry& a) {
   db_.prepare(
          "INSERT INTO agents (customer_id, crm_id, agent_id, profile) VALUES (?1, ?2, ?3, ?4) "
          "ON CONFLICT (customer_id, crm_id, agent_id) DO UPDATE SET profile = excluded.profile")
@@ -174,8 +172,8 @@ void SqliteCatalog::put_agent(const AgentEntry& a) {
       .run();
 }
 
-bool SqliteCatalog::remove_agent(const std::string& customer, const std::string& crm_id,
-                                 const std::string& agent_id) {
+bool SqlCatalog::remove_agent(const std::string& customer, const std::string& crm_id,
+                              const std::string& agent_id) {
   db_.prepare("DELETE FROM agents WHERE customer_id = ?1 AND crm_id = ?2 AND agent_id = ?3")
       .bind(1, customer)
       .bind(2, crm_id)
@@ -184,7 +182,7 @@ bool SqliteCatalog::remove_agent(const std::string& customer, const std::string&
   return db_.changes() > 0;
 }
 
-std::vector<Event> SqliteCatalog::events(const std::string& customer, const std::string& crm_id) {
+std::vector<Event> SqlCatalog::events(const std::string& customer, const std::string& crm_id) {
   auto stmt = db_.prepare(std::string("SELECT ") + kEventColumns +
                           " FROM events WHERE customer_id = ?1 AND crm_id = ?2 ORDER BY name");
   stmt.bind(1, customer).bind(2, crm_id);
@@ -193,7 +191,7 @@ std::vector<Event> SqliteCatalog::events(const std::string& customer, const std:
   return out;
 }
 
-void SqliteCatalog::insert_event(const Event& e) {
+void SqlCatalog::insert_event(const Event& e) {
   db_.prepare(std::string("INSERT INTO events (") + kEventColumns +
               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, e.customer_id)
@@ -205,7 +203,7 @@ void SqliteCatalog::insert_event(const Event& e) {
       .run();
 }
 
-void SqliteCatalog::update_event(const Event& e) {
+void SqlCatalog::update_event(const Event& e) {
   db_.prepare(
          "UPDATE events SET description = ?4, stale_after = ?5 "
          "WHERE customer_id = ?1 AND crm_id = ?2 AND name = ?3")
@@ -218,8 +216,8 @@ void SqliteCatalog::update_event(const Event& e) {
   if (db_.changes() == 0) throw StoreError("no event '" + e.name + "' in instance " + e.crm_id);
 }
 
-bool SqliteCatalog::remove_event(const std::string& customer, const std::string& crm_id,
-                                 const std::string& name) {
+bool SqlCatalog::remove_event(const std::string& customer, const std::string& crm_id,
+                              const std::string& name) {
   db_.prepare("DELETE FROM events WHERE customer_id = ?1 AND crm_id = ?2 AND name = ?3")
       .bind(1, customer)
       .bind(2, crm_id)
@@ -228,7 +226,7 @@ bool SqliteCatalog::remove_event(const std::string& customer, const std::string&
   return db_.changes() > 0;
 }
 
-std::vector<Instance> SqliteCatalog::all_instances() {
+std::vector<Instance> SqlCatalog::all_instances() {
   auto stmt = db_.prepare(std::string("SELECT ") + kInstanceColumns +
                           " FROM instances ORDER BY customer_id, crm_id");
   std::vector<Instance> out;
@@ -236,7 +234,7 @@ std::vector<Instance> SqliteCatalog::all_instances() {
   return out;
 }
 
-std::vector<AgentEntry> SqliteCatalog::all_agents() {
+std::vector<AgentEntry> SqlCatalog::all_agents() {
   auto stmt = db_.prepare(
       "SELECT customer_id, crm_id, agent_id, profile FROM agents "
       "ORDER BY customer_id, crm_id, agent_id");
@@ -245,7 +243,7 @@ std::vector<AgentEntry> SqliteCatalog::all_agents() {
   return out;
 }
 
-std::vector<Event> SqliteCatalog::all_events() {
+std::vector<Event> SqlCatalog::all_events() {
   auto stmt = db_.prepare(std::string("SELECT ") + kEventColumns +
                           " FROM events ORDER BY customer_id, crm_id, name");
   std::vector<Event> out;

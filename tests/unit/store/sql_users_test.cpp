@@ -1,15 +1,15 @@
-#include "store/sqlite_users.hpp"
+#include "store/sql_users.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sqlite_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace popflow::store {
 namespace {
 
-using namespace sqlite_testing;
+using namespace store_testing;
 
-using SqliteUsersTest = SqliteStoreTest;
+using SqlUsersTest = StoreTest;
 
 User make_user(const std::string& name, std::optional<std::string> customer, Role role) {
   return {name, std::move(customer), role, "$argon2id$v=19$hash-of-" + name, 100, std::nullopt};
@@ -25,7 +25,7 @@ AuditEntry make_entry(const std::string& customer, const std::string& target) {
   return {0, customer, 1000, "user:alice", "workflow.publish", target, "", R"({"v":1})"};
 }
 
-TEST_F(SqliteUsersTest, UserKeepsEveryField) {
+TEST_F(SqlUsersTest, UserKeepsEveryField) {
   auto in = make_user("alice", "acme", Role::designer);
   in.last_login_at = 200;
   users_.insert_user(in);
@@ -39,7 +39,7 @@ TEST_F(SqliteUsersTest, UserKeepsEveryField) {
   EXPECT_FALSE(users_.user("Alice"));  // names are exact
 }
 
-TEST_F(SqliteUsersTest, AnOperatorHasNoCustomer) {
+TEST_F(SqlUsersTest, AnOperatorHasNoCustomer) {
   users_.insert_user(make_user("root", std::nullopt, Role::owner));
   const auto out = users_.user("root");
   ASSERT_TRUE(out);
@@ -47,7 +47,7 @@ TEST_F(SqliteUsersTest, AnOperatorHasNoCustomer) {
   EXPECT_EQ(out->last_login_at, std::nullopt);
 }
 
-TEST_F(SqliteUsersTest, UsersOfOneCustomerOrEveryone) {
+TEST_F(SqlUsersTest, UsersOfOneCustomerOrEveryone) {
   users_.insert_user(make_user("carol", "acme", Role::viewer));
   users_.insert_user(make_user("root", std::nullopt, Role::owner));
   users_.insert_user(make_user("bob", "zeta", Role::admin));
@@ -57,7 +57,7 @@ TEST_F(SqliteUsersTest, UsersOfOneCustomerOrEveryone) {
             (std::vector<std::string>{"alice", "bob", "carol", "root"}));
 }
 
-TEST_F(SqliteUsersTest, ANameIsTakenOnceAcrossCustomers) {
+TEST_F(SqlUsersTest, ANameIsTakenOnceAcrossCustomers) {
   users_.insert_user(make_user("alice", "acme", Role::viewer));
   try {
     users_.insert_user(make_user("alice", "zeta", Role::viewer));
@@ -68,7 +68,7 @@ TEST_F(SqliteUsersTest, ANameIsTakenOnceAcrossCustomers) {
   EXPECT_THROW(users_.insert_user(make_user("dave", "nobody", Role::viewer)), StoreError);
 }
 
-TEST_F(SqliteUsersTest, UpdateAndRemoveByName) {
+TEST_F(SqlUsersTest, UpdateAndRemoveByName) {
   users_.insert_user(make_user("alice", "acme", Role::viewer));
   auto changed = make_user("alice", "acme", Role::admin);
   changed.password_hash = "new";
@@ -85,9 +85,9 @@ TEST_F(SqliteUsersTest, UpdateAndRemoveByName) {
   EXPECT_FALSE(users_.user("alice"));
 }
 
-using SqliteAuditTest = SqliteStoreTest;
+using SqlAuditTest = StoreTest;
 
-TEST_F(SqliteAuditTest, AppendKeepsEveryFieldWithIncreasingIds) {
+TEST_F(SqlAuditTest, AppendKeepsEveryFieldWithIncreasingIds) {
   auto entry = make_entry("acme", "workflow:wf_1");
   entry.before = R"({"v":0})";
   const auto first = audit_.append(entry);
@@ -106,7 +106,7 @@ TEST_F(SqliteAuditTest, AppendKeepsEveryFieldWithIncreasingIds) {
   EXPECT_EQ(e.after, R"({"v":1})");
 }
 
-TEST_F(SqliteAuditTest, EntriesAreNewestFirstAndPageWithBeforeId) {
+TEST_F(SqlAuditTest, EntriesAreNewestFirstAndPageWithBeforeId) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(audit_.append(make_entry("acme", "t")));
   AuditQuery query;
@@ -126,7 +126,7 @@ TEST_F(SqliteAuditTest, EntriesAreNewestFirstAndPageWithBeforeId) {
   EXPECT_EQ(page[0].id, ids[0]);
 }
 
-TEST_F(SqliteAuditTest, EntriesFilterByCustomerAndTarget) {
+TEST_F(SqlAuditTest, EntriesFilterByCustomerAndTarget) {
   const auto a1 = audit_.append(make_entry("acme", "workflow:wf_1"));
   const auto z1 = audit_.append(make_entry("zeta", "workflow:wf_1"));
   const auto a2 = audit_.append(make_entry("acme", "key:k_1"));

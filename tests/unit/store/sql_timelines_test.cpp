@@ -1,15 +1,15 @@
-#include "store/sqlite_timelines.hpp"
+#include "store/sql_timelines.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sqlite_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace popflow::store {
 namespace {
 
-using namespace sqlite_testing;
+using namespace store_testing;
 
-using SqliteTimelinesTest = SqliteStoreTest;
+using SqlTimelinesTest = StoreTest;
 
 history::TriggerRecord record(std::string id, std::int64_t at_ms, std::string customer = "acme") {
   history::TriggerRecord r;
@@ -23,8 +23,8 @@ history::TriggerRecord record(std::string id, std::int64_t at_ms, std::string cu
   return r;
 }
 
-TEST_F(SqliteTimelinesTest, ReplaceAllKeepsOnlyTheLatestSaveOldestFirst) {
-  SqliteTimelines timelines(db_);
+TEST_F(SqlTimelinesTest, ReplaceAllKeepsOnlyTheLatestSaveOldestFirst) {
+  SqlTimelines timelines(db_, "node-a");
   store_.write([&](Repositories& repos) {
     repos.timelines.replace_all({record("old", 1), record("gone", 2)});
   });
@@ -39,12 +39,14 @@ TEST_F(SqliteTimelinesTest, ReplaceAllKeepsOnlyTheLatestSaveOldestFirst) {
   EXPECT_EQ(kept[0].message, R"({"event":"On Ring"})");
 }
 
-TEST_F(SqliteTimelinesTest, AnUnreadableRowIsSkippedNotFatal) {
-  SqliteTimelines timelines(db_);
+TEST_F(SqlTimelinesTest, AnUnreadableRowIsSkippedNotFatal) {
+  SqlTimelines timelines(db_, "node-a");
   timelines.replace_all({record("t1", 10)});
-  db_.exec(
-      "INSERT INTO trigger_timelines (id, customer_id, received_at, record) "
-      "VALUES ('bad', 'acme', 5, '{\"id\":\"bad\",\"channel\":\"FAX\"}')");
+  db_.exec(db_.engine() == Engine::postgresql
+               ? "INSERT INTO trigger_timelines (id, customer_id, received_at, record, node) "
+                 "VALUES ('bad', 'acme', 5, '{\"id\":\"bad\",\"channel\":\"FAX\"}', 'node-a')"
+               : "INSERT INTO trigger_timelines (id, customer_id, received_at, record) "
+                 "VALUES ('bad', 'acme', 5, '{\"id\":\"bad\",\"channel\":\"FAX\"}')");
   const auto kept = timelines.all();
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].id, "t1");

@@ -1,20 +1,20 @@
-#include "store/sqlite_catalog.hpp"
+#include "store/sql_catalog.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-#include "sqlite_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace popflow::store {
 namespace {
 
-using namespace sqlite_testing;
+using namespace store_testing;
 using workflows::AgentEntry;
 using workflows::Event;
 using workflows::Profile;
 
-using SqliteCatalogTest = SqliteStoreTest;
+using SqlCatalogTest = StoreTest;
 
 std::vector<std::string> agent_ids(const std::vector<AgentEntry>& agents) {
   std::vector<std::string> out;
@@ -22,7 +22,7 @@ std::vector<std::string> agent_ids(const std::vector<AgentEntry>& agents) {
   return out;
 }
 
-TEST_F(SqliteCatalogTest, InstanceKeepsEveryField) {
+TEST_F(SqlCatalogTest, InstanceKeepsEveryField) {
   auto in = make_instance("acme", "acme.crm.example.com");
   in.crm_type = workflows::CrmType::servicenow;
   in.urls = {"r/{record.id}", "n/{record.type}", "s?q={search.term}"};
@@ -41,7 +41,7 @@ TEST_F(SqliteCatalogTest, InstanceKeepsEveryField) {
   EXPECT_FALSE(catalog_.instance("zeta", "acme.crm.example.com"));  // another customer's
 }
 
-TEST_F(SqliteCatalogTest, InstancesAreListedPerCustomerByCrmId) {
+TEST_F(SqlCatalogTest, InstancesAreListedPerCustomerByCrmId) {
   catalog_.insert_instance(make_instance("acme", "b.example.com"));
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.insert_instance(make_instance("zeta", "z.example.com"));
@@ -52,7 +52,7 @@ TEST_F(SqliteCatalogTest, InstancesAreListedPerCustomerByCrmId) {
   EXPECT_TRUE(catalog_.instances("nobody").empty());
 }
 
-TEST_F(SqliteCatalogTest, InsertingAnExistingInstanceIsAConstraintError) {
+TEST_F(SqlCatalogTest, InsertingAnExistingInstanceIsAConstraintError) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   try {
     catalog_.insert_instance(make_instance("acme", "a.example.com"));
@@ -64,11 +64,11 @@ TEST_F(SqliteCatalogTest, InsertingAnExistingInstanceIsAConstraintError) {
   EXPECT_NO_THROW(catalog_.insert_instance(make_instance("zeta", "a.example.com")));
 }
 
-TEST_F(SqliteCatalogTest, AnInstanceOfAnUnknownCustomerIsRefused) {
+TEST_F(SqlCatalogTest, AnInstanceOfAnUnknownCustomerIsRefused) {
   EXPECT_THROW(catalog_.insert_instance(make_instance("nobody", "a.example.com")), StoreError);
 }
 
-TEST_F(SqliteCatalogTest, UpdateChangesTheInstanceByKey) {
+TEST_F(SqlCatalogTest, UpdateChangesTheInstanceByKey) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   auto changed = make_instance("acme", "a.example.com");
   changed.name = "Renamed";
@@ -84,11 +84,11 @@ TEST_F(SqliteCatalogTest, UpdateChangesTheInstanceByKey) {
   EXPECT_EQ(out->revision, 2);
 }
 
-TEST_F(SqliteCatalogTest, UpdatingAMissingInstanceThrows) {
+TEST_F(SqlCatalogTest, UpdatingAMissingInstanceThrows) {
   EXPECT_THROW(catalog_.update_instance(make_instance("acme", "none.example.com")), StoreError);
 }
 
-TEST_F(SqliteCatalogTest, ProfilesAreAddedListedByNameAndRemoved) {
+TEST_F(SqlCatalogTest, ProfilesAreAddedListedByNameAndRemoved) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.insert_profile({"acme", "a.example.com", "Tier 2"});
   catalog_.insert_profile({"acme", "a.example.com", "Tier 1"});
@@ -105,11 +105,11 @@ TEST_F(SqliteCatalogTest, ProfilesAreAddedListedByNameAndRemoved) {
   EXPECT_EQ(names(), (std::vector<std::string>{"Tier 2", "tier 1"}));
 }
 
-TEST_F(SqliteCatalogTest, AProfileNeedsItsInstance) {
+TEST_F(SqlCatalogTest, AProfileNeedsItsInstance) {
   EXPECT_THROW(catalog_.insert_profile({"acme", "none.example.com", "Tier 1"}), StoreError);
 }
 
-TEST_F(SqliteCatalogTest, AgentsArePagedInAgentIdOrder) {
+TEST_F(SqlCatalogTest, AgentsArePagedInAgentIdOrder) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   for (const char* id : {"d", "b", "e", "a", "c"})
     catalog_.put_agent({"acme", "a.example.com", id, "Tier 1"});
@@ -123,7 +123,7 @@ TEST_F(SqliteCatalogTest, AgentsArePagedInAgentIdOrder) {
   EXPECT_EQ(catalog_.agents("acme", "a.example.com", std::nullopt, SIZE_MAX).size(), 5u);
 }
 
-TEST_F(SqliteCatalogTest, PutAgentReplacesItsProfileAndRemoveForgetsIt) {
+TEST_F(SqlCatalogTest, PutAgentReplacesItsProfileAndRemoveForgetsIt) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.put_agent({"acme", "a.example.com", "agent-7", "Tier 1"});
   catalog_.put_agent({"acme", "a.example.com", "agent-7", "Tier 2"});
@@ -135,7 +135,7 @@ TEST_F(SqliteCatalogTest, PutAgentReplacesItsProfileAndRemoveForgetsIt) {
   EXPECT_TRUE(catalog_.agents("acme", "a.example.com", std::nullopt, 10).empty());
 }
 
-TEST_F(SqliteCatalogTest, EventsKeepDescriptionAndBuiltInFlag) {
+TEST_F(SqlCatalogTest, EventsKeepDescriptionAndBuiltInFlag) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.insert_event({"acme", "a.example.com", "On Ring", "the phone rings", true, {}});
   catalog_.insert_event({"acme", "a.example.com", "Escalate", "custom", false, {}});
@@ -149,7 +149,7 @@ TEST_F(SqliteCatalogTest, EventsKeepDescriptionAndBuiltInFlag) {
   EXPECT_TRUE(events[1].built_in);
 }
 
-TEST_F(SqliteCatalogTest, EventsKeepTheirAgeLimitAndUpdateInPlace) {
+TEST_F(SqlCatalogTest, EventsKeepTheirAgeLimitAndUpdateInPlace) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.insert_event(workflows::built_in_event("acme", "a.example.com", "On Ring"));
   catalog_.insert_event({"acme", "a.example.com", "VIP", "", false, std::nullopt});
@@ -171,7 +171,7 @@ TEST_F(SqliteCatalogTest, EventsKeepTheirAgeLimitAndUpdateInPlace) {
   EXPECT_THROW(catalog_.update_event({"acme", "a.example.com", "Nope", "", false, 1}), StoreError);
 }
 
-TEST_F(SqliteCatalogTest, InstancesKeepTheirSupersedeField) {
+TEST_F(SqlCatalogTest, InstancesKeepTheirSupersedeField) {
   auto instance = make_instance("acme", "a.example.com");
   EXPECT_EQ(instance.supersede_by, "callId");
   instance.supersede_by = "interactionId";
@@ -182,7 +182,7 @@ TEST_F(SqliteCatalogTest, InstancesKeepTheirSupersedeField) {
   EXPECT_EQ(catalog_.instance("acme", "a.example.com")->supersede_by, "");
 }
 
-TEST_F(SqliteCatalogTest, EventNamesAreExact) {
+TEST_F(SqlCatalogTest, EventNamesAreExact) {
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.insert_event({"acme", "a.example.com", "On Ring", "", true, {}});
   catalog_.insert_event({"acme", "a.example.com", "On ring", "", false, {}});
@@ -198,7 +198,7 @@ TEST_F(SqliteCatalogTest, EventNamesAreExact) {
   EXPECT_EQ(left[1].name, "On Ring ");
 }
 
-TEST_F(SqliteCatalogTest, RemovingAnInstanceTakesEverythingUnderIt) {
+TEST_F(SqlCatalogTest, RemovingAnInstanceTakesEverythingUnderIt) {
   for (const char* crm : {"a.example.com", "b.example.com"}) {
     catalog_.insert_instance(make_instance("acme", crm));
     catalog_.insert_profile({"acme", crm, "Tier 1"});
@@ -228,7 +228,7 @@ TEST_F(SqliteCatalogTest, RemovingAnInstanceTakesEverythingUnderIt) {
   EXPECT_EQ(workflows_.publications("acme", std::nullopt).size(), 1u);
 }
 
-TEST_F(SqliteCatalogTest, AllOfEveryCustomerForTheSnapshot) {
+TEST_F(SqlCatalogTest, AllOfEveryCustomerForTheSnapshot) {
   catalog_.insert_instance(make_instance("zeta", "z.example.com"));
   catalog_.insert_instance(make_instance("acme", "a.example.com"));
   catalog_.put_agent({"zeta", "z.example.com", "agent-1", "P"});

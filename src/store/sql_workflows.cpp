@@ -1,4 +1,4 @@
-#include "store/sqlite_workflows.hpp"
+#include "store/sql_workflows.hpp"
 
 namespace popflow::store {
 namespace {
@@ -47,8 +47,8 @@ Publication read_publication(const Statement& s) {
 
 }  // namespace
 
-std::vector<Workflow> SqliteWorkflows::workflows(const std::string& customer,
-                                                 const std::string& crm_id) {
+std::vector<Workflow> SqlWorkflows::workflows(const std::string& customer,
+                                              const std::string& crm_id) {
   auto stmt = db_.prepare(std::string("SELECT ") + kWorkflowColumns +
                           " FROM workflows WHERE customer_id = ?1 AND crm_id = ?2 "
                           "ORDER BY name, id");
@@ -58,8 +58,7 @@ std::vector<Workflow> SqliteWorkflows::workflows(const std::string& customer,
   return out;
 }
 
-std::optional<Workflow> SqliteWorkflows::workflow(const std::string& customer,
-                                                  const std::string& id) {
+std::optional<Workflow> SqlWorkflows::workflow(const std::string& customer, const std::string& id) {
   auto stmt = db_.prepare(std::string("SELECT ") + kWorkflowColumns +
                           " FROM workflows WHERE customer_id = ?1 AND id = ?2");
   stmt.bind(1, customer).bind(2, id);
@@ -67,7 +66,7 @@ std::optional<Workflow> SqliteWorkflows::workflow(const std::string& customer,
   return read_workflow(stmt);
 }
 
-void SqliteWorkflows::insert_workflow(const Workflow& w) {
+void SqlWorkflows::insert_workflow(const Workflow& w) {
   db_.prepare(std::string("INSERT INTO workflows (") + kWorkflowColumns +
               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, w.id)
@@ -83,7 +82,7 @@ void SqliteWorkflows::insert_workflow(const Workflow& w) {
       .run();
 }
 
-void SqliteWorkflows::update_workflow(const Workflow& w) {
+void SqlWorkflows::update_workflow(const Workflow& w) {
   // crm_id is not updated: a workflow stays in the instance it was made in.
   db_.prepare(
          "UPDATE workflows SET name = ?3, event = ?4, description = ?5, draft = ?6, "
@@ -101,7 +100,7 @@ void SqliteWorkflows::update_workflow(const Workflow& w) {
   if (db_.changes() == 0) throw StoreError("no workflow " + w.id + " of customer " + w.customer_id);
 }
 
-bool SqliteWorkflows::remove_workflow(const std::string& customer, const std::string& id) {
+bool SqlWorkflows::remove_workflow(const std::string& customer, const std::string& id) {
   // Versions, and the publications of them, follow through ON DELETE CASCADE.
   db_.prepare("DELETE FROM workflows WHERE customer_id = ?1 AND id = ?2")
       .bind(1, customer)
@@ -110,7 +109,7 @@ bool SqliteWorkflows::remove_workflow(const std::string& customer, const std::st
   return db_.changes() > 0;
 }
 
-std::vector<WorkflowVersion> SqliteWorkflows::versions(const std::string& workflow_id) {
+std::vector<WorkflowVersion> SqlWorkflows::versions(const std::string& workflow_id) {
   auto stmt = db_.prepare(
       "SELECT workflow_id, number, definition, created_at, created_by FROM workflow_versions "
       "WHERE workflow_id = ?1 ORDER BY number");
@@ -120,8 +119,7 @@ std::vector<WorkflowVersion> SqliteWorkflows::versions(const std::string& workfl
   return out;
 }
 
-std::optional<WorkflowVersion> SqliteWorkflows::version(const std::string& workflow_id,
-                                                        int number) {
+std::optional<WorkflowVersion> SqlWorkflows::version(const std::string& workflow_id, int number) {
   auto stmt = db_.prepare(
       "SELECT workflow_id, number, definition, created_at, created_by FROM workflow_versions "
       "WHERE workflow_id = ?1 AND number = ?2");
@@ -130,7 +128,7 @@ std::optional<WorkflowVersion> SqliteWorkflows::version(const std::string& workf
   return read_version(stmt);
 }
 
-void SqliteWorkflows::insert_version(const WorkflowVersion& v) {
+void SqlWorkflows::insert_version(const WorkflowVersion& v) {
   db_.prepare(
          "INSERT INTO workflow_versions (workflow_id, number, definition, created_at, "
          "created_by) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -142,8 +140,8 @@ void SqliteWorkflows::insert_version(const WorkflowVersion& v) {
       .run();
 }
 
-std::vector<Publication> SqliteWorkflows::publications(const std::string& customer,
-                                                       const std::optional<std::string>& crm_id) {
+std::vector<Publication> SqlWorkflows::publications(const std::string& customer,
+                                                    const std::optional<std::string>& crm_id) {
   auto stmt = db_.prepare(std::string("SELECT ") + kPublicationColumns +
                           " FROM publications p WHERE p.customer_id = ?1 "
                           "AND (?2 IS NULL OR p.crm_id = ?2) "
@@ -154,7 +152,7 @@ std::vector<Publication> SqliteWorkflows::publications(const std::string& custom
   return out;
 }
 
-void SqliteWorkflows::put_publication(const Publication& p) {
+void SqlWorkflows::put_publication(const Publication& p) {
   db_.prepare(
          "INSERT INTO publications (customer_id, crm_id, event, profile, workflow_id, version, "
          "published_at, published_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -172,9 +170,9 @@ void SqliteWorkflows::put_publication(const Publication& p) {
       .run();
 }
 
-bool SqliteWorkflows::remove_publication(const std::string& customer, const std::string& crm_id,
-                                         const std::string& event,
-                                         const std::optional<std::string>& profile) {
+bool SqlWorkflows::remove_publication(const std::string& customer, const std::string& crm_id,
+                                      const std::string& event,
+                                      const std::optional<std::string>& profile) {
   db_.prepare(
          "DELETE FROM publications WHERE customer_id = ?1 AND crm_id = ?2 AND event = ?3 "
          "AND profile = ?4")
@@ -186,7 +184,7 @@ bool SqliteWorkflows::remove_publication(const std::string& customer, const std:
   return db_.changes() > 0;
 }
 
-std::vector<PublishedWorkflow> SqliteWorkflows::all_published() {
+std::vector<PublishedWorkflow> SqlWorkflows::all_published() {
   auto stmt = db_.prepare(std::string("SELECT ") + kPublicationColumns +
                           ", w.name, v.definition FROM publications p "
                           "JOIN workflows w ON w.id = p.workflow_id "

@@ -1,36 +1,36 @@
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "sqlite_fixture.hpp"
+#include "store_fixture.hpp"
 
 namespace popflow::store {
 namespace {
 
-using namespace sqlite_testing;
+using namespace store_testing;
 
 constexpr const char* kCrm = "a.example.com";
 
-// What another process sees: a second connection to the same file.
-std::size_t instances_seen_by_another_connection(const std::string& path) {
-  Database other(path);
-  return SqliteCatalog(other).instances("acme").size();
+// What another process sees: a second connection to the same store.
+std::size_t instances_seen_by_another_connection(const testing_support::TestStore& place) {
+  auto other = place.open();
+  return SqlCatalog(other).instances("acme").size();
 }
 
-TEST_F(SqliteStoreTest, WriteCommitsAllOfItsWork) {
+TEST_F(StoreTest, WriteCommitsAllOfItsWork) {
   store_.write([](Repositories& r) {
     r.catalog.insert_instance(make_instance("acme", kCrm));
     r.catalog.insert_profile({"acme", kCrm, "Tier 1"});
     r.audit.append({0, "acme", 1, "cli", "instance.create", "instance:a", "", "{}"});
   });
-  EXPECT_EQ(instances_seen_by_another_connection(dir_.file("store.db")), 1u);
+  EXPECT_EQ(instances_seen_by_another_connection(place_), 1u);
   EXPECT_EQ(catalog_.profiles("acme", kCrm).size(), 1u);
   EXPECT_EQ(audit_.entries({}).size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, WriteRollsBackEverythingWhenTheWorkThrows) {
+TEST_F(StoreTest, WriteRollsBackEverythingWhenTheWorkThrows) {
   EXPECT_THROW(store_.write([](Repositories& r) {
     r.catalog.insert_instance(make_instance("acme", kCrm));
     r.catalog.insert_event({"acme", kCrm, "On Ring", "", true, {}});
@@ -45,10 +45,10 @@ TEST_F(SqliteStoreTest, WriteRollsBackEverythingWhenTheWorkThrows) {
   EXPECT_TRUE(audit_.entries({}).empty());
   // The transaction is closed: the next write starts its own.
   store_.write([](Repositories& r) { r.catalog.insert_instance(make_instance("acme", kCrm)); });
-  EXPECT_EQ(instances_seen_by_another_connection(dir_.file("store.db")), 1u);
+  EXPECT_EQ(instances_seen_by_another_connection(place_), 1u);
 }
 
-TEST_F(SqliteStoreTest, AStoreErrorRollsBackTheWritesBeforeIt) {
+TEST_F(StoreTest, AStoreErrorRollsBackTheWritesBeforeIt) {
   EXPECT_THROW(store_.write([](Repositories& r) {
     r.catalog.insert_instance(make_instance("acme", kCrm));
     r.catalog.insert_instance(make_instance("acme", kCrm));  // a constraint error
@@ -57,7 +57,7 @@ TEST_F(SqliteStoreTest, AStoreErrorRollsBackTheWritesBeforeIt) {
   EXPECT_FALSE(catalog_.instance("acme", kCrm));
 }
 
-TEST_F(SqliteStoreTest, AWriteInsideAWriteIsPartOfIt) {
+TEST_F(StoreTest, AWriteInsideAWriteIsPartOfIt) {
   EXPECT_THROW(store_.write([&](Repositories& r) {
     store_.write(
         [](Repositories& inner) { inner.catalog.insert_instance(make_instance("acme", kCrm)); });
@@ -68,7 +68,7 @@ TEST_F(SqliteStoreTest, AWriteInsideAWriteIsPartOfIt) {
   EXPECT_FALSE(catalog_.instance("acme", kCrm));
 }
 
-TEST_F(SqliteStoreTest, AnInnerWriteThatThrowsUndoesOnlyItsOwnWrites) {
+TEST_F(StoreTest, AnInnerWriteThatThrowsUndoesOnlyItsOwnWrites) {
   store_.write([&](Repositories& r) {
     r.catalog.insert_instance(make_instance("acme", kCrm));
     try {
@@ -85,19 +85,19 @@ TEST_F(SqliteStoreTest, AnInnerWriteThatThrowsUndoesOnlyItsOwnWrites) {
   EXPECT_EQ(profiles[0].name, "Tier 2");
 }
 
-TEST_F(SqliteStoreTest, AWriteInsideAReadIsRefused) {
+TEST_F(StoreTest, AWriteInsideAReadIsRefused) {
   EXPECT_THROW(store_.read([&](Repositories&) { store_.write([](Repositories&) {}); }), StoreError);
   // And the read's transaction was closed on the way out.
   EXPECT_NO_THROW(store_.write(
       [](Repositories& r) { r.catalog.insert_instance(make_instance("acme", kCrm)); }));
 }
 
-TEST_F(SqliteStoreTest, AReadSeesOneSnapshot) {
-  Database other(dir_.file("store.db"));
+TEST_F(StoreTest, AReadSeesOneSnapshot) {
+  auto other = place_.open();
   std::size_t before = 99, during = 99;
   store_.read([&](Repositories& r) {
     before = r.catalog.instances("acme").size();
-    SqliteCatalog(other).insert_instance(make_instance("acme", kCrm));  // commits meanwhile
+    SqlCatalog(other).insert_instance(make_instance("acme", kCrm));  // commits meanwhile
     during = r.catalog.instances("acme").size();
     EXPECT_TRUE(store_.all_instances().empty());  // the snapshot functions share it
   });
@@ -106,19 +106,19 @@ TEST_F(SqliteStoreTest, AReadSeesOneSnapshot) {
   store_.read([&](Repositories& r) { EXPECT_EQ(r.catalog.instances("acme").size(), 1u); });
 }
 
-TEST_F(SqliteStoreTest, DataVersionChangesWhenAnotherConnectionCommits) {
+TEST_F(StoreTest, DataVersionChangesWhenAnotherConnectionCommits) {
   const auto first = store_.data_version();
   EXPECT_EQ(store_.data_version(), first);
   {
-    Database other(dir_.file("store.db"));
-    SqliteCatalog(other).insert_instance(make_instance("acme", kCrm));
+    auto other = place_.open();
+    SqlCatalog(other).insert_instance(make_instance("acme", kCrm));
   }
   const auto second = store_.data_version();
   EXPECT_NE(second, first);
   EXPECT_EQ(store_.data_version(), second);
 }
 
-TEST_F(SqliteStoreTest, DataVersionChangesAfterItsOwnWriteButNotAfterARead) {
+TEST_F(StoreTest, DataVersionChangesAfterItsOwnWriteButNotAfterARead) {
   const auto first = store_.data_version();
   store_.read([](Repositories& r) { r.catalog.instances("acme"); });
   EXPECT_EQ(store_.data_version(), first);

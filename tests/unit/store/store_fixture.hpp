@@ -1,19 +1,18 @@
 #pragma once
-// A fresh store with two customers (acme, zeta) and record makers, for the SqliteStore tests.
+// A fresh store with two customers (acme, zeta) and record makers, for the SqlStore tests
+// (on SQLite, or PostgreSQL in store_pg_tests: test_store.hpp).
 #include <gtest/gtest.h>
-
-#include <sqlite3.h>
 
 #include <string>
 
 #include "store/customer_store.hpp"
 #include "store/database.hpp"
-#include "store/sqlite_store.hpp"
-#include "temp_dir.hpp"
+#include "store/sql_store.hpp"
+#include "test_store.hpp"
 
-namespace popflow::store::sqlite_testing {
+namespace popflow::store::store_testing {
 
-using popflow::testing_support::TempDir;
+using popflow::testing_support::TestStore;
 
 inline workflows::Instance make_instance(const std::string& customer, const std::string& crm_id) {
   workflows::Instance i;
@@ -53,26 +52,23 @@ inline workflows::Publication make_publication(const std::string& customer,
   return {customer, crm_id, event, std::move(profile), workflow_id, version, 40, "user:alice"};
 }
 
-// SQLite reports constraint failures as SQLITE_CONSTRAINT, extended or not.
-inline bool is_constraint(const StoreError& e) {
-  return (e.sqlite_code & 0xff) == SQLITE_CONSTRAINT;
-}
+using testing_support::is_constraint;
 
-class SqliteStoreTest : public testing::Test {
+class StoreTest : public testing::Test {
  protected:
-  SqliteStoreTest() {
+  StoreTest() {
     CustomerStore customers(db_);
     customers.add({"acme", "Acme", 1});
     customers.add({"zeta", "Zeta", 1});
   }
 
-  TempDir dir_;
-  Database db_{dir_.file("store.db")};
-  SqliteStore store_{db_};
-  SqliteCatalog catalog_{db_};
-  SqliteWorkflows workflows_{db_};
-  SqliteUsers users_{db_};
-  SqliteAudit audit_{db_};
+  TestStore place_;
+  Database db_ = place_.open();
+  SqlStore store_{db_, "node-a"};
+  SqlCatalog catalog_{db_};
+  SqlWorkflows workflows_{db_};
+  SqlUsers users_{db_};
+  SqlAudit audit_{db_};
 };
 
-}  // namespace popflow::store::sqlite_testing
+}  // namespace popflow::store::store_testing

@@ -1,15 +1,15 @@
 #pragma once
-// WorkflowRepository over SQLite: workflows, their versions and publications (migration
-// step 4). A publication to all profiles is kept with profile '': a Publication whose
-// profile is "" reads back as nullopt.
+// WorkflowRepository in SQL (SQLite or PostgreSQL): workflows, their versions and
+// publications (migration step 4). A publication to all profiles is kept with profile '':
+// a Publication whose profile is "" reads back as nullopt.
 #include "store/database.hpp"
 #include "store/repositories.hpp"
 
 namespace popflow::store {
 
-class SqliteWorkflows final : public WorkflowRepository {
+class SqlWorkflows final : public WorkflowRepository {
  public:
-  explicit SqliteWorkflows(Database& db) : db_(db) {}
+  explicit SqlWorkflows(Database& db) : db_(db) {}
 
   // Ordered by name, then id.
   std::vector<workflows::Workflow> workflows(const std::string& customer,
