@@ -44,6 +44,11 @@ void KeyRefresher::refresh() {
 void KeyRefresher::reload_logged() {
   try {
     reload();
+    if (reachable_) reachable_->store(true, std::memory_order_relaxed);
+  } catch (const store::StoreUnavailable& e) {
+    if (reachable_ && reachable_->exchange(false, std::memory_order_relaxed))
+      log::warn("the store is unreachable: known keys keep working, admin requests get 503",
+                {{"error", e.what()}});
   } catch (const std::exception& e) {
     // A locked or unreachable store: keep the last table, try again next time.
     log::warn("key refresh failed", {{"error", e.what()}});

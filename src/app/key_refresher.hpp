@@ -20,6 +20,7 @@
 // Threads: its own (timers, the listener, reads asked for by workers); reload() also from
 // others (the admin service's store thread). `mutex_` serialises them over the one store
 // connection, which nothing else uses.
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -50,6 +51,9 @@ class KeyRefresher : public auth::KeySource {
   void store_uses();        // now; throws StoreError
   void start();
   void stop();  // ends the thread and stores the uses not stored yet; may be called again
+  // Set false while the store cannot be reached (a read failed with StoreUnavailable), true
+  // again once a read succeeds: what /readyz reports. Before start().
+  void report_reachability(std::atomic<bool>& reachable) { reachable_ = &reachable; }
 
  private:
   void schedule();
@@ -70,8 +74,9 @@ class KeyRefresher : public auth::KeySource {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::steady_timer timer_;
-  bool stopping_ = false;                            // the thread's own: set by stop()
-  std::unique_ptr<store::ChangeListener> listener_;  // PostgreSQL only, while up
+  bool stopping_ = false;  // the thread's own: set by stop()
+  std::atomic<bool>* reachable_ = nullptr;
+  std::unique_ptr<store::ChangeListener> listener_;                // PostgreSQL only, while up
   std::unique_ptr<boost::asio::posix::stream_descriptor> socket_;  // a dup of its socket
   std::thread thread_;
 };

@@ -183,6 +183,7 @@ int serve(const Config& config) {
   asio::signal_set signals(control, SIGINT, SIGTERM);
   KeyRefresher refresher(dir.location, registry, config.revocation_poll);
   refresher.reload();
+  refresher.report_reachability(state.store_reachable);
   registry.set_source(&refresher, static_cast<double>(config.key_refresh_rate));
   // A key revoked or rotated with the admin API holds from its answer on. A store that fails
   // here leaves it to the next poll.

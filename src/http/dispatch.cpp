@@ -19,9 +19,12 @@ Outcome operations(RouteContext& context) {
   if (path == "/healthz") return make_json(request, 200, R"({"status":"ok"})");
   if (path == "/readyz") {
     if (!state.ready.load()) return make_json(request, 503, R"({"status":"shutting_down"})");
-    // CONTRACT "Several nodes": ready only while the node reaches Redis, both connections.
+    // CONTRACT "Several nodes": ready only while the node reaches Redis (both connections)
+    // and its store.
     if (state.backplane && !state.backplane->reachable())
       return make_json(request, 503, R"({"status":"backplane_unavailable"})");
+    if (!state.store_reachable.load(std::memory_order_relaxed))
+      return make_json(request, 503, R"({"status":"store_unavailable"})");
     return make_json(request, 200, R"({"status":"ready"})");
   }
   auto text =

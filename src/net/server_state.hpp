@@ -49,6 +49,9 @@ struct ServerState {
 
   // False once shutdown begins: /readyz answers 503 (requests already in flight finish).
   std::atomic<bool> ready{true};
+  // False while the store cannot be reached (PostgreSQL down; the key refresher's last read
+  // failed): /readyz answers 503 (CONTRACT "Several nodes"). Always true with SQLite.
+  std::atomic<bool> store_reachable{true};
   // Open client connections of every kind, against Config::max_connections.
   std::atomic<std::size_t> connections{0};
   // Open /api/admin/monitor streams: while there are none, triggers publish no monitor event.

@@ -148,10 +148,14 @@ class StoreGoesAway(unittest.TestCase):
 
     def test_known_keys_keep_working_admin_writes_fail_clearly_and_both_come_back(self):
         self.assertEqual(trigger(self.node, self.key).status, 200)
+        self.assertEqual(self.node.request("GET", "/readyz").status, 200)
         self.pg.down()
         try:
             r = trigger(self.node, self.key, ani="5551230000")
             self.assertEqual(r.status, 200, r)  # the key was already known
+            # Not ready (CONTRACT "Several nodes") once the next poll finds the store gone.
+            self.assertTrue(wait_until(lambda: self.node.request("GET", "/readyz").json()["status"]
+                                       == "store_unavailable", timeout=15))
             write = self.admin.post("/api/admin/keys", {"label": "while down"})
             self.assertEqual(write.status, 503, write)
             self.assertEqual(write.json()["code"], "store_unavailable")
@@ -163,6 +167,7 @@ class StoreGoesAway(unittest.TestCase):
         self.assertTrue(wait_until(lambda: self.admin.post("/api/admin/keys", {"label": "after"}).status == 201,
                                    timeout=15), self.node.log_text()[-3000:])
         self.assertEqual(trigger(self.node, self.key).status, 200)
+        self.assertTrue(wait_until(lambda: self.node.request("GET", "/readyz").status == 200, timeout=15))
 
     def test_a_node_cannot_start_on_an_unreachable_store_and_says_which(self):
         out = subprocess.run([os.environ["POPFLOW_BIN"], "--data-dir", tempfile.mkdtemp(prefix="popflow-it-"),
