@@ -18,11 +18,14 @@ const char* describe(Error e) {
     case Error::auth_failed:
       return "Redis refused AUTH or SELECT";
     case Error::bad_url:
-      return "not a Redis URL (redis://[user:password@]host:port[/db])";
-    case Error::unsupported:
-      return "this Redis URL is not supported yet";
+      return "not a Redis URL (redis://[user:password@]host:port[/db] or "
+             "redis+sentinel://[user:password@]host:port[,host:port]/master[/db])";
     case Error::timeout:
       return "Redis did not answer in time";
+    case Error::no_master:
+      return "the Sentinel knows no master by this name";
+    case Error::not_master:
+      return "the Redis server is a replica, not the master";
   }
   return "unknown cluster error";
 }

@@ -14,9 +14,10 @@ enum class Error {
   closed,             // the client was closed by its owner
   protocol,           // the bytes from Redis were not RESP (the link reconnects)
   auth_failed,        // AUTH or SELECT refused during the handshake
-  bad_url,            // --redis is not redis://host:port[/db]
-  unsupported,        // a valid URL this build cannot serve yet (redis+sentinel://)
+  bad_url,            // --redis is not redis://host:port[/db] or redis+sentinel://…
   timeout,            // no reply within reply_timeout: the connection is dropped and remade
+  no_master,          // the Sentinel asked knows no master by that name (or is not one)
+  not_master,         // the server reached is a replica (a failover under way): ask again
 };
 
 const boost::system::error_category& error_category();

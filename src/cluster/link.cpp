@@ -4,6 +4,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 
 #include "cluster/command.hpp"
 #include "core/log.hpp"
@@ -41,30 +42,75 @@ void Link::close() {
 void Link::connect() {
   phase_ = Phase::connecting;
   const auto generation = ++generation_;
+  arm_deadline(generation);
+  if (url_.sentinels.empty()) return open(url_.host, url_.port, generation, &Link::on_connected);
+  const auto& sentinel = url_.sentinels[next_sentinel_++ % url_.sentinels.size()];
+  open(sentinel.host, sentinel.port, generation, &Link::ask_sentinel);
+}
+
+void Link::arm_deadline(std::uint64_t generation) {
   timer_.expires_after(options_.connect_timeout);
   timer_.async_wait([self = shared_from_this(), generation](error_code ec) {
     // The deadline: closing the socket aborts the resolve, connect or handshake read still
     // under way, whose completion then fails the attempt.
     if (ec || generation != self->generation_ ||
-        (self->phase_ != Phase::connecting && self->phase_ != Phase::handshaking))
+        (self->phase_ != Phase::connecting && self->phase_ != Phase::discovering &&
+         self->phase_ != Phase::handshaking))
       return;
     self->resolver_.cancel();
     error_code ignored;
     self->socket_.close(ignored);
   });
-  resolver_.async_resolve(url_.host, std::to_string(url_.port),
-                          [self = shared_from_this(), generation](
+}
+
+void Link::open(const std::string& host, std::uint16_t port, std::uint64_t generation,
+                void (Link::*connected)(std::uint64_t)) {
+  resolver_.async_resolve(host, std::to_string(port),
+                          [self = shared_from_this(), generation, connected](
                               error_code ec, asio::ip::tcp::resolver::results_type results) {
                             if (generation != self->generation_) return;
                             if (ec) return self->fail(ec);
-                            asio::async_connect(
-                                self->socket_, results,
-                                [self, generation](error_code ec, const asio::ip::tcp::endpoint&) {
-                                  if (generation != self->generation_) return;
-                                  if (ec) return self->fail(ec);
-                                  self->on_connected(generation);
-                                });
+                            asio::async_connect(self->socket_, results,
+                                                [self, generation, connected](
+                                                    error_code ec, const asio::ip::tcp::endpoint&) {
+                                                  if (generation != self->generation_) return;
+                                                  if (ec) return self->fail(ec);
+                                                  ((*self).*connected)(generation);
+                                                });
                           });
+}
+
+void Link::ask_sentinel(std::uint64_t generation) {
+  phase_ = Phase::discovering;
+  reader_.emplace();
+  outbox_ = encode_command({"SENTINEL", "get-master-addr-by-name", url_.master});
+  inflight_.clear();
+  writing_ = false;
+  read(generation);
+  flush();
+}
+
+// The Sentinel's answer: [host, port], or nil when it knows no master by that name.
+void Link::master_found(const Reply& reply) {
+  RedisEndpoint master{};
+  if (reply.type() == ReplyView::Type::array && reply.size() == 2) {
+    master.host = reply[0].text();
+    const auto port = reply[1].text();
+    std::from_chars(port.data(), port.data() + port.size(), master.port);
+  }
+  if (master.host.empty() || master.port == 0) {
+    log::warn("the Sentinel knows no such master",
+              {{"redis", url_.redacted()}, {"reply", std::string(reply.text())}});
+    return fail(Error::no_master);
+  }
+  // A new attempt for the master's connection: the Sentinel's socket and read are done with.
+  const auto generation = ++generation_;
+  error_code ignored;
+  socket_.close(ignored);
+  master_ = std::move(master);
+  phase_ = Phase::connecting;
+  arm_deadline(generation);
+  open(master_.host, master_.port, generation, &Link::on_connected);
 }
 
 void Link::on_connected(std::uint64_t generation) {
@@ -92,6 +138,11 @@ void Link::on_connected(std::uint64_t generation) {
   }
   if (!options_.name.empty()) {
     hello += encode_command({"CLIENT", "SETNAME", options_.name});
+    ++handshake_pending_;
+  }
+  role_pending_ = !url_.sentinels.empty();  // last: is this still the master?
+  if (role_pending_) {
+    hello += encode_command({"ROLE"});
     ++handshake_pending_;
   }
   read(generation);
@@ -136,7 +187,9 @@ void Link::on_read(std::uint64_t generation, std::size_t size) {
     auto next = reader_->next();
     if (!next) return fail(next.error());
     if (!*next) break;
-    if (phase_ == Phase::handshaking) {
+    if (phase_ == Phase::discovering) {
+      master_found(**next);
+    } else if (phase_ == Phase::handshaking) {
       handshake_reply(**next);
     } else if (phase_ == Phase::up) {
       handler_->on_reply(std::move(**next));
@@ -148,7 +201,14 @@ void Link::on_read(std::uint64_t generation, std::size_t size) {
 }
 
 void Link::handshake_reply(const Reply& reply) {
-  if (reply.is_error()) {
+  if (role_pending_ && handshake_pending_ == 1) {
+    if (reply.size() == 0 || reply[0].text() != "master") {
+      log::warn("the server the Sentinel named is not the master; asking again",
+                {{"redis", url_.redacted()},
+                 {"server", master_.host + ":" + std::to_string(master_.port)}});
+      return fail(Error::not_master);
+    }
+  } else if (reply.is_error()) {
     // Redis's words ("WRONGPASS invalid username-password pair") never hold the password.
     log::warn("redis handshake refused",
               {{"redis", url_.redacted()}, {"error", std::string(reply.text())}});
@@ -161,7 +221,10 @@ void Link::became_up() {
   timer_.cancel();
   phase_ = Phase::up;
   attempt_ = 0;
-  log::info("redis connected", {{"redis", url_.redacted()}, {"name", options_.name}});
+  boost::json::object fields{{"redis", url_.redacted()}, {"name", options_.name}};
+  if (!url_.sentinels.empty())
+    fields.emplace("master", master_.host + ":" + std::to_string(master_.port));
+  log::info("redis connected", fields);
   handler_->on_up();
 }
 

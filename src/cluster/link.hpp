@@ -7,6 +7,12 @@
 // Redis restart. Writes made while one is in flight gather in one buffer: a burst of commands
 // costs one write (pipelining).
 //
+// With Sentinels (redis+sentinel://), each connection attempt first asks one of them, in turn,
+// where the master is (SENTINEL get-master-addr-by-name), connects there, and checks with ROLE
+// that it reached the master, as the Sentinel client spec says: a failover is followed at the
+// next reconnect, which Sentinel itself forces (it kills the clients of every instance it
+// reconfigures), and a replica is never taken for the master.
+//
 // Threads: a link lives on one executor (a single-threaded io_context) and every call, and
 // every callback to its owner, happens on that loop; nothing blocks. The owner keeps the
 // Handler alive until it calls close(), after which the link never calls it again; pending
@@ -67,9 +73,15 @@ class Link : public std::enable_shared_from_this<Link> {
   void close();
 
  private:
-  enum class Phase { idle, connecting, handshaking, up, waiting, closed };
+  enum class Phase { idle, connecting, discovering, handshaking, up, waiting, closed };
 
   void connect();
+  // Resolves and connects the socket to host:port, then calls `connected` (same generation).
+  void open(const std::string& host, std::uint16_t port, std::uint64_t generation,
+            void (Link::*connected)(std::uint64_t));
+  void arm_deadline(std::uint64_t generation);
+  void ask_sentinel(std::uint64_t generation);
+  void master_found(const Reply& reply);
   void on_connected(std::uint64_t generation);
   void read(std::uint64_t generation);
   void on_read(std::uint64_t generation, std::size_t size);
@@ -89,7 +101,10 @@ class Link : public std::enable_shared_from_this<Link> {
   Phase phase_ = Phase::idle;
   std::uint64_t generation_ = 0;  // one per connection attempt: stale completions are ignored
   int handshake_pending_ = 0;
-  int attempt_ = 0;  // failed attempts since the link was last up
+  bool role_pending_ = false;      // with Sentinels: the handshake's last reply is ROLE's
+  std::size_t next_sentinel_ = 0;  // the one asked next (each attempt asks the next)
+  RedisEndpoint master_{};         // where the Sentinel said the master is
+  int attempt_ = 0;                // failed attempts since the link was last up
   std::optional<ReplyReader> reader_;
   std::string outbox_;    // written after the write in flight
   std::string inflight_;  // the write in flight

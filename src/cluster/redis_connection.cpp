@@ -74,7 +74,11 @@ void RedisConnection::on_reply(Reply reply) {
   }
   auto done = std::move(pending_.front().done);
   pending_.pop_front();
+  // A master demoted under us (a failover, the address unchanged) refuses writes with
+  // READONLY: reconnect, which asks the Sentinels again, rather than fail every trigger.
+  const bool demoted = reply.is_error() && reply.text().starts_with("READONLY");
   done(std::move(reply));
+  if (demoted && link_->up()) link_->drop(Error::not_master);
 }
 
 void RedisConnection::on_down(boost::system::error_code why) {

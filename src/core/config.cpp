@@ -122,10 +122,12 @@ const std::vector<Setting>& settings() {
                      "sqlite (the file in data_dir) or a PostgreSQL URL "
                      "postgresql://user@host:port/db shared by several nodes",
                      &Config::store),
-      string_setting("redis",
-                     "several nodes: redis://[user:password@]host:port[/db], the backplane "
-                     "carrying triggers to every node's subscribers (empty: this node alone)",
-                     &Config::redis),
+      string_setting(
+          "redis",
+          "several nodes: redis://[user:password@]host:port[/db] or "
+          "redis+sentinel://[user:password@]host:port[,host:port]/master[/db], the backplane "
+          "carrying triggers to every node's subscribers (empty: this node alone)",
+          &Config::redis),
       size_setting("threads", "event loops; 0 = one per CPU core", &Config::threads),
       string_setting("log_level", "debug, info, warn, error or off", &Config::log_level),
       bool_setting("access_log", "log one line per request", &Config::access_log),

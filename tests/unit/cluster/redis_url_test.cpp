@@ -57,10 +57,38 @@ TEST(RedisUrl, RefusesWhatIsNotARedisUrl) {
   }
 }
 
-TEST(RedisUrl, SentinelIsRecognisedButNotSupportedYet) {
-  auto url = parse_redis_url("redis+sentinel://s1:26379,s2:26379/mymaster");
-  ASSERT_FALSE(url);
-  EXPECT_EQ(url.error(), Error::unsupported);
+TEST(RedisUrl, SentinelsAreListedWithTheMastersNameAndDb) {
+  auto url = parse_redis_url("redis+sentinel://s1:26380,10.0.0.7,[::1]:26381/popflow/2");
+  ASSERT_TRUE(url);
+  ASSERT_EQ(url->sentinels.size(), 3u);
+  EXPECT_EQ(url->sentinels[0].host, "s1");
+  EXPECT_EQ(url->sentinels[0].port, 26380);
+  EXPECT_EQ(url->sentinels[1].host, "10.0.0.7");
+  EXPECT_EQ(url->sentinels[1].port, 26379);  // Sentinel's default port
+  EXPECT_EQ(url->sentinels[2].host, "::1");
+  EXPECT_EQ(url->master, "popflow");
+  EXPECT_EQ(url->db, 2);
+  EXPECT_TRUE(url->host.empty());  // the master's address is asked for at each connect
+  EXPECT_EQ(url->redacted(), "redis+sentinel://s1:26380,10.0.0.7:26379,[::1]:26381/popflow/2");
+}
+
+TEST(RedisUrl, ASentinelUrlsPasswordIsTheMastersAndStaysOutOfTheRedactedForm) {
+  auto url = parse_redis_url("redis+sentinel://:s3cr%40t@s1:26379/popflow");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->password, "s3cr@t");
+  EXPECT_EQ(url->db, 0);
+  EXPECT_EQ(url->redacted(), "redis+sentinel://:***@s1:26379/popflow/0");
+}
+
+TEST(RedisUrl, ASentinelUrlNeedsSentinelsAndAMastersName) {
+  for (auto text :
+       {"redis+sentinel://s1:26379", "redis+sentinel://s1:26379/", "redis+sentinel:///popflow",
+        "redis+sentinel://s1:0/popflow", "redis+sentinel://s1:26379,/popflow",
+        "redis+sentinel://s1:26379/popflow/x", "redis+sentinel://s1:26379/pop flow"}) {
+    auto url = parse_redis_url(text);
+    ASSERT_FALSE(url) << text;
+    EXPECT_EQ(url.error(), Error::bad_url) << text;
+  }
 }
 
 }  // namespace
