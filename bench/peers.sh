@@ -64,6 +64,14 @@ start_ours() {
   wait_port "$mqtt"
 }
 
+# start_redis PORT: a redis-server without persistence, the backplane of the cluster rows.
+start_redis() {
+  "${server_cpus[@]}" redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$work" --logfile "$work/redis-$1.log" &
+  started_pids+=("$!")
+  wait_port "$1"
+}
+
 # start_nginx STATIC_PORT NCHAN_PORT WORKERS: one nginx with two servers — the static
 # `return 200` ceiling and nchan (publisher /pub?id=CHANNEL, WebSocket subscriber /sub?id=).
 start_nginx() {

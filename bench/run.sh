@@ -8,7 +8,9 @@
 #   run) RATES="1000 10000 50000" ROUNDS=2 PIN=1 (load generator on CPU 0, servers on the
 #   others; see peers.sh) THREADS=CPUs left to the servers (server event loops = nginx
 #   workers) LOADGEN_THREADS=1 CONNECTIONS=64 (ingest HTTP connections) SUBSCRIBERS=1000
-#   IDLE_CONNECTIONS=10000 BENCH_PORT=18480 (first of 8 consecutive ports)
+#   IDLE_CONNECTIONS=10000 BENCH_PORT=18480 (first of 13 consecutive ports)
+#   SCENARIOS="ingest deliver cluster durability connections agent" (a subset runs only those:
+#   SCENARIOS=cluster make bench for the several-nodes rows alone)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-$here/../build/src/app/popflow-connect}")
@@ -25,15 +27,19 @@ THREADS=${THREADS:-$(server_threads)}
 trap 'stop_started; rm -rf "$work"' EXIT
 results="$work/results.jsonl"
 log() { echo "bench: $*" >&2; }
+SCENARIOS=${SCENARIOS:-ingest deliver cluster durability connections agent}
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 # Every result line is also kept with the knobs it ran with.
 record() { tee -a "$results"; }
 
 p_http=$BENCH_PORT p_mqtt=$((BENCH_PORT + 1)) p_static=$((BENCH_PORT + 2))
 p_nchan=$((BENCH_PORT + 3)) p_mosq=$((BENCH_PORT + 4))
 make_credentials
+if want ingest || want deliver; then
 start_ours "$p_http" "$p_mqtt" "$THREADS"
 start_nginx "$p_static" "$p_nchan" "$THREADS"
 start_mosquitto "$p_mosq"
+fi
 log "server --threads $THREADS, nginx worker_processes $THREADS, mosquitto (1 thread), $([ "$PIN" = 1 ] && echo "load generator pinned to CPU 0, servers to the other $THREADS" || echo "everything on the same $(nproc) cores")"
 
 # Our trigger, and for the peers the JSON our server delivers for it (same bytes on the wire).
@@ -52,7 +58,7 @@ ingest() {  # NAME PUBLISHER-ARGS...
     --duration "$DURATION" --warmup 1 "$@" | record
 }
 
-for round in $(seq "$ROUNDS"); do
+want ingest && for round in $(seq "$ROUNDS"); do
   ingest ours "${ours_pub[@]}"
   # The very request ours gets (path, key, body): nginx answers any path with its static 200.
   ingest nginx-static "${static_pub[@]}"
@@ -75,12 +81,43 @@ deliver_all() {  # PHASES FANOUT TOPIC-AGENT
   deliver mosquitto "$phases" "$fanout" --protocol mqtt --sub-port "$p_mosq" --sub-topic 'bench/{agent}' "${mosq_pub[@]}"
 }
 rate_phases=$(for r in $RATES; do printf ',%s:%s' "$r" "$RATE_SECONDS"; done)
-for round in $(seq "$ROUNDS"); do
+want deliver && for round in $(seq "$ROUNDS"); do
   # Fixed-rate latency runs once (first round); saturation every round.
   if [ "$round" = 1 ]; then deliver_all "sat:$DURATION$rate_phases" 0; else deliver_all "sat:$DURATION" 0; fi
 done
-for round in $(seq "$ROUNDS"); do deliver_all "sat:$DURATION" 1; done
+want deliver && for round in $(seq "$ROUNDS"); do deliver_all "sat:$DURATION" 1; done
 stop_started
+
+# Several nodes (issue 15, docs/cluster.md): two nodes of one event loop each on one Redis,
+# against one such node alone, in the same run. Ingest: triggers to node A, which publishes
+# each through Redis (one round trip) besides delivering locally. Cross-node delivery: the
+# subscribers on node B, the triggers sent to node A, so every message goes A -> Redis -> B;
+# its latency is end to end across nodes. Node B gets a copy of A's data dir (the same keys
+# and signing secret: what the shared store gives).
+cluster_rows() {
+  local a_http=$((BENCH_PORT + 8)) a_mqtt=$((BENCH_PORT + 9)) b_http=$((BENCH_PORT + 10))
+  local b_mqtt=$((BENCH_PORT + 11)) redis_port=$((BENCH_PORT + 12))
+  local a_pub=(--pub-port "$a_http" --path /api/sendmessage/CTI --header "Authorization: Bearer $key" --body "$trigger")
+  for round in $(seq "$ROUNDS"); do
+    start_ours "$a_http" "$a_mqtt" 1
+    ingest ours-1-loop "${a_pub[@]}"
+    [ "$round" = 1 ] && deliver ours-1-loop-mqtt "sat:$DURATION$rate_phases" 0 --protocol mqtt --sub-port "$a_mqtt" \
+      --token "$token" "${a_pub[@]}"
+    stop_started
+    start_redis "$redis_port"
+    rm -rf "$work/data-b" && cp -r "$work/data" "$work/data-b"
+    start_ours "$a_http" "$a_mqtt" 1 --redis "redis://127.0.0.1:$redis_port"
+    OURS_DATA_DIR="$work/data-b" start_ours "$b_http" "$b_mqtt" 1 --redis "redis://127.0.0.1:$redis_port"
+    sleep 1  # both nodes' Redis connections up and the Function loaded
+    ingest ours-cluster "${a_pub[@]}"
+    [ "$round" = 1 ] && deliver ours-cross-node-mqtt "sat:$DURATION$rate_phases" 0 --protocol mqtt \
+      --sub-port "$b_mqtt" --token "$token" --settle-ms 2000 "${a_pub[@]}"
+    stop_started
+  done
+}
+if want cluster; then
+  if command -v redis-server >/dev/null; then cluster_rows; else log "redis-server missing: no cluster rows"; fi
+fi
 
 # Durability (issue #5): the cost of persistent sessions. The same subscribers with clean
 # session 0, so every trigger is journaled (queued, sent, acknowledged) and answered only
@@ -95,7 +132,7 @@ durable() {  # NAME PERSISTENT SERVER-FLAGS...
     --persistent "$persistent" "${ours_pub[@]}"
   stop_started
 }
-for round in $(seq "$ROUNDS"); do
+want durability && for round in $(seq "$ROUNDS"); do
   durable ours-mqtt-clean 0
   durable ours-mqtt-durable 1
   durable ours-mqtt-durable-nofsync 1 --durability-fsync=false
@@ -129,17 +166,19 @@ idle() {  # NAME PID PORT LOADGEN-ARGS...
   wait "${pids[@]}" 2>/dev/null || true
   echo "{\"scenario\":\"connections\",\"target\":\"$name\",\"count\":$IDLE_CONNECTIONS,\"ready\":$ready,\"rss_before_kib\":$before,\"rss_after_kib\":$after}" | record
 }
-start_ours $((BENCH_PORT + 5)) $((BENCH_PORT + 6)) "$THREADS" --max-connections $((IDLE_CONNECTIONS + 1000))
-idle ours "$ours_pid" $((BENCH_PORT + 6)) --token "$token"
-stop_started
-start_mosquitto $((BENCH_PORT + 7))
-idle mosquitto "$mosquitto_pid" $((BENCH_PORT + 7)) --sub-topic 'bench/idle{agent}'
-stop_started
+if want connections; then
+  start_ours $((BENCH_PORT + 5)) $((BENCH_PORT + 6)) "$THREADS" --max-connections $((IDLE_CONNECTIONS + 1000))
+  idle ours "$ours_pid" $((BENCH_PORT + 6)) --token "$token"
+  stop_started
+  start_mosquitto $((BENCH_PORT + 7))
+  idle mosquitto "$mosquitto_pid" $((BENCH_PORT + 7)) --sub-topic 'bench/idle{agent}'
+  stop_started
+fi
 
 mkdir -p "$here/results"
 # The agent's client in Debian's chromium: trigger to pop (p50/p99) and the page's memory
 # after POPS pops (bench/agent-pop.mjs; no peer has an equivalent, so it has its own file).
-if [ "${AGENT_POP:-1}" = 1 ]; then
+if want agent && [ "${AGENT_POP:-1}" = 1 ]; then
   node "$here/agent-pop.mjs" "$bin" >"$here/results/agent-pop.json" ||
     echo "bench: agent-pop failed (chromium and npm ci --prefix web?)" >&2
 fi

@@ -88,6 +88,27 @@ def build(lines, rates):
     if o:
         targets.append(["e2e p99 ≤ 1 ms at 10k triggers/s (MQTT)", f"{o['p99_us'] / 1000:.2f} ms",
                         o["p99_us"] <= 1000])
+    # several nodes: two nodes on one Redis against one node alone (one event loop each)
+    o, p = best(lines, "ingest", "ours-cluster", "rps"), best(lines, "ingest", "ours-1-loop", "rps")
+    if o and p:
+        table.append(["cluster ingest", "req/s (p50/p99 µs)", "ours-cluster",
+                      f"{fmt(o['rps'])} ({fmt(o['p50_us'])}/{fmt(o['p99_us'])})", "ours-1-loop",
+                      f"{fmt(p['rps'])} ({fmt(p['p50_us'])}/{fmt(p['p99_us'])})", ratio(o["rps"], p["rps"])])
+    o = best(lines, "deliver", "ours-cross-node-mqtt", "completed_per_s", "sat")
+    p = best(lines, "deliver", "ours-1-loop-mqtt", "completed_per_s", "sat")
+    if o and p:
+        flag = "" if o["missing"] == 0 and o["duplicates"] == 0 else " (lost/dup!)"
+        table.append(["cluster deliver (saturation)", "triggers/s delivered", "ours-cross-node-mqtt",
+                      fmt(o["completed_per_s"]) + flag, "ours-1-loop-mqtt", fmt(p["completed_per_s"]),
+                      ratio(o["completed_per_s"], p["completed_per_s"])])
+    for rate in rates:
+        o = best(lines, "deliver", "ours-cross-node-mqtt", "completed", str(rate))
+        p = best(lines, "deliver", "ours-1-loop-mqtt", "completed", str(rate))
+        if o and p:
+            lat = lambda l: (f"{fmt(l['p50_us'])}/{fmt(l['p99_us'])}/{fmt(l['p999_us'])}"
+                             + ("" if l["sent_per_s"] >= 0.97 * rate else f" @{fmt(l['sent_per_s'])}/s"))
+            table.append([f"cluster e2e latency at {rate:,}/s", "p50/p99/p99.9 µs", "ours-cross-node-mqtt",
+                          lat(o), "ours-1-loop-mqtt", lat(p), ratio(o["p99_us"], p["p99_us"])])
     # idle connections
     per = {}
     for l in lines:

@@ -6,13 +6,15 @@ set -euo pipefail
 # libhiredis-dev: the cluster backplane's Redis reply parser (src/cluster/). libpq-dev: the
 # shared store on PostgreSQL (src/store/postgres_connection.cpp). redis-server, postgresql: the
 # cluster tests start their own on free ports in temp dirs (tests/support/postgres.sh); a
-# system service a package may start (6379, 5432) is never used.
+# system service a package may start (6379, 5432) is never used. haproxy, systemd: the deploy
+# files are checked (haproxy -c, systemd-analyze verify) and HAProxy run in front of three
+# nodes (tests/integration/test_deploy.py).
 build_pkgs=(g++ cmake make pkg-config ccache
   libboost1.81-dev libboost-container1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libhiredis-dev libpq-dev)
 test_pkgs=(libgtest-dev curl openssl python3 python3-yaml mosquitto-clients python3-paho-mqtt chromium firefox-esr
-  redis-server postgresql)
+  redis-server postgresql haproxy systemd)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 bench_pkgs=(wrk nginx-light libnginx-mod-nchan mosquitto gnuplot-nox)
 

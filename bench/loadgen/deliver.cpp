@@ -5,8 +5,9 @@
 // "RATE:SECONDS" (open loop at RATE triggers/s). One JSON line per phase.
 // Options: --name --protocol mqtt|mqtt-ws|sse|nchan-ws --sub-port --token --subscribers
 //          --sub-topic (template, {agent} = subscriber index or "all") --fanout 0|1
-//          --phases --window --drain, --persistent 0|1 (MQTT clean session 0), and the
-//          publisher's (see make_publisher_from)
+//          --phases --window --drain, --persistent 0|1 (MQTT clean session 0), --settle-ms
+//          (a pause between the last SUBACK and the first trigger), and the publisher's (see
+//          make_publisher_from)
 #include "scenarios.hpp"
 #include "subscriber.hpp"
 #include "tracker.hpp"
@@ -142,6 +143,9 @@ awaitable<int> deliver_main(const Options& o) {
     co_return 1;
   }
 
+  // Subscribed is not yet routed everywhere: with the publisher on another node, that node
+  // hears of the subscriptions once Redis confirms the subscribing node's SUBSCRIBEs.
+  if (const long settle_ms = o.num("settle-ms", 0); settle_ms > 0) co_await sleep_for(settle_ms / 1000.0);
   auto publisher = make_publisher_from(o, ex);
   co_await publisher->connect();
   std::uint64_t refused = 0;
