@@ -5,6 +5,7 @@
 #include <random>
 
 #include "cluster/envelope.hpp"
+#include "cluster/idempotency_function.hpp"
 #include "cluster/publish_function.hpp"
 #include "cluster/routing.hpp"
 #include "core/log.hpp"
@@ -109,18 +110,79 @@ void RedisBackplane::on_publisher(bool up) {
   if (!up) return set_accepting(false);
   // Before any FCALL, on every connect: a Redis restarted without persistence has lost the
   // library, and a rolling deploy may have replaced it with another release's version.
-  publisher_.command({"FUNCTION", "LOAD", "REPLACE", publish_library()}, [this](Result<Reply> r) {
-    if (!r) return;  // dropped again: the next connect loads it
-    if (r->is_error()) {
-      log::error("redis refused the publish function (Redis 7.0 or later is needed)",
+  // Both libraries pipelined; the second's answer comes last.
+  auto loaded = std::make_shared<bool>(true);
+  const auto check = [loaded](const Result<Reply>& r) {
+    if (r && r->is_error())
+      log::error("redis refused a function library (Redis 7.0 or later is needed)",
                  {{"error", std::string(r->text())}});
-      return;  // triggers stay refused (503): a node publishing nothing would be worse
-    }
-    set_accepting(true);
-    auto waiting = std::move(awaiting_publisher_);
-    awaiting_publisher_.clear();
-    for (const auto& channel : waiting)
-      if (cursors_.contains(channel)) fetch(channel);
+    *loaded = *loaded && r && !r->is_error();
+  };
+  publisher_.command({"FUNCTION", "LOAD", "REPLACE", publish_library()}, check);
+  publisher_.command({"FUNCTION", "LOAD", "REPLACE", idempotency_library()},
+                     [this, check, loaded](Result<Reply> r) {
+                       check(r);
+                       // Dropped again (the next connect loads them) or refused: triggers stay
+                       // refused (503), a node publishing nothing would be worse.
+                       if (!*loaded) return;
+                       set_accepting(true);
+                       auto waiting = std::move(awaiting_publisher_);
+                       awaiting_publisher_.clear();
+                       for (const auto& channel : waiting)
+                         if (cursors_.contains(channel)) fetch(channel);
+                     });
+}
+
+void RedisBackplane::claim_idempotency(std::string customer, std::string key,
+                                       std::chrono::milliseconds ttl,
+                                       std::function<void(IdempotencyClaim)> done) {
+  asio::post(io_, [this, customer = std::move(customer), key = std::move(key), ttl,
+                   done = std::move(done)] {
+    if (!accepting()) return done({});  // unavailable: nothing claimed
+    auto marker = node_id_ + ":" + std::to_string(++claims_);
+    const auto redis_key = idempotency_key(customer, key);
+    const auto window = std::to_string(ttl.count());
+    publisher_.command(
+        {"FCALL", kClaimFunction, "1", redis_key, marker, window},
+        [marker, done = std::move(done)](Result<Reply> r) mutable {
+          IdempotencyClaim claim;  // unavailable unless Redis said otherwise
+          if (r && !r->is_error() && r->size() >= 1) {
+            const auto state = (*r)[0].text();
+            if (state == "claimed") {
+              claim.state = IdempotencyClaim::State::claimed;
+              claim.marker = std::move(marker);
+            } else if (state == "replay" && r->size() == 2) {
+              claim.state = IdempotencyClaim::State::replay;
+              claim.answer = std::string((*r)[1].text());
+            } else if (state == "in_progress") {
+              claim.state = IdempotencyClaim::State::in_progress;
+            }
+          } else if (r) {
+            log::warn("redis refused an idempotency claim", {{"error", std::string(r->text())}});
+          }
+          done(std::move(claim));
+        });
+  });
+}
+
+void RedisBackplane::complete_idempotency(std::string customer, std::string key, std::string marker,
+                                          std::string answer, std::chrono::milliseconds ttl) {
+  asio::post(io_, [this, customer = std::move(customer), key = std::move(key),
+                   marker = std::move(marker), answer = std::move(answer), ttl] {
+    // Not kept if Redis is away now: a retry elsewhere then finds the claim until it
+    // expires (in_progress, 409), never a second publish.
+    publisher_.command({"FCALL", kCompleteFunction, "1", idempotency_key(customer, key), marker,
+                        answer, std::to_string(ttl.count())},
+                       [](Result<Reply>) {});
+  });
+}
+
+void RedisBackplane::release_idempotency(std::string customer, std::string key,
+                                         std::string marker) {
+  asio::post(io_, [this, customer = std::move(customer), key = std::move(key),
+                   marker = std::move(marker)] {
+    publisher_.command({"FCALL", kReleaseFunction, "1", idempotency_key(customer, key), marker},
+                       [](Result<Reply>) {});
   });
 }
 

@@ -53,6 +53,11 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   void publish(const MessagePtr& message) override;
   void subscribed(std::string_view filter) override;
   void unsubscribed(std::string_view filter) override;
+  void claim_idempotency(std::string customer, std::string key, std::chrono::milliseconds ttl,
+                         std::function<void(IdempotencyClaim)> done) override;
+  void complete_idempotency(std::string customer, std::string key, std::string marker,
+                            std::string answer, std::chrono::milliseconds ttl) override;
+  void release_idempotency(std::string customer, std::string key, std::string marker) override;
   bool reachable() const override;
   std::string render_metrics() const override;
 
@@ -100,6 +105,7 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   std::unordered_map<std::string, Cursor> cursors_;  // the cluster loop's
   std::vector<std::string> awaiting_publisher_;      // reads to start once it is up again
   std::uint64_t fetches_ = 0;
+  std::uint64_t claims_ = 0;  // makes each idempotency marker of this node unique
   LinkState publisher_state_;
   LinkState subscriber_state_;
   std::atomic<std::uint64_t> unsent_{0};

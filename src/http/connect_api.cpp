@@ -1,6 +1,7 @@
 #include "http/connect_api.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
@@ -166,10 +167,99 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
                         published->journal_seq, std::nullopt, std::nullopt};
 }
 
+TriggerAnswer handle(const Request& request, std::string_view query, Channel channel,
+                     net::Worker& worker, RequestInfo& info, std::optional<IdempotencyHold> held);
+
+// With --redis, an Idempotency-Key this node claimed is claimed on every node before anything
+// is published (docs/cluster.md "Idempotency"): the same key sent to two nodes at once
+// publishes once. One Redis round trip, for keyed triggers only; the request is then handled
+// afresh on this loop, holding both claims. Redis away: 503, nothing published or kept.
+TriggerAnswer claim_across_nodes(const Request& request, std::string_view query, Channel channel,
+                                 IdempotencyHold hold, net::Worker& worker, RequestInfo& info) {
+  return Deferred{[&request, query = std::string(query), channel, hold = std::move(hold), &worker,
+                   &info](Respond respond) mutable {
+    auto& state = worker.state();
+    // Taken before the call: the callback's capture moves `hold`, in whatever order the
+    // arguments are evaluated.
+    auto customer = hold.customer;
+    auto remote_key = hold.scope + ":" + hold.key;
+    state.backplane->claim_idempotency(
+        std::move(customer), std::move(remote_key), state.config.idempotency_window,
+        [&request, query = std::move(query), channel, hold = std::move(hold), &worker, &info,
+         respond = std::move(respond)](Backplane::IdempotencyClaim claim) mutable {
+          boost::asio::post(
+              worker.io(),
+              [&request, query = std::move(query), channel, hold = std::move(hold), &worker, &info,
+               respond = std::move(respond), claim = std::move(claim)]() mutable {
+                auto& state = worker.state();
+                const auto& origins = state.config.cors_origins;
+                const auto answer = [&](Response response) {
+                  apply_cors(request, response, origins);
+                  respond(std::move(response));
+                };
+                using State = Backplane::IdempotencyClaim::State;
+                if (claim.state == State::claimed) {
+                  hold.marker = std::move(claim.marker);
+                  auto outcome = handle(request, query, channel, worker, info, std::move(hold));
+                  if (auto* pending = std::get_if<PendingTrigger>(&outcome)) {
+                    apply_cors(request, pending->accepted, origins);
+                    return respond(std::move(*pending));
+                  }
+                  return answer(std::move(std::get<Response>(outcome)));
+                }
+                if (claim.state == State::replay) {  // another node answered it: this one will too
+                  state.idempotency.complete(hold.scope, hold.key, claim.answer);
+                  auto response = make_json(request, 200, std::move(claim.answer));
+                  response.set("Idempotent-Replayed", "true");
+                  return answer(std::move(response));
+                }
+                state.idempotency.release(hold.scope, hold.key);
+                if (claim.state == State::in_progress)
+                  return answer(refused(
+                      request, info,
+                      {409, "idempotency_conflict",
+                       "a trigger with this Idempotency-Key is still being handled; retry shortly",
+                       ""}));
+                state.backplane->count_refused();
+                auto response = refused(request, info,
+                                        {503, "backplane_unavailable",
+                                         "this node cannot reach the other nodes (Redis is "
+                                         "unreachable); retry in a few seconds or on another node",
+                                         ""});
+                response.set(bhttp::field::retry_after, "2");
+                answer(std::move(response));
+              });
+        });
+  }};
+}
+
 }  // namespace
+
+void remember_answer(net::ServerState& state, const IdempotencyHold& hold,
+                     const std::string& answer) {
+  state.idempotency.complete(hold.scope, hold.key, answer);
+  if (!hold.marker.empty() && state.backplane)
+    state.backplane->complete_idempotency(hold.customer, hold.scope + ":" + hold.key, hold.marker,
+                                          answer, state.config.idempotency_window);
+}
+
+void forget_claim(net::ServerState& state, const IdempotencyHold& hold) {
+  state.idempotency.release(hold.scope, hold.key);
+  if (!hold.marker.empty() && state.backplane)
+    state.backplane->release_idempotency(hold.customer, hold.scope + ":" + hold.key, hold.marker);
+}
 
 TriggerAnswer handle_trigger(const Request& request, std::string_view query, Channel channel,
                              net::Worker& worker, RequestInfo& info) {
+  return handle(request, query, channel, worker, info, std::nullopt);
+}
+
+namespace {
+
+// `held`: the Idempotency-Key this request already claimed, here and on every node (the
+// second pass of claim_across_nodes).
+TriggerAnswer handle(const Request& request, std::string_view query, Channel channel,
+                     net::Worker& worker, RequestInfo& info, std::optional<IdempotencyHold> held) {
   auto& state = worker.state();
   const auto refuse = [&](const Problem& problem) { return refused(request, info, problem); };
   // GET or POST only: the route table answers every other method 405 (dispatch.cpp).
@@ -204,10 +294,13 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
   // A retried trigger (same Idempotency-Key header or messageId field) gets the first answer
   // back instead of a second screen pop.
   auto idempotency_key = take_idempotency_key(request, *fields);
-  if (!idempotency_key) return refuse(idempotency_key.error());
-  std::optional<IdempotencyHold> hold;
-  if (*idempotency_key) {
-    hold = IdempotencyHold{(*claims)->key_id, std::move(**idempotency_key)};
+  if (!idempotency_key) {
+    if (held) forget_claim(state, *held);
+    return refuse(idempotency_key.error());
+  }
+  std::optional<IdempotencyHold> hold = std::move(held);
+  if (*idempotency_key && !hold) {
+    hold = IdempotencyHold{(*claims)->key_id, std::move(**idempotency_key), (*claims)->customer};
     auto claim = state.idempotency.claim(hold->scope, hold->key, std::chrono::steady_clock::now());
     if (claim.state == triggers::IdempotencyStore::Claim::State::replay) {
       auto response = make_json(request, 200, std::move(claim.answer));
@@ -218,12 +311,14 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
       return refuse({409, "idempotency_conflict",
                      "a trigger with this Idempotency-Key is still being handled; retry shortly",
                      ""});
+    if (state.backplane)
+      return claim_across_nodes(request, query, channel, std::move(*hold), worker, info);
   }
   auto published =
       publish_trigger(request, channel, **claims, std::move(*fields), now, worker, info);
   auto* pending = std::get_if<PendingTrigger>(&published);
   if (!pending) {
-    if (hold) state.idempotency.release(hold->scope, hold->key);  // a corrected retry goes through
+    if (hold) forget_claim(state, *hold);  // a corrected retry goes through
     return published;
   }
   pending->idempotency = std::move(hold);
@@ -232,16 +327,17 @@ TriggerAnswer handle_trigger(const Request& request, std::string_view query, Cha
   return settle_trigger(request, std::move(*pending), true, state, info);
 }
 
+}  // namespace
+
 Response settle_trigger(const Request& request, PendingTrigger pending, bool written,
                         net::ServerState& state, RequestInfo& info) {
   const auto& hold = pending.idempotency;
   if (written) {
     // A waited answer is remembered when it is sent, with its run (await_run).
-    if (hold && !pending.wait)
-      state.idempotency.complete(hold->scope, hold->key, pending.accepted.body());
+    if (hold && !pending.wait) remember_answer(state, *hold, pending.accepted.body());
     return std::move(pending.accepted);
   }
-  if (hold) state.idempotency.release(hold->scope, hold->key);  // the retry is handled afresh
+  if (hold) forget_claim(state, *hold);  // the retry is handled afresh
   auto response = refused(request, info,
                           {503, "not_stored",
                            "the trigger reached the connected clients but could not be stored "

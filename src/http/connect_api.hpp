@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "http/deferred.hpp"
+#include "http/pending_trigger.hpp"
 #include "http/request_info.hpp"
 #include "http/types.hpp"
 #include "net/worker.hpp"
@@ -27,32 +28,9 @@
 
 namespace popflow::http {
 
-// An Idempotency-Key claimed in the IdempotencyStore, completed or released at settlement.
-struct IdempotencyHold {
-  std::string scope;  // the API key id
-  std::string key;
-};
-
-// Popflow-Wait (CONTRACT "Delivery truth"): the 200 waits for the trigger's first run. Its
-// Idempotency-Key stays "in progress" through the wait and remembers the answer sent, with
-// its run, so a retry replays exactly what the first caller got.
-struct RunWait {
-  std::string message_id;
-  std::string customer;
-  std::chrono::milliseconds timeout{0};
-  std::optional<IdempotencyHold> idempotency;  // set by the session once the trigger settled
-};
-inline constexpr std::chrono::seconds kMaxPopflowWait{30};
-
-struct PendingTrigger {
-  Response accepted;  // the 200, once written
-  std::uint64_t journal_seq = 0;
-  std::optional<IdempotencyHold> idempotency;
-  std::optional<RunWait> wait;  // answered once a run is reported, or at its timeout
-};
-
-// A refusal or a 200 now, or a trigger waiting for the journal.
-using TriggerAnswer = std::variant<Response, PendingTrigger>;
+// A refusal or a 200 now, a trigger waiting for the journal, or (an Idempotency-Key with
+// --redis) an answer that comes once every node has been asked (Deferred).
+using TriggerAnswer = std::variant<Response, PendingTrigger, Deferred>;
 
 TriggerAnswer handle_trigger(const Request& request, std::string_view query,
                              triggers::Channel channel, net::Worker& worker, RequestInfo& info);
@@ -68,6 +46,12 @@ struct TestSender {
 TriggerAnswer handle_test_trigger(const Request& request, triggers::Channel channel,
                                   std::string_view fields_json, const TestSender& sender,
                                   net::Worker& worker, RequestInfo& info);
+
+// A claimed Idempotency-Key's answer is kept for replay (here, and with --redis on every
+// node); or the claim is given up, so a retry is handled afresh.
+void remember_answer(net::ServerState& state, const IdempotencyHold& hold,
+                     const std::string& answer);
+void forget_claim(net::ServerState& state, const IdempotencyHold& hold);
 
 // `written`: whether the journal wrote everything up to pending.journal_seq (true when there
 // was nothing to write).

@@ -83,6 +83,7 @@ Outcome trigger(RouteContext& context) {
   auto answer =
       handle_trigger(context.request, context.query, channel, context.worker, context.info);
   if (auto* pending = std::get_if<PendingTrigger>(&answer)) return std::move(*pending);
+  if (auto* deferred = std::get_if<Deferred>(&answer)) return std::move(*deferred);
   return std::move(std::get<Response>(answer));
 }
 

@@ -487,14 +487,18 @@ void HttpSession<Stream>::send_when_written(PendingTrigger pending) {
   });
 }
 
-// The handler's work runs elsewhere (the admin service's store thread) and answers from
-// there: the answer is posted back to this session's loop, which owns it.
+// The handler's work runs elsewhere (the admin service's store thread, Redis) and answers
+// from there: the answer is posted back to this session's loop, which owns it; a trigger
+// published there is settled here like one published at once.
 template <class Stream>
 void HttpSession<Stream>::send_when_ready(Deferred deferred) {
-  deferred.start([self = this->shared_from_this()](Response response) mutable {
+  deferred.start([self = this->shared_from_this()](Later later) mutable {
     auto executor = self->stream_.get_executor();
-    boost::asio::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+    boost::asio::post(executor, [self = std::move(self), later = std::move(later)]() mutable {
       self->now_ = std::chrono::steady_clock::now();
+      if (auto* pending = std::get_if<PendingTrigger>(&later))
+        return self->send_when_written(std::move(*pending));
+      auto& response = std::get<Response>(later);
       if (self->draining_) response.keep_alive(false);
       self->send(std::move(response));
     });

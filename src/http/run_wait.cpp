@@ -50,7 +50,7 @@ struct RunWaitState {
 void answer(RunWaitState& state, const history::Run* run) {
   auto response = with_run(std::move(state.accepted), run, state.wait.timeout);
   if (const auto& hold = state.wait.idempotency)
-    state.worker.state().idempotency.complete(hold->scope, hold->key, response.body());
+    remember_answer(state.worker.state(), *hold, response.body());
   state.respond(std::move(response));
 }
 

@@ -9,7 +9,9 @@
 // back into the router. Backplane: the trigger service hands it every trigger it published
 // locally, from the publishing worker; it must only enqueue.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,24 @@ class Backplane {
   // The trigger service refused a trigger because accepting() was false (for /metrics).
   void count_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
   std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
+
+  // Cluster-wide idempotency (docs/cluster.md "Idempotency"): one claim of `key` across every
+  // node. The first claim within `ttl`, on any node, is `claimed`, with the marker naming it;
+  // later ones get the answer completed for it (`replay`) or `in_progress`; `unavailable` when
+  // Redis cannot be asked now (nothing was claimed). Any thread; `done` runs on the
+  // backplane's. complete() keeps the claim's answer for `ttl`; release() gives the claim up.
+  struct IdempotencyClaim {
+    enum class State { claimed, replay, in_progress, unavailable };
+    State state = State::unavailable;
+    std::string marker{};  // claimed: what complete() and release() name
+    std::string answer{};  // replay: the first answer's body
+  };
+  virtual void claim_idempotency(std::string customer, std::string key,
+                                 std::chrono::milliseconds ttl,
+                                 std::function<void(IdempotencyClaim)> done) = 0;
+  virtual void complete_idempotency(std::string customer, std::string key, std::string marker,
+                                    std::string answer, std::chrono::milliseconds ttl) = 0;
+  virtual void release_idempotency(std::string customer, std::string key, std::string marker) = 0;
 
   // Every connection to the other nodes is up: /readyz is 200 only then (CONTRACT "Several
   // nodes"). Any thread; not on a hot path.

@@ -2,7 +2,8 @@
 contact center behind a load balancer sees. A trigger sent to any node reaches subscribers on
 the others over MQTT 3.1.1, MQTT 5, MQTT over WebSocket and SSE, once each; an agent's token
 and another customer's see nothing they may not; three senders firing at three nodes at once
-keep each sender's order at every subscriber. Every credential here is made once, by a
+keep each sender's order at every subscriber; the same Idempotency-Key sent to three nodes at
+once publishes once, and a retry on any node gets the first answer. Every credential here is made once, by a
 command with a data dir of its own: only the store is shared. Labelled `cluster`."""
 import json
 import queue
@@ -133,6 +134,55 @@ class ThreeNodes(unittest.TestCase):
         finally:
             for client in clients:
                 client.disconnect()
+
+    def test_the_same_idempotency_key_sent_to_three_nodes_at_once_publishes_once(self):
+        client = Mqtt(self.nodes[2], self.agent_token, version=5)
+        try:
+            self.assertEqual(client.subscribe("CTI/acme/1001"), [1])
+            self.subscribed_everywhere("popflow:{c:acme}:a:1001", 1)
+            firsts = {}
+            for call in range(20):
+                answers = [None] * 3
+                go = threading.Barrier(3)
+
+                def send(index):
+                    go.wait()
+                    answers[index] = self.nodes[index].post_json(
+                        "/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key, "event": "On Ring", "call": call},
+                        headers={"Idempotency-Key": f"call-{call}"})
+
+                threads = [threading.Thread(target=send, args=(i,)) for i in range(3)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                fresh = [r for r in answers if r.status == 200 and r.headers.get("idempotent-replayed") != "true"]
+                self.assertEqual(len(fresh), 1, [(r.status, r.body) for r in answers])
+                firsts[call] = fresh[0].json()["id"]
+                for r in answers:
+                    if r is fresh[0]:
+                        continue
+                    if r.status == 200:  # replayed: the first answer, byte for byte
+                        self.assertEqual(r.body, fresh[0].body)
+                    else:  # still being handled on the node that claimed it
+                        self.assertEqual((r.status, r.json()["code"]), (409, "idempotency_conflict"))
+            got = []
+            try:
+                while True:
+                    got.append(json.loads(client.next_message(timeout=2).payload)["id"])
+            except queue.Empty:
+                pass
+            self.assertEqual(got, [firsts[call] for call in range(20)])  # each once, in order
+            # A retry later, on any node, gets the first answer back.
+            for call, node in ((0, self.nodes[1]), (7, self.nodes[0]), (19, self.nodes[2])):
+                r = node.post_json("/api/sendmessage/CTI", {"agentId": "1001", "jwt": self.key, "event": "On Ring",
+                                                            "call": call},
+                                   headers={"Idempotency-Key": f"call-{call}"})
+                self.assertEqual((r.status, r.headers.get("idempotent-replayed")), (200, "true"))
+                self.assertEqual(r.json()["id"], firsts[call])
+            self.assertTrue(client.no_message(wait=0.3))
+        finally:
+            client.disconnect()
 
 
 if __name__ == "__main__":

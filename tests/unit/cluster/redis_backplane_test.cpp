@@ -277,3 +277,68 @@ TEST(RedisBackplane, AGapInAChannelsSequenceIsFilledFromItsStreamInOrder) {
 
 }  // namespace
 }  // namespace popflow::cluster
+
+namespace popflow::cluster {
+namespace {
+
+// Claims a key on `node` and waits (this thread, not the backplane's loop) for the answer.
+Backplane::IdempotencyClaim claim(RedisBackplane& node, const std::string& key) {
+  std::mutex mutex;
+  std::optional<Backplane::IdempotencyClaim> out;
+  node.claim_idempotency("acme", key, std::chrono::seconds(60), [&](Backplane::IdempotencyClaim c) {
+    std::lock_guard lock(mutex);
+    out = std::move(c);
+  });
+  for (int i = 0; i < 3000; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (out) return *out;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "no answer to the claim of " << key;
+  return {};
+}
+
+using State = Backplane::IdempotencyClaim::State;
+
+TEST(RedisBackplane, AnIdempotencyKeyIsClaimedOnceAcrossNodesAndItsAnswerReplayedEverywhere) {
+  RedisServer server;
+  Node a(server.url());
+  Node b(server.url());
+  for (int i = 0; i < 3000 && !(a.backplane.accepting() && b.backplane.accepting()); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(a.backplane.accepting() && b.backplane.accepting());
+
+  const auto first = claim(a.backplane, "k_1:call-7");
+  ASSERT_EQ(first.state, State::claimed);
+  EXPECT_FALSE(first.marker.empty());
+  EXPECT_EQ(claim(b.backplane, "k_1:call-7").state, State::in_progress);  // A handles it
+  EXPECT_EQ(claim(b.backplane, "k_2:call-7").state, State::claimed);      // another API key's
+
+  // Only the claim's holder completes it; then every node replays its answer.
+  b.backplane.complete_idempotency("acme", "k_1:call-7", "not-the-marker", "{\"id\":\"x\"}",
+                                   std::chrono::seconds(60));
+  a.backplane.complete_idempotency("acme", "k_1:call-7", first.marker, "{\"id\":\"m1\"}",
+                                   std::chrono::seconds(60));
+  // A's completion travels on A's connection, B's claims on B's: B may ask first.
+  auto replayed = claim(b.backplane, "k_1:call-7");
+  for (int i = 0; i < 100 && replayed.state == State::in_progress; ++i)
+    replayed = claim(b.backplane, "k_1:call-7");
+  EXPECT_EQ(replayed.state, State::replay);
+  EXPECT_EQ(replayed.answer, "{\"id\":\"m1\"}");
+
+  // A claim given up (the trigger was refused) is free again, anywhere.
+  const auto refused = claim(a.backplane, "k_1:call-8");
+  ASSERT_EQ(refused.state, State::claimed);
+  a.backplane.release_idempotency("acme", "k_1:call-8", refused.marker);
+  EXPECT_EQ(claim(b.backplane, "k_1:call-8").state, State::claimed);
+
+  server.kill();  // Redis away: nothing can be claimed, and the caller is told so
+  for (int i = 0; i < 3000 && a.backplane.accepting(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(claim(a.backplane, "k_1:call-9").state, State::unavailable);
+}
+
+}  // namespace
+}  // namespace popflow::cluster
