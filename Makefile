@@ -48,7 +48,7 @@ sanitize:
 # ThreadSanitizer over the multi-threaded tests: the router, registry and cluster backplane (its
 # own loop thread) unit tests and the integration tests whose server runs two event loops with
 # publishers and subscribers on both.
-TSAN_TESTS ?= Router|Redis(Backplane|Connection|Subscriber)|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|TriggerHistory|ConsoleSessions|LoginThrottle|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits|delivery_truth|client_api|admin_api|admin_monitor|cluster)$$
+TSAN_TESTS ?= Router|Redis(Backplane|Connection|Subscriber)|SubscriptionIndex|KeyRegistry|MessageId|RateLimiter|JournalTest|TriggerHistory|ConsoleSessions|LoginThrottle|integration.test_(triggers|sse|mqtt|operations|durability|session_ownership|session_limits|sse_limits|delivery_truth|client_api|admin_api|admin_monitor|cluster|cluster_store|cluster_three)$$
 tsan:
 	scripts/install-deps.sh build test
 	$(MAKE) $(WEB_DEPS)

@@ -7,6 +7,8 @@
 #include "core/duration.hpp"
 #include "core/time.hpp"
 #include "store/customer_store.hpp"
+#include "store/secret.hpp"
+#include "store/store_import.hpp"
 
 namespace popflow::app {
 namespace {
@@ -78,6 +80,24 @@ void key_revoke(DataDir& dir, const std::string& key_id, std::ostream& out) {
   if (!store::KeyStore(dir.db).revoke(key_id, unix_now()))
     throw std::runtime_error("unknown key '" + key_id + "': see 'key list'");
   out << key_id << " revoked\n";
+}
+
+void store_import(const std::string& data_dir, const std::string& store_setting,
+                  std::ostream& out) {
+  const auto location = store::StoreLocation::parse(store_setting, data_dir);
+  if (location.engine != store::Engine::postgresql)
+    throw std::runtime_error(
+        "store import needs --store postgresql://… (where to) and --data-dir (what to import)");
+  if (!std::filesystem::exists(location.sqlite_path()) ||
+      !std::filesystem::exists(data_dir + "/secret.key"))
+    throw std::runtime_error("no store to import in " + data_dir +
+                             " (popflow.db and secret.key): see --data-dir");
+  store::Database from(location.sqlite_path());
+  auto to = location.open();
+  const auto imported = store::import_store(from, to, store::load_or_create_secret(data_dir),
+                                            store::node_name(data_dir));
+  for (const auto& table : imported) out << table.name << "\t" << table.rows << "\n";
+  out << "imported into " << location.redacted << "; start every node with --store\n";
 }
 
 std::chrono::seconds duration_flag(const std::string& flag, const std::string& text) {

@@ -31,6 +31,11 @@ void customer_list(DataDir& dir, std::ostream& out);
 void key_list(DataDir& dir, const std::optional<std::string>& customer, std::ostream& out);
 void key_revoke(DataDir& dir, const std::string& key_id, std::ostream& out);
 
+// `store import`: the data dir's SQLite store and signing secret into the empty PostgreSQL
+// store `store_setting` names (store/store_import.hpp). Not through a DataDir, which would
+// give the PostgreSQL store a secret of its own first.
+void store_import(const std::string& data_dir, const std::string& store_setting, std::ostream& out);
+
 // "90d" -> 90 days; throws naming `flag` for anything parse_duration refuses.
 std::chrono::seconds duration_flag(const std::string& flag, const std::string& text);
 

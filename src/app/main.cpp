@@ -129,6 +129,12 @@ int main(int argc, char** argv) {
   token_create->add_option("--expires", token_expires, "lifetime like 12h (default none)");
   token_create->add_option("--label", token_request.label, "free text shown by key list");
 
+  auto* store_cmd = cli.add_subcommand("store", "the store itself")->require_subcommand(1);
+  auto* store_import = store_cmd->add_subcommand(
+      "import",
+      "copy the data dir's SQLite store and signing secret into the empty PostgreSQL "
+      "store --store names, for several nodes");
+
   auto* session_cmd =
       cli.add_subcommand("session", "persistent MQTT sessions in the store")->require_subcommand(1);
   auto* session_list = session_cmd->add_subcommand("list", "list persistent sessions");
@@ -224,6 +230,10 @@ int main(int argc, char** argv) {
       const auto config = load_config(sources);
       log::init(config.log_level);
       return app::serve(config);
+    }
+    if (store_import->parsed()) {
+      app::store_import(data_dir, store, std::cout);
+      return 0;
     }
     app::DataDir dir(data_dir, store);
     if (customer_add->parsed()) app::customer_add(dir, customer_id, customer_name, std::cout);

@@ -178,5 +178,63 @@ class StoreGoesAway(unittest.TestCase):
         self.assertNotIn("hunter2", out.stderr)
 
 
+class StoreImport(unittest.TestCase):
+    """A single node outgrowing its machine: `store import` moves its SQLite store and signing
+    secret into an empty PostgreSQL store, and a node started on it accepts the keys, tokens
+    and console users handed out before, resolves the same workflows and shows the same audit
+    log; a second import is refused and changes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.addClassCleanup(cls.pg.stop)
+        cls.single = Server("--threads", "1")  # on its own SQLite store
+        cls.addClassCleanup(cls.single.__exit__, None, None, None)
+        cls.single.customer("acme")
+        cls.key = cls.single.api_key("acme", "--label", "telephony")
+        cls.revoked = cls.single.api_key("acme")
+        cls.single.cli("key", "revoke", key_id(cls.revoked))
+        cls.token = cls.single.client_token("acme", "--agent", "1001")
+        workflows = os.path.join(os.path.dirname(__file__), "../../bench/workflows.json")
+        cls.single.cli("workflow", "import", workflows, "--customer", "acme", "--instance", "bench.crm.example.com")
+        add_user(cls.single, "erin", customer="acme", role="admin")
+
+    def import_into(self, url):
+        return self.single.cli_result("--store", url, "store", "import")
+
+    def test_everything_handed_out_before_works_on_a_node_of_the_shared_store(self):
+        out = self.import_into(self.pg.url)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        counts = dict(line.split("\t") for line in out.stdout.splitlines() if "\t" in line)
+        self.assertEqual(counts["customers"], "1")
+        self.assertEqual(counts["keys"], "3")
+        self.assertEqual(counts["workflows"], "1")
+        self.assertEqual(counts["users"], "1")
+
+        with Server("--threads", "1", env={"POPFLOW_STORE": self.pg.url}) as node:
+            r = trigger(node, self.key, ani="5550100")
+            self.assertEqual(r.status, 200, r)  # signed with the imported secret
+            self.assertEqual(r.json().get("workflow", {}).get("name"), "Ring pop", r.body)  # resolved
+            self.assertEqual(trigger(node, self.revoked).json()["code"], "revoked_key")
+            stream = Sse(node, ["CTI/acme/1001"], token=self.token)
+            stream.close()
+            self.assertEqual(stream.status, 200)
+            r, caller = sign_in(node, "erin")
+            self.assertEqual(r.status, 200, r)
+            keys = caller.get("/api/admin/keys").json()
+            self.assertIn("telephony", [k.get("label") for k in keys["keys"]])
+
+        again = self.import_into(self.pg.url)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("already holds", again.stderr)
+
+    def test_it_names_what_is_missing(self):
+        out = subprocess.run([os.environ["POPFLOW_BIN"], "--data-dir", tempfile.mkdtemp(prefix="popflow-it-"),
+                              "--store", self.pg.url, "store", "import"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no store to import", out.stderr)
+        self.assertIn("needs --store postgresql", self.single.cli_result("store", "import").stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
