@@ -1,8 +1,9 @@
 #pragma once
 // Where a store test keeps its store. In store_tests: a SQLite file in a temp dir. In
-// store_pg_tests (the same tests, built with POPFLOW_TEST_POSTGRESQL): a schema of its own
+// store_pg_tests (the same tests, built with POPFLOW_TEST_POSTGRESQL): a database of its own
 // in the PostgreSQL server ctest's `postgres` fixture started (tests/support/postgres.sh),
-// whose URL is in the file POPFLOW_TEST_POSTGRES_FILE names; dropped afterwards.
+// whose URL is in the file POPFLOW_TEST_POSTGRES_FILE names; dropped afterwards. A database,
+// not a schema: notifications (LISTEN/NOTIFY) are per database, and tests run side by side.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -22,15 +23,15 @@ class TestStore {
   TestStore() {
 #ifdef POPFLOW_TEST_POSTGRESQL
     static int made = 0;
-    schema_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(++made);
-    admin("CREATE SCHEMA " + schema_);
-    // search_path: every table, the trigger function included, lives in the test's schema.
-    url_ = server_url() + "?options=-csearch_path%3D" + schema_;
+    database_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+    admin("CREATE DATABASE " + database_);
+    const auto server = server_url();  // …/postgres: the same server, the test's database
+    url_ = server.substr(0, server.rfind('/') + 1) + database_;
 #endif
   }
   ~TestStore() {
 #ifdef POPFLOW_TEST_POSTGRESQL
-    admin("DROP SCHEMA " + schema_ + " CASCADE");
+    admin("DROP DATABASE " + database_ + " WITH (FORCE)");
 #endif
   }
   TestStore(const TestStore&) = delete;
@@ -79,7 +80,7 @@ class TestStore {
 
   TempDir dir_;
   std::string url_;
-  std::string schema_;
+  std::string database_;
 };
 
 // A constraint (unique, foreign key, check) refused the write, on either engine.
