@@ -14,20 +14,11 @@ namespace {
 
 namespace json = boost::json;
 
-// Sends `answer`'s response, after the journal has written the trigger when it must.
-void settle_then_respond(http::Request stub, http::TriggerAnswer answer, net::Worker& worker,
-                         http::Respond respond) {
+// Sends `answer`: a refusal at once; a published trigger to the session, which settles it
+// once the journal (and, with --redis, Redis) has taken it, as it settles a real one.
+void settle_then_respond(http::TriggerAnswer answer, const http::Respond& respond) {
   if (auto* response = std::get_if<http::Response>(&answer)) return respond(std::move(*response));
-  auto pending =
-      std::make_shared<http::PendingTrigger>(std::move(std::get<http::PendingTrigger>(answer)));
-  auto* journal = worker.state().broker.journal();
-  journal->when_written(pending->journal_seq, [stub = std::move(stub), pending, &worker,
-                                               respond = std::move(respond)](bool written) {
-    boost::asio::post(worker.io(), [stub, pending, &worker, respond, written] {
-      http::RequestInfo info;
-      respond(http::settle_trigger(stub, std::move(*pending), written, worker.state(), info));
-    });
-  });
+  respond(std::move(std::get<http::PendingTrigger>(answer)));
 }
 
 }  // namespace
@@ -103,7 +94,7 @@ Checked<Reply> send_test_trigger(AdminCall& call) {
           stub.version(version);
           http::RequestInfo info;
           auto answer = http::handle_test_trigger(stub, channel, text, sender, worker, info);
-          settle_then_respond(std::move(stub), std::move(answer), worker, respond);
+          settle_then_respond(std::move(answer), respond);
         });
   };
   return reply;

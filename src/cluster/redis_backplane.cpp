@@ -81,7 +81,7 @@ void RedisBackplane::stop() {
   thread_.join();
 }
 
-void RedisBackplane::publish(const MessagePtr& message) {
+void RedisBackplane::publish(const MessagePtr& message, Handed handed) {
   auto channels = channels_of_topic(message->topic);
   if (!channels) return;
   std::int64_t ttl_ms = 0;
@@ -90,17 +90,22 @@ void RedisBackplane::publish(const MessagePtr& message) {
                                                                    std::chrono::steady_clock::now())
                  .count();
   // The worker only posts the message (a reference count); the cluster loop encodes it.
-  asio::post(io_, [this, channels = std::move(*channels), message, ttl_ms] {
+  asio::post(io_, [this, channels = std::move(*channels), message, ttl_ms,
+                   handed = std::move(handed)]() mutable {
     if (!accepting() || publisher_.in_flight() >= kMaxInFlight) {
       unsent_.fetch_add(1, std::memory_order_relaxed);
+      if (handed) handed(false);
       return;
     }
     const PublishCall call(channels.agent, channels.customer, node_id_, ttl_ms, message->id,
                            message->topic, message->payload);
-    // One command, one round trip; nobody waits for the reply.
-    publisher_.command(call.args(), [](Result<Reply> reply) {
+    // One command, one round trip, pipelined with every other trigger's.
+    publisher_.command(call.args(), [this, handed = std::move(handed)](Result<Reply> reply) {
+      const bool ran = reply && !reply->is_error();
       if (reply && reply->is_error())
         log::warn("redis refused a publish", {{"error", std::string(reply->text())}});
+      if (!ran) unsent_.fetch_add(1, std::memory_order_relaxed);
+      if (handed) handed(ran);
     });
   });
 }
@@ -233,8 +238,8 @@ std::string RedisBackplane::render_metrics() const {
        "Triggers answered 503 backplane_unavailable: the publishing connection was down.");
   value(out, "popflow_backplane_triggers_refused_total", refused());
   line(out, "popflow_backplane_triggers_unsent_total", "counter",
-       "Triggers answered 200 but not handed to Redis (the connection dropped just then, or "
-       "Redis was too far behind).");
+       "Triggers Redis did not take (the connection dropped just then, Redis refused it or was "
+       "too far behind): published here, answered 503 backplane_unavailable.");
   value(out, "popflow_backplane_triggers_unsent_total", unsent());
   line(out, "popflow_backplane_messages_received_total", "counter",
        "Other nodes' triggers delivered here (once each: this node's own and repeats are not "

@@ -7,7 +7,7 @@
 // receiving node follows each subscribed channel's sequence; a jump, or a reconnect of its
 // subscribed connection, is filled from the stream before what follows is delivered, so a
 // subscriber connected meanwhile misses nothing still in the stream and per-channel order
-// holds (redis_backplane_repair.cpp). The trigger's answer does not wait for Redis. While the
+// holds (redis_backplane_repair.cpp). The trigger's 200 waits for Redis to take it. While the
 // publishing connection is down (or the Function not loaded yet) accepting() is false, and the
 // trigger service refuses triggers (503) rather than publish them here alone.
 //
@@ -50,7 +50,7 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   // Random per process: a node skips the messages it published itself.
   const std::string& node_id() const { return node_id_; }
 
-  void publish(const MessagePtr& message) override;
+  void publish(const MessagePtr& message, Handed handed = {}) override;
   void subscribed(std::string_view filter) override;
   void unsubscribed(std::string_view filter) override;
   void claim_idempotency(std::string customer, std::string key, std::chrono::milliseconds ttl,
@@ -61,8 +61,8 @@ class RedisBackplane final : public Backplane, public SubscriptionObserver {
   bool reachable() const override;
   std::string render_metrics() const override;
 
-  // Triggers accepted but not handed to Redis: the publishing connection dropped between the
-  // trigger's check and its turn on the cluster loop, or Redis was too far behind.
+  // Triggers published here that Redis did not take: the publishing connection dropped between
+  // the trigger's check and its reply, Redis refused it, or was too far behind.
   std::uint64_t unsent() const { return unsent_.load(std::memory_order_relaxed); }
 
  private:

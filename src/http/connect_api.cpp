@@ -164,7 +164,8 @@ TriggerAnswer publish_trigger(const Request& request, Channel channel, const aut
     }
   }
   return PendingTrigger{make_json(request, 200, std::move(published->answer)),
-                        published->journal_seq, std::nullopt, std::nullopt};
+                        published->journal_seq, std::nullopt, std::nullopt,
+                        state.backplane ? std::move(published->message) : nullptr};
 }
 
 TriggerAnswer handle(const Request& request, std::string_view query, Channel channel,
@@ -323,27 +324,34 @@ TriggerAnswer handle(const Request& request, std::string_view query, Channel cha
   }
   pending->idempotency = std::move(hold);
   if (*wait) pending->wait = RunWait{info.message_id, info.customer, **wait, std::nullopt};
-  if (pending->journal_seq != 0 || pending->wait) return published;
-  return settle_trigger(request, std::move(*pending), true, state, info);
+  if (pending->journal_seq != 0 || pending->wait || pending->to_other_nodes) return published;
+  return settle_trigger(request, std::move(*pending), {}, state, info);
 }
 
 }  // namespace
 
-Response settle_trigger(const Request& request, PendingTrigger pending, bool written,
+Response settle_trigger(const Request& request, PendingTrigger pending, Settled settled,
                         net::ServerState& state, RequestInfo& info) {
   const auto& hold = pending.idempotency;
-  if (written) {
+  if (settled.written && settled.handed) {
     // A waited answer is remembered when it is sent, with its run (await_run).
     if (hold && !pending.wait) remember_answer(state, *hold, pending.accepted.body());
     return std::move(pending.accepted);
   }
   if (hold) forget_claim(state, *hold);  // the retry is handled afresh
-  auto response = refused(request, info,
-                          {503, "not_stored",
-                           "the trigger reached the connected clients but could not be stored "
-                           "for the offline ones; retry it",
-                           ""});
-  response.set(bhttp::field::retry_after, "1");
+  auto response =
+      settled.written
+          ? refused(request, info,
+                    {503, "backplane_unavailable",
+                     "the trigger reached this node's clients but not the other nodes (Redis "
+                     "did not take it); retry it, with an Idempotency-Key",
+                     ""})
+          : refused(request, info,
+                    {503, "not_stored",
+                     "the trigger reached the connected clients but could not be stored "
+                     "for the offline ones; retry it",
+                     ""});
+  response.set(bhttp::field::retry_after, settled.written ? "2" : "1");
   apply_cors(request, response, state.config.cors_origins);
   return response;
 }
@@ -368,8 +376,8 @@ TriggerAnswer handle_test_trigger(const Request& request, Channel channel,
   auto published = publish_trigger(request, channel, claims, std::move(fields),
                                    std::chrono::system_clock::now(), worker, info, true);
   auto* pending = std::get_if<PendingTrigger>(&published);
-  if (pending && pending->journal_seq == 0)
-    return settle_trigger(request, std::move(*pending), true, state, info);
+  if (pending && pending->journal_seq == 0 && !pending->to_other_nodes)
+    return settle_trigger(request, std::move(*pending), {}, state, info);
   return published;
 }
 

@@ -12,7 +12,10 @@
 // and settle_trigger() — the one place a published trigger's outcome is decided — turns it
 // into the 200 or a 503 `not_stored` once the journal says. Its Idempotency-Key stays "in
 // progress" until then: a retry meanwhile gets 409, never a 200 for what may not be stored,
-// and only a 200 is remembered for replay.
+// and only a 200 is remembered for replay. With --redis the 200 also waits for Redis to take
+// the trigger for the other nodes (one round trip, pipelined): a 200 means every node gets
+// it, and two triggers a sender sends one after the other, through two nodes, reach every
+// node's subscribers in that order (docs/cluster.md "Order across nodes").
 #include <chrono>
 #include <optional>
 #include <string>
@@ -53,9 +56,9 @@ void remember_answer(net::ServerState& state, const IdempotencyHold& hold,
                      const std::string& answer);
 void forget_claim(net::ServerState& state, const IdempotencyHold& hold);
 
-// `written`: whether the journal wrote everything up to pending.journal_seq (true when there
-// was nothing to write).
-Response settle_trigger(const Request& request, PendingTrigger pending, bool written,
+// What the waits of a published trigger came to (pending_trigger.hpp's Settled): the 200, or
+// 503 `not_stored` (the journal failed) or `backplane_unavailable` (Redis did not take it).
+Response settle_trigger(const Request& request, PendingTrigger pending, Settled settled,
                         net::ServerState& state, RequestInfo& info);
 
 }  // namespace popflow::http

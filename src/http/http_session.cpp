@@ -475,16 +475,27 @@ bool HttpSession<Stream>::write_now(bool keep_alive) {
 template <class Stream>
 void HttpSession<Stream>::send_when_written(PendingTrigger pending) {
   const auto seq = pending.journal_seq;
+  auto to_other_nodes = std::move(pending.to_other_nodes);
   pending_.emplace(std::move(pending));
-  if (seq == 0) return answer_written(true);  // nothing to write: a Popflow-Wait trigger
-  auto* journal = worker_.state().broker.journal();
-  journal->when_written(seq, [self = this->shared_from_this()](bool written) mutable {
-    // `self` moves into the posted handler: the session's last reference must never be
-    // dropped here, on the journal thread (its destructor belongs to its worker).
+  settled_ = {};
+  awaiting_ = (seq != 0 ? 1 : 0) + (to_other_nodes ? 1 : 0);
+  if (awaiting_ == 0) return answer_written();  // nothing to wait for: a Popflow-Wait trigger
+  // Each wait reports from its own thread; the handler is posted to this session's loop, and
+  // `self` moves into it: the session's last reference must never be dropped on the journal's
+  // or the backplane's thread (its destructor belongs to its worker).
+  auto report = [self = this->shared_from_this()](bool ok, bool Settled::*which) mutable {
     auto executor = self->stream_.get_executor();
-    boost::asio::post(executor,
-                      [self = std::move(self), written] { self->answer_written(written); });
-  });
+    boost::asio::post(executor, [self = std::move(self), ok, which] {
+      self->settled_.*which = self->settled_.*which && ok;
+      if (--self->awaiting_ == 0) self->answer_written();
+    });
+  };
+  if (to_other_nodes)
+    worker_.state().backplane->publish(
+        to_other_nodes, [report](bool handed) mutable { report(handed, &Settled::handed); });
+  if (seq != 0)
+    worker_.state().broker.journal()->when_written(
+        seq, [report](bool written) mutable { report(written, &Settled::written); });
 }
 
 // The handler's work runs elsewhere (the admin service's store thread, Redis) and answers
@@ -506,12 +517,12 @@ void HttpSession<Stream>::send_when_ready(Deferred deferred) {
 }
 
 template <class Stream>
-void HttpSession<Stream>::answer_written(bool written) {
+void HttpSession<Stream>::answer_written() {
   // Copied before settling: a waited trigger's Idempotency-Key is completed by the wait.
   auto wait = pending_->wait;
   if (wait) wait->idempotency = pending_->idempotency;
   auto settled =
-      settle_trigger(parser_->get(), std::move(*pending_), written, worker_.state(), info_);
+      settle_trigger(parser_->get(), std::move(*pending_), settled_, worker_.state(), info_);
   pending_.reset();
   if (wait && settled.result_int() == 200)
     return send_when_ready(await_run(std::move(settled), std::move(*wait), worker_));

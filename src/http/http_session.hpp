@@ -75,7 +75,7 @@ class HttpSession : public net::Drainable,
   void send_when_written(PendingTrigger pending);
   void send_when_ready(Deferred deferred);
   Outcome dispatch_guarded(const Request& request);
-  void answer_written(bool written);
+  void answer_written();  // every wait of pending_ reported, into settled_
   void on_write(boost::beast::error_code ec, bool keep_alive);
   void access_log(unsigned status);
   void close();
@@ -95,7 +95,9 @@ class HttpSession : public net::Drainable,
       boost::beast::http::request_parser<boost::beast::http::string_body, FieldsAllocator>>
       parser_;
   std::optional<Response> response_;
-  std::optional<PendingTrigger> pending_;  // a trigger waiting for the journal
+  std::optional<PendingTrigger> pending_;  // a trigger waiting for the journal and/or Redis
+  Settled settled_{};                      // what its waits reported so far
+  int awaiting_ = 0;                       // its waits still to report
   std::string wire_;                       // response_ serialized, while it is being written
   net::Worker& worker_;
   boost::asio::steady_timer watchdog_;

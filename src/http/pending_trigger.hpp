@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/types.hpp"
+#include "topics/message.hpp"
 
 namespace popflow::http {
 
@@ -36,6 +37,14 @@ struct PendingTrigger {
   std::uint64_t journal_seq = 0;
   std::optional<IdempotencyHold> idempotency;
   std::optional<RunWait> wait;  // answered once a run is reported, or at its timeout
+  // With --redis: the message, to hand to the other nodes; the 200 waits for Redis to take it.
+  MessagePtr to_other_nodes{};
+};
+
+// What became of a published trigger's waits (settle_trigger).
+struct Settled {
+  bool written = true;  // the journal wrote it (or had nothing to write)
+  bool handed = true;   // Redis took it for the other nodes (or there are none)
 };
 
 }  // namespace popflow::http

@@ -30,7 +30,10 @@ class Backplane {
  public:
   virtual ~Backplane() = default;
   // The message as this node's subscribers got it, to be delivered on the other nodes.
-  virtual void publish(const MessagePtr& message) = 0;
+  // `handed` (may be empty) runs on the backplane's thread once Redis has run the publish
+  // (true) or once it cannot be (false: not connected, too far behind, refused, lost).
+  using Handed = std::function<void(bool)>;
+  virtual void publish(const MessagePtr& message, Handed handed = {}) = 0;
 
   // Whether a trigger published now would be handed to the other nodes (the publishing
   // connection is up). Every trigger reads it before it is published, so it lives here, one

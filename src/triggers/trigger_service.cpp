@@ -149,8 +149,6 @@ Outcome TriggerService::publish(const auth::Claims& claims, Channel channel, Fie
     const DeliveryTrace::Scope tracing(trace);
     receipt = broker_.publish(message);
   }
-  // Other nodes' subscribers: handed over, not awaited (their count is not in `delivered` yet).
-  if (backplane_) backplane_->publish(message);
   history_.add_deliveries(message->id, trace.notes);
 
   Accepted accepted{message->id, message->topic, receipt.delivered, resolution.workflow, {}, {}};

@@ -77,9 +77,10 @@ class TriggerService {
   Outcome publish(const auth::Claims& claims, Channel channel, FieldSet fields,
                   std::chrono::system_clock::time_point now, bool test = false);
 
-  // The other nodes (--redis): each published trigger is handed to it too, and while it is not
-  // accepting() triggers are refused 503 backplane_unavailable. Set at start-up, before any
-  // event loop runs. Cost per trigger: null (one node), a pointer check; set, one atomic load.
+  // The other nodes (--redis): while it is not accepting() triggers are refused 503
+  // backplane_unavailable. The caller hands each published message to it and answers once
+  // Redis took it (http/connect_api.hpp). Set at start-up, before any event loop runs. Cost
+  // per trigger: null (one node), a pointer check; set, one atomic load.
   void set_backplane(Backplane* backplane) { backplane_ = backplane; }
 
  private:

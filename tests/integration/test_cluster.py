@@ -5,6 +5,7 @@ Redis requires a password here, so the nodes authenticate, and neither node's lo
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -52,6 +53,12 @@ class Redis:
     def kill(self):
         self.proc.kill()
         self.proc.wait()
+
+    def pause(self):  # SIGSTOP: the kernel still accepts and buffers, nothing answers
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
 
     def stop(self):
         self.kill()
@@ -264,6 +271,26 @@ class RedisDown(unittest.TestCase):
         msg = mqtt.next_message(timeout=60)
         self.assertEqual(json.loads(msg.payload)["id"], answer.json()["id"])
         self.assertEqual(json.loads(stream.next_message()["data"])["id"], answer.json()["id"])
+
+    def test_a_200_waits_for_redis_so_a_trigger_redis_never_took_is_refused_not_answered_200(self):
+        """Redis stopped with SIGSTOP (it accepts, never answers): a trigger already published
+        on A is not answered 200 for the other nodes' sake until Redis takes it; when the
+        publishing connection's reply deadline (5 s) gives up, it is 503
+        backplane_unavailable, counted unsent. Then Redis is resumed and the next trigger is
+        a 200 again."""
+        self.assertTrue(wait_until(lambda: self.ready(self.a), timeout=30))
+        self.assertEqual(self.send("warm").status, 200)
+        unsent = metric(self.a, "popflow_backplane_triggers_unsent_total")
+        self.redis.pause()
+        try:
+            r = self.a.request("POST", "/api/sendmessage/CTI", body={"agentId": "1001", "jwt": self.key,
+                                                                     "event": "On Ring", "case": "stopped"}, timeout=30)
+            self.assertEqual((r.status, r.json()["code"]), (503, "backplane_unavailable"), r)
+            self.assertIn("not the other nodes", r.json()["message"])
+            self.assertEqual(metric(self.a, "popflow_backplane_triggers_unsent_total"), unsent + 1)
+        finally:
+            self.redis.resume()
+        self.assertTrue(wait_until(lambda: self.ready(self.a) and self.send("back").status == 200, timeout=30))
 
     def test_triggers_are_refused_while_redis_is_down_and_flow_again_once_it_is_back(self):
         channel = "popflow:{c:acme}:a:1001"
