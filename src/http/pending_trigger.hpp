@@ -1,7 +1,7 @@
 #pragma once
-// A published trigger whose 200 waits: for the journal to write it (durability), or for its
-// first run (Popflow-Wait). Defined apart from connect_api.hpp so that a deferred answer
-// (deferred.hpp) can be one.
+// A published trigger whose 200 waits: for the journal to write it (durability), for Redis
+// to take it for the other nodes (--redis), and for its first run (Popflow-Wait). Defined
+// apart from connect_api.hpp so that a deferred answer (deferred.hpp) can be one.
 #include <chrono>
 #include <cstdint>
 #include <optional>
