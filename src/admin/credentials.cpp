@@ -97,7 +97,7 @@ std::string rotate(store::Database& db, const std::string& secret, const std::st
     db.exec("COMMIT");
     return fresh.token;
   } catch (...) {
-    db.exec("ROLLBACK");
+    store::roll_back(db);
     throw;
   }
 }

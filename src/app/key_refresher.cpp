@@ -67,10 +67,7 @@ void KeyRefresher::store_uses() {
     for (const auto& use : fresh) keys.note_use(use.key_id, use.at);
     db_.exec("COMMIT");
   } catch (...) {
-    try {
-      db_.exec("ROLLBACK");
-    } catch (const store::StoreError&) {  // the connection is gone: so is the transaction
-    }
+    store::roll_back(db_);
     throw;
   }
   for (const auto& use : fresh) stored_uses_[use.key_id] = use.at;

@@ -140,6 +140,13 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
+void roll_back(Database& db) noexcept {
+  try {
+    db.exec("ROLLBACK");
+  } catch (const StoreError&) {
+  }
+}
+
 Database::Database(const std::string& path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=

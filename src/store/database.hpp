@@ -139,4 +139,8 @@ class Database {
   std::unique_ptr<detail::Connection> connection_;
 };
 
+// ROLLBACK after a failure, without hiding it: a ROLLBACK that fails too (the connection is
+// gone, or the engine already ended the transaction) loses to the exception that caused it.
+void roll_back(Database& db) noexcept;
+
 }  // namespace popflow::store

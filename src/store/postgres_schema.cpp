@@ -207,10 +207,7 @@ void migrate_postgresql(Database& db) {
       db.exec("UPDATE popflow_schema SET version = " + std::to_string(kLatest));
     db.exec("COMMIT");
   } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const StoreError&) {  // the connection is gone: so is the transaction
-    }
+    roll_back(db);
     throw;
   }
 }

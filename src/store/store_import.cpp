@@ -160,10 +160,7 @@ std::vector<ImportedTable> import_store(Database& from, Database& to, const std:
     to.prepare("INSERT INTO popflow_secret (secret) VALUES (?1)").bind_blob(1, secret).run();
     to.exec("COMMIT");
   } catch (...) {
-    try {
-      to.exec("ROLLBACK");
-    } catch (const StoreError&) {  // the connection is gone: so is the transaction
-    }
+    roll_back(to);
     throw;
   }
   return imported;

@@ -47,6 +47,16 @@ class Postgres:
         shutil.rmtree(self.parent, ignore_errors=True)
 
 
+def store_and_redis(cls):
+    """A PostgreSQL and a Redis of the test class's own, stopped after it; returns the nodes'
+    environment naming both."""
+    cls.pg = Postgres()
+    cls.addClassCleanup(cls.pg.stop)
+    cls.redis = Redis()
+    cls.addClassCleanup(cls.redis.stop)
+    return {"POPFLOW_STORE": cls.pg.url, "POPFLOW_REDIS": f"redis://:{REDIS_PASSWORD}@127.0.0.1:{cls.redis.port}"}
+
+
 def key_id(token):
     """The key id a JWT names in its header ("kid")."""
     header = token.split(".")[0]
@@ -60,12 +70,7 @@ def trigger(node, key, agent="1001", **data):
 class SharedStore(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.pg = Postgres()
-        cls.addClassCleanup(cls.pg.stop)
-        cls.redis = Redis()
-        cls.addClassCleanup(cls.redis.stop)
-        env = {"POPFLOW_STORE": cls.pg.url,
-               "POPFLOW_REDIS": f"redis://:{REDIS_PASSWORD}@127.0.0.1:{cls.redis.port}/0"}
+        env = store_and_redis(cls)
         # Polling once an hour: whatever reaches the other node within the test was notified.
         cls.a = Server("--threads", "1", "--revocation-poll", "1h", env=env)
         cls.b = Server("--threads", "1", "--revocation-poll", "1h", env=env)

@@ -12,8 +12,7 @@ import unittest
 
 from harness import Server, Sse, wait_until
 from mqtt_clients import Mqtt
-from test_cluster import PASSWORD, Redis
-from test_cluster_store import Postgres
+from test_cluster_store import store_and_redis
 
 
 def trigger(node, key, agent, **data):
@@ -25,11 +24,7 @@ def trigger(node, key, agent, **data):
 class ThreeNodes(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.pg = Postgres()
-        cls.addClassCleanup(cls.pg.stop)
-        cls.redis = Redis()
-        cls.addClassCleanup(cls.redis.stop)
-        env = {"POPFLOW_STORE": cls.pg.url, "POPFLOW_REDIS": f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}"}
+        env = store_and_redis(cls)
         with Server(env={"POPFLOW_STORE": cls.pg.url}) as admin:  # never started: its CLI only
             admin.customer("acme")
             admin.customer("globex")

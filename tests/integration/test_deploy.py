@@ -15,8 +15,8 @@ import yaml
 
 from harness import BIN, Server, Sse, wait_until
 from mqtt_clients import Mqtt, metric
-from test_cluster import PASSWORD, Redis, free_port
-from test_cluster_store import Postgres
+from test_cluster import free_port
+from test_cluster_store import store_and_redis
 
 DEPLOY = os.path.join(os.path.dirname(__file__), "../../deploy")
 
@@ -66,11 +66,7 @@ class Haproxy(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.pg = Postgres()
-        cls.addClassCleanup(cls.pg.stop)
-        cls.redis = Redis()
-        cls.addClassCleanup(cls.redis.stop)
-        env = {"POPFLOW_STORE": cls.pg.url, "POPFLOW_REDIS": f"redis://:{PASSWORD}@127.0.0.1:{cls.redis.port}"}
+        env = store_and_redis(cls)
         with Server(env={"POPFLOW_STORE": cls.pg.url}) as admin:
             admin.customer("acme")
             cls.key = admin.api_key("acme")
