@@ -145,7 +145,8 @@ awaitable<int> deliver_main(const Options& o) {
 
   // Subscribed is not yet routed everywhere: with the publisher on another node, that node
   // hears of the subscriptions once Redis confirms the subscribing node's SUBSCRIBEs.
-  if (const long settle_ms = o.num("settle-ms", 0); settle_ms > 0) co_await sleep_for(settle_ms / 1000.0);
+  if (const long settle_ms = o.num("settle-ms", 0); settle_ms > 0)
+    co_await sleep_for(settle_ms / 1000.0);
   auto publisher = make_publisher_from(o, ex);
   co_await publisher->connect();
   std::uint64_t refused = 0;
